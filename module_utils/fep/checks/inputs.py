@@ -1,0 +1,195 @@
+# -*- coding: utf-8 -*-
+"""Validate the audit's inventory inputs; messages name the inventory variable.
+
+The action plugin receives its arguments from the playbook, which maps each
+one from an inventory variable; errors are reported with the variable name
+the ops team wrote (``fep_hospital_level``), not the argument name.
+"""
+import re
+
+from .registry import CHECKS, COMMON_THRESHOLDS, DEFAULT_PORTS, LEVEL_THRESHOLDS
+
+ARG_VARIABLES = {
+    "root": "fep_root",
+    "level": "fep_hospital_level",
+    "ports": "fep_ports",
+    "thresholds": "fep_thresholds",
+    "declared": "fep_declared",
+    "skip": "fep_check_skip",
+    "select": "fep_checks",
+    "national_platform": "fep_national_platform",
+    "probe_targets": "fep_probe_targets",
+    "bandwidth_probe_url": "fep_bandwidth_probe_url",
+    "probe_timeout": "fep_probe_timeout",
+    "security_agents": "fep_security_agents",
+    "frontend_processes": "fep_frontend_processes",
+    "python": "ansible_python_interpreter",
+}
+
+DECLARABLE = {
+    "server_dedicated": bool, "backup_storage": (str, bool), "storage_ssd": bool,
+    "antivirus": (str, bool), "firewall": (str, bool), "ips": (str, bool),
+    "url_filter": (str, bool), "ca_cert": (str, bool), "bandwidth_mbps": (int, float),
+    "egress_8888": (str, bool), "gov_extranet": (str, bool), "health_private": (str, bool),
+}
+PROBE_KINDS = ("gov_extranet", "health_private")
+AGENT_CATEGORIES = ("antivirus", "ips", "url_filter")
+_TARGET = re.compile(r"^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9_.-]+)(:\d{1,5})?$")
+
+
+def _as_list(value):
+    if value is None or value == "":
+        return []
+    if isinstance(value, (list, tuple)):
+        return list(value)
+    return [value]
+
+
+def _int(value):
+    if isinstance(value, bool):
+        raise ValueError("not an integer")
+    if isinstance(value, str) and not value.strip().lstrip("-").isdigit():
+        raise ValueError("not an integer")
+    return int(value)
+
+
+def _check_targets(name, targets, errors):
+    clean = []
+    for target in _as_list(targets):
+        text = str(target).strip()
+        if not _TARGET.match(text):
+            errors.append("%s: %r is not host, host:port or [ipv6]:port" % (name, target))
+            continue
+        port = text.rsplit(":", 1)[1] if _TARGET.match(text).group(2) else None
+        if port is not None and not 0 < int(port) < 65536:
+            errors.append("%s: port of %r out of range 1-65535" % (name, target))
+            continue
+        clean.append(text)
+    return clean
+
+
+def validate_inputs(args):
+    """Normalised inputs and a list of error strings (empty when valid)."""
+    errors = []
+    var = ARG_VARIABLES
+    unknown_args = sorted(set(args) - set(var))
+    if unknown_args:
+        errors.append("unknown audit argument(s): %s" % ", ".join(unknown_args))
+
+    level = args.get("level")
+    if level not in (None, ""):
+        try:
+            level = _int(level)
+        except (TypeError, ValueError):
+            level = -1
+        if level not in LEVEL_THRESHOLDS:
+            errors.append("%s: must be 2 or 3 (二级/三级), got %r" % (var["level"], args.get("level")))
+    else:
+        level = None
+
+    ports = {}
+    for service, value in (args.get("ports") or {}).items():
+        if service not in DEFAULT_PORTS:
+            errors.append("%s: unknown service %r (known: %s)" % (
+                var["ports"], service, ", ".join(DEFAULT_PORTS)))
+            continue
+        try:
+            port = _int(value)
+        except (TypeError, ValueError):
+            port = -1
+        if not 0 < port < 65536:
+            errors.append("%s.%s: port must be 1-65535, got %r" % (var["ports"], service, value))
+        else:
+            ports[service] = port
+    if not isinstance(args.get("ports") or {}, dict):
+        errors.append("%s: must be a mapping service -> port" % var["ports"])
+
+    thresholds = {}
+    known_thresholds = set(COMMON_THRESHOLDS) | set(LEVEL_THRESHOLDS[2])
+    for name, value in (args.get("thresholds") or {}).items():
+        if name not in known_thresholds:
+            errors.append("%s: unknown threshold %r (known: %s)" % (
+                var["thresholds"], name, ", ".join(sorted(known_thresholds))))
+            continue
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            number = -1
+        if number < 0 or isinstance(value, bool):
+            errors.append("%s.%s: must be a non-negative number, got %r" % (var["thresholds"], name, value))
+        else:
+            thresholds[name] = number
+
+    declared = {}
+    for name, value in (args.get("declared") or {}).items():
+        if name not in DECLARABLE:
+            errors.append("%s: unknown item %r (known: %s)" % (
+                var["declared"], name, ", ".join(sorted(DECLARABLE))))
+        elif not isinstance(value, DECLARABLE[name]) or (
+                DECLARABLE[name] == (int, float) and isinstance(value, bool)):
+            errors.append("%s.%s: wrong type %s" % (var["declared"], name, type(value).__name__))
+        else:
+            declared[name] = value
+
+    skip = args.get("skip") or {}
+    if not isinstance(skip, dict):
+        errors.append("%s: must map a check id to the reason it is waived" % var["skip"])
+        skip = {}
+    for check_id, reason in skip.items():
+        if check_id not in CHECKS:
+            errors.append("%s: unknown check id %r" % (var["skip"], check_id))
+        elif not str(reason or "").strip():
+            errors.append("%s.%s: a waiver needs a reason" % (var["skip"], check_id))
+
+    select = [str(s) for s in _as_list(args.get("select"))]
+    known_selectors = set(CHECKS) | set(t for c in CHECKS.values() for t in c.tags)
+    for selector in select:
+        if selector not in known_selectors:
+            errors.append("%s: %r is neither a check id nor a tag" % (var["select"], selector))
+
+    probe_targets = args.get("probe_targets") or {}
+    probes = {"egress": _check_targets(var["national_platform"], args.get("national_platform"), errors)}
+    for name in probe_targets:
+        if name not in PROBE_KINDS:
+            errors.append("%s: unknown network %r (known: %s)" % (var["probe_targets"], name, ", ".join(PROBE_KINDS)))
+    for name in PROBE_KINDS:
+        probes[name] = _check_targets("%s.%s" % (var["probe_targets"], name), probe_targets.get(name), errors)
+    url = args.get("bandwidth_probe_url") or ""
+    if url and not re.match(r"^https?://[^\s/]+", url):
+        errors.append("%s: must be an http(s) URL, got %r" % (var["bandwidth_probe_url"], url))
+    probes["bandwidth_url"] = url
+    try:
+        probes["timeout"] = float(args.get("probe_timeout") or 3)
+    except (TypeError, ValueError):
+        errors.append("%s: must be a number of seconds" % var["probe_timeout"])
+    probes = dict((k, v) for k, v in probes.items() if v)
+    if set(probes) == {"timeout"}:
+        probes = {}
+
+    agents = {}
+    for category, names in (args.get("security_agents") or {}).items():
+        if category not in AGENT_CATEGORIES:
+            errors.append("%s: unknown category %r (known: %s)" % (
+                var["security_agents"], category, ", ".join(AGENT_CATEGORIES)))
+        else:
+            agents[category] = [str(n) for n in _as_list(names)]
+
+    root = str(args.get("root") or "/")
+    if not root.startswith("/"):
+        errors.append("%s: must be an absolute path, got %r" % (var["root"], root))
+
+    inputs = {
+        "root": root,
+        "level": level,
+        "ports": ports,
+        "thresholds": thresholds,
+        "declared": declared,
+        "skip": dict((k, str(v)) for k, v in skip.items()),
+        "select": select,
+        "probes": probes,
+        "security_agents": agents,
+        "frontend_processes": [str(p) for p in _as_list(args.get("frontend_processes"))],
+        # "auto*" means ansible's own discovery: the plugin tries the usual paths
+        "python": None if str(args.get("python") or "auto").startswith("auto") else str(args["python"]),
+    }
+    return inputs, errors

@@ -1,0 +1,195 @@
+# -*- coding: utf-8 -*-
+"""Registry, context and runner of the checks."""
+import traceback
+from collections import OrderedDict
+
+STATUSES = ("pass", "warn", "fail", "skip", "unknown", "error")
+
+# Thresholds of the sheet (附件1 一、(一)(二)(三), 二、(二)); overridable per
+# group with ``fep_thresholds``.  Memory in GiB: DIMMs are sold in binary GB.
+LEVEL_THRESHOLDS = {
+    2: {"cpu_cores": 32, "memory_gib": 128},
+    3: {"cpu_cores": 64, "memory_gib": 256},
+}
+COMMON_THRESHOLDS = {
+    # 1 T: disks are sold in decimal terabytes
+    "storage_bytes": 10 ** 12,
+    # MemTotal is 1.5-3 % below the installed RAM (firmware/kernel reservations)
+    "memory_tolerance_pct": 4.0,
+    # "960 GB" enterprise SSDs are the 1 T class
+    "storage_tolerance_pct": 4.0,
+    "nics": 2,
+    "bandwidth_mbps": 10.0,
+}
+
+# The sheet's five inbound ports, by service name; ``fep_ports`` overrides a
+# value when the hospital documents an alternative port (附件1 说明).
+DEFAULT_PORTS = OrderedDict((
+    ("data_api", 8881),
+    ("database", 5432),
+    ("config_update", 8882),
+    ("monitoring", 8883),
+    ("web", 8884),
+))
+
+# Processes that legitimately hold the front-end ports: the front-end software
+# itself and the openGauss it ships.  Extend with ``fep_frontend_processes``.
+DEFAULT_FRONTEND_PROCESSES = ("gaussdb", "gs_ctl", "fep-server", "fep-agent", "fep_server")
+
+CHECKS = OrderedDict()
+
+
+class Check(object):
+    """Metadata of one check plus the function that judges it."""
+
+    def __init__(self, check_id, func, survey_row, title_zh, title_en, tags,
+                 measured_en, unknown_en):
+        self.id = check_id
+        self.func = func
+        self.survey_row = survey_row
+        self.title_zh = title_zh
+        self.title_en = title_en
+        self.tags = tuple(tags)
+        self.measured_en = measured_en
+        self.unknown_en = unknown_en
+
+
+def check(check_id, survey_row, title_zh, title_en, tags, measured, unknown):
+    """Decorator registering a check function ``func(facts, ctx) -> result``."""
+    def register(func):
+        if check_id in CHECKS:
+            raise ValueError("duplicate check id %s" % check_id)
+        CHECKS[check_id] = Check(check_id, func, survey_row, title_zh, title_en,
+                                 tags, measured, unknown)
+        return func
+    return register
+
+
+def result(status, observed, expected, zh, en, remedy_zh="", remedy_en="", source="detected"):
+    """One verdict.  ``observed``/``expected`` are short plain strings."""
+    assert status in STATUSES, status
+    return {
+        "status": status,
+        "observed": observed,
+        "expected": expected,
+        "message_zh": zh,
+        "message_en": en,
+        "remedy_zh": remedy_zh,
+        "remedy_en": remedy_en,
+        "source": source,
+    }
+
+
+class Context(object):
+    """Everything a check may consult besides the facts: inventory inputs."""
+
+    def __init__(self, level=None, thresholds=None, ports=None, declared=None,
+                 probes=None, frontend_processes=None, extra=None):
+        self.level = level
+        merged = dict(COMMON_THRESHOLDS)
+        if level in LEVEL_THRESHOLDS:
+            merged.update(LEVEL_THRESHOLDS[level])
+        merged.update(thresholds or {})
+        self.thresholds = merged
+        self.ports = OrderedDict(DEFAULT_PORTS)
+        self.ports.update(ports or {})
+        self.declared = dict(declared or {})
+        self.probes = dict(probes or {})
+        self.frontend_processes = tuple(DEFAULT_FRONTEND_PROCESSES) + tuple(frontend_processes or ())
+        self.extra = dict(extra or {})
+
+    def threshold(self, name):
+        return self.thresholds.get(name)
+
+
+def unknown_reason(facts, *paths):
+    """The recorded reason why one of ``paths`` (dotted fact paths) is unknown."""
+    unknown = (facts or {}).get("unknown") or {}
+    for path in paths:
+        for key, reason in unknown.items():
+            if key == path or path.startswith(key + ".") or key.startswith(path + "."):
+                return "%s: %s" % (key, reason)
+    return "not reported by the collector"
+
+
+def selected(check_obj, select):
+    """True when ``select`` (ids or tags; empty = all) includes the check."""
+    if not select:
+        return True
+    return check_obj.id in select or any(tag in select for tag in check_obj.tags)
+
+
+def run_checks(facts, ctx, skip=None, select=None):
+    """Run every selected check; ``{id: result}`` in registry order.
+
+    ``skip`` maps a check id to the recorded reason it is waived.
+    """
+    skip = skip or {}
+    results = OrderedDict()
+    for check_id, check_obj in CHECKS.items():
+        if not selected(check_obj, select):
+            continue
+        if check_id in skip:
+            reason = str(skip[check_id])
+            results[check_id] = result(
+                "skip", "", "", "已豁免：%s" % reason, "waived: %s" % reason, source="waiver")
+            continue
+        try:
+            outcome = check_obj.func(facts, ctx)
+        except Exception as exc:  # noqa: BLE001 - one crashing check must not fail the host
+            last = traceback.format_exc(limit=4).strip().splitlines()[-1]
+            outcome = result(
+                "error", "", "",
+                "检查程序出错：%s" % last, "check crashed: %s (%s)" % (last, exc.__class__.__name__),
+                "请将此错误报告给 fepkit 维护者。", "Report this error to the fepkit maintainers.")
+        results[check_id] = outcome
+    return results
+
+
+def summarise(results):
+    """Counts per status, e.g. ``{"pass": 20, "fail": 3, ...}``."""
+    counts = OrderedDict((status, 0) for status in STATUSES)
+    for outcome in results.values():
+        counts[outcome["status"]] += 1
+    return counts
+
+
+def python_profile(version):
+    """Which fepkit install profile can provision a host with this Python.
+
+    ansible-core 2.19 (the default profile) runs modules only on Python 3.8+;
+    2.16 (the legacy profile, ``make setup PROFILE=legacy``) accepts 3.6.
+    The audit itself works everywhere from 3.6: its collector is piped.
+    """
+    try:
+        major, minor = [int(x) for x in str(version).split(".")[:2]]
+    except ValueError:
+        return {"version": version, "profile": "unknown",
+                "note": "Python version not reported"}
+    if (major, minor) >= (3, 8):
+        return {"version": version, "profile": "default",
+                "note": "roles run with the default profile (ansible-core 2.19)"}
+    if (major, minor) >= (3, 6):
+        return {"version": version, "profile": "legacy",
+                "note": "Python %d.%d: provisioning roles need the legacy profile "
+                        "(ansible-core 2.16: make setup PROFILE=legacy)" % (major, minor)}
+    return {"version": version, "profile": "unsupported",
+            "note": "Python %d.%d is too old for any fepkit profile" % (major, minor)}
+
+
+def limited_by_privilege(facts):
+    """Facts that stayed unknown or partial because the audit ran without root."""
+    limited = []
+    collector = (facts or {}).get("collector") or {}
+    if collector.get("snapshot") or collector.get("privileged"):
+        return limited
+    for key, reason in sorted(((facts or {}).get("unknown") or {}).items()):
+        if "root" in reason or "become" in reason:
+            limited.append("%s: %s" % (key, reason))
+    ports = (facts or {}).get("ports") or {}
+    if ports.get("note"):
+        limited.append("ports: %s" % ports["note"])
+    firewall = ((facts or {}).get("security") or {}).get("firewall") or {}
+    if firewall.get("detail"):
+        limited.append("security.firewall: %s" % firewall["detail"])
+    return limited

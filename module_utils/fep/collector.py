@@ -1,0 +1,167 @@
+# -*- coding: utf-8 -*-
+"""Gather every fact the checks need, in one pass, from a host or a snapshot.
+
+Used two ways with the same code:
+* by the ``fep_facts`` module (classic Ansible module, targets with Python
+  3.8+ under ansible-core 2.19);
+* by the ``fep_audit`` action plugin, which pipes this package through the
+  connection to ``python3 -`` on the target, so it also runs on Kylin V10 /
+  openEuler 20.03 (Python 3.7) and UOS 1050a (Python 3.6).
+"""
+import json
+import os
+import platform
+import sys
+import time
+import traceback
+
+from .cpu import gather_cpu
+from .disks import gather_disks
+from .memory import gather_memory
+from .nics import gather_nics
+from .osinfo import gather_os
+from .pci import gather_accelerators
+from .ports import gather_ports
+from .probes import run_probes
+from .security import gather_security
+from .sysread import SysReader
+
+SCHEMA_VERSION = 1
+RESULT_BEGIN = "FEP_RESULT_BEGIN"
+RESULT_END = "FEP_RESULT_END"
+
+# Filesystems that are views of the kernel, not storage: ignored in mounts.
+PSEUDO_FS = frozenset((
+    "proc", "sysfs", "devtmpfs", "devpts", "tmpfs", "cgroup", "cgroup2", "pstore",
+    "bpf", "securityfs", "debugfs", "tracefs", "configfs", "fusectl", "mqueue",
+    "hugetlbfs", "autofs", "binfmt_misc", "rpc_pipefs", "efivarfs", "overlay",
+    "squashfs", "nsfs", "ramfs", "selinuxfs", "fuse.lxcfs", "fuse.portal",
+))
+NETWORK_FS = frozenset(("nfs", "nfs4", "cifs", "smb3", "glusterfs", "ceph", "fuse.glusterfs",
+                        "fuse.sshfs", "ocfs2", "gfs2", "lustre", "beegfs"))
+HYPERVISOR_VENDORS = (
+    ("kvm", "KVM"), ("qemu", "QEMU"), ("vmware", "VMware"), ("virtualbox", "VirtualBox"),
+    ("xen", "Xen"), ("hyper-v", "Hyper-V"), ("microsoft corporation", "Hyper-V"),
+    ("openstack", "OpenStack"), ("fusioncompute", "FusionCompute"), ("bochs", "QEMU"),
+    ("alibaba cloud", "Alibaba Cloud ECS"), ("tencent cloud", "Tencent CVM"),
+    ("huawei cloud", "Huawei Cloud ECS"),
+)
+
+
+def gather_mounts(reader):
+    """Real and network filesystems from ``proc/mounts`` (backup storage evidence)."""
+    mounts = []
+    for line in (reader.read_text("proc/mounts") or "").splitlines():
+        fields = line.split()
+        if len(fields) < 3 or fields[2] in PSEUDO_FS:
+            continue
+        mounts.append({
+            "device": fields[0],
+            "mountpoint": fields[1].replace("\\040", " "),
+            "fstype": fields[2],
+            "network": fields[2] in NETWORK_FS,
+            "options": fields[3] if len(fields) > 3 else "",
+        })
+    return mounts
+
+
+def gather_virtualization(reader, cpu):
+    """Is this a VM or a container?  From DMI strings, the CPU flag and markers."""
+    dmi = {}
+    for key in ("sys_vendor", "product_name", "board_vendor", "bios_vendor"):
+        dmi[key] = reader.read_value("sys/class/dmi/id/" + key)
+    text = " ".join(v for v in dmi.values() if v).lower()
+    hypervisor = None
+    for needle, name in HYPERVISOR_VENDORS:
+        if needle in text:
+            hypervisor = name
+            break
+    if hypervisor is None and (cpu or {}).get("hypervisor"):
+        hypervisor = "unknown hypervisor"
+    container = None
+    if reader.exists("run/.containerenv"):
+        container = "podman"
+    elif reader.exists(".dockerenv"):
+        container = "docker"
+    return {"vm": hypervisor is not None, "hypervisor": hypervisor, "container": container,
+            "manufacturer": dmi.get("sys_vendor"), "product": dmi.get("product_name")}
+
+
+def python_info():
+    version = sys.version_info
+    return {"version": "%d.%d.%d" % (version[0], version[1], version[2]),
+            "executable": sys.executable, "implementation": platform.python_implementation()}
+
+
+def _section(reader, name, func, *args):
+    """Run one gatherer; a crash makes only that section unknown."""
+    try:
+        return func(*args)
+    except Exception as exc:  # noqa: BLE001 - isolate parser bugs per section
+        reader.mark_unknown(name, "collector error: %s: %s" % (exc.__class__.__name__, exc))
+        reader.warnings.append(traceback.format_exc(limit=3).strip().splitlines()[-1])
+        return None
+
+
+def collect(root="/", options=None):
+    """All facts as the public ``fep`` dict (see docs/results-schema.md)."""
+    options = options or {}
+    started = time.time()
+    reader = SysReader(root)
+    cpu = _section(reader, "cpu", gather_cpu, reader)
+    memory = _section(reader, "memory", gather_memory, reader)
+    disks_and_storage = _section(reader, "disks", gather_disks, reader) or (None, None)
+    nics = _section(reader, "nics", gather_nics, reader)
+    accelerators = _section(reader, "accelerators", gather_accelerators, reader)
+    os_facts = _section(reader, "os", gather_os, reader)
+    ports = _section(reader, "ports", gather_ports, reader)
+    security_and_names = _section(
+        reader, "security", gather_security, reader, options.get("agents")) or (None, [])
+    probes = {}
+    if options.get("probes"):
+        if reader.live:
+            probes = _section(reader, "probes", run_probes, options["probes"]) or {}
+        else:
+            reader.mark_unknown("probes", "network probes need the live host, not a snapshot")
+    facts = {
+        "schema": SCHEMA_VERSION,
+        "collector": {
+            "root": reader.root,
+            "snapshot": not reader.live,
+            "privileged": reader.live and reader.is_root_user(),
+            "python": python_info(),
+            "duration_ms": 0,
+        },
+        "cpu": cpu,
+        "memory": memory,
+        "disks": disks_and_storage[0],
+        "storage": disks_and_storage[1],
+        "nics": nics,
+        "accelerators": accelerators,
+        "os": os_facts,
+        "ports": ports,
+        "security": security_and_names[0],
+        "processes": sorted(set(security_and_names[1])),
+        "mounts": _section(reader, "mounts", gather_mounts, reader),
+        "virtualization": _section(reader, "virtualization", gather_virtualization, reader, cpu),
+        "probes": probes,
+        "unknown": reader.unknown,
+        "warnings": reader.warnings,
+    }
+    facts["collector"]["duration_ms"] = int((time.time() - started) * 1000)
+    return facts
+
+
+def run_payload(config):
+    """Entry point of the piped collector: print the facts between markers.
+
+    Markers let the controller find the JSON even when a login banner or a
+    profile script writes to stdout first.
+    """
+    root = config.get("root") or "/"
+    if not os.path.isdir(root):
+        result = {"failed": True, "msg": "fep_root %s is not a directory on this host" % root}
+    else:
+        result = {"failed": False, "fep": collect(root, config)}
+    sys.stdout.write("\n%s\n%s\n%s\n" % (RESULT_BEGIN, json.dumps(result, sort_keys=True), RESULT_END))
+    sys.stdout.flush()

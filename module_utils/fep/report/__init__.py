@@ -1,0 +1,2 @@
+# -*- coding: utf-8 -*-
+"""Controller-side: the results document and what is rendered from it."""

@@ -1,0 +1,72 @@
+# -*- coding: utf-8 -*-
+"""Build ``results.json`` (the public contract) from per-host audit outcomes.
+
+Schema: docs/results-schema.md.  Pure functions: the action plugin passes in
+what each host's audit task registered; nothing here talks to Ansible.
+"""
+import datetime
+from collections import OrderedDict
+
+from ..checks.registry import STATUSES, summarise
+
+SCHEMA_VERSION = 1
+HOST_STATUSES = ("ok", "unreachable", "failed")
+
+
+def host_entry(registered, level=None):
+    """One host's entry from the registered result of its audit task.
+
+    ``registered`` is None when the host never reached the audit task (a
+    failure earlier in the play).
+    """
+    if not registered:
+        return OrderedDict((
+            ("status", "failed"), ("level", level),
+            ("message", "not audited: the play failed for this host before the audit task"),
+            ("facts", {}), ("checks", OrderedDict()), ("summary", summarise({}))))
+    if registered.get("unreachable"):
+        status = "unreachable"
+    elif registered.get("failed") or "fep_checks" not in registered:
+        status = "failed"
+    else:
+        status = "ok"
+    checks = registered.get("fep_checks") or OrderedDict()
+    entry = OrderedDict((
+        ("status", status),
+        ("level", registered.get("fep_level", level)),
+        ("message", "" if status == "ok" else str(registered.get("msg") or status)),
+        ("python", registered.get("fep_python")),
+        ("limited", registered.get("fep_limited") or []),
+        ("summary", summarise(checks)),
+        ("checks", checks),
+        ("facts", (registered.get("ansible_facts") or {}).get("fep") or {}),
+    ))
+    return entry
+
+
+def build_results(hosts, generated=None, run=None):
+    """The whole document; ``hosts`` maps host name -> host_entry()."""
+    counts = OrderedDict((s, 0) for s in HOST_STATUSES)
+    checks = OrderedDict((s, 0) for s in STATUSES)
+    for entry in hosts.values():
+        counts[entry["status"]] += 1
+        for status, number in entry["summary"].items():
+            checks[status] += number
+    generated = generated or datetime.datetime.now().astimezone().isoformat(timespec="seconds")
+    return OrderedDict((
+        ("schema", SCHEMA_VERSION),
+        ("generated", generated),
+        ("run", run or {}),
+        ("summary", OrderedDict((("hosts", len(hosts)), ("host_status", counts),
+                                 ("check_status", checks)))),
+        ("hosts", OrderedDict(sorted(hosts.items()))),
+    ))
+
+
+def failing_hosts(results):
+    """Hosts that make the run a failure: a failed check, unreachable or failed."""
+    bad = []
+    for name, entry in results["hosts"].items():
+        if entry["status"] != "ok" or entry["summary"].get("fail") or entry["summary"].get("error"):
+            bad.append(name)
+    return bad

@@ -1,0 +1,103 @@
+# -*- coding: utf-8 -*-
+"""The verdict printed at the end of an audit: plain text, CJK-aware widths."""
+import unicodedata
+
+from ..checks.registry import CHECKS
+
+STATUS_LABELS = {
+    "zh": {"pass": "通过", "warn": "警告", "fail": "不满足", "skip": "跳过", "unknown": "未知",
+           "error": "出错", "ok": "已审计", "unreachable": "不可达", "failed": "失败"},
+    "en": {"pass": "PASS", "warn": "WARN", "fail": "FAIL", "skip": "SKIP", "unknown": "UNKNOWN",
+           "error": "ERROR", "ok": "audited", "unreachable": "UNREACHABLE", "failed": "FAILED"},
+}
+HEADERS = {
+    "zh": ("检查项", "要求", "结论", "实际情况"),
+    "en": ("check", "requirement", "verdict", "observed"),
+}
+HOST_HEADERS = {
+    "zh": ("主机", "等级", "状态", "通过", "不满足", "警告", "未知", "不满足的项"),
+    "en": ("host", "level", "status", "pass", "fail", "warn", "unknown", "failing checks"),
+}
+DETAIL_MAX_HOSTS = 3
+
+
+def width(text):
+    """Display width: CJK characters take two terminal columns."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def clip(text, limit):
+    """Cut ``text`` to ``limit`` display columns, marking the cut."""
+    if width(text) <= limit:
+        return text
+    out, used = "", 0
+    for ch in text:
+        if used + width(ch) > limit - 1:
+            break
+        out += ch
+        used += width(ch)
+    return out + "…"
+
+
+def pad(text, size):
+    return text + " " * max(0, size - width(text))
+
+
+def render_rows(headers, rows, limits):
+    rows = [[clip(str(cell), limit) for cell, limit in zip(row, limits)] for row in rows]
+    sizes = [max([width(h)] + [width(r[i]) for r in rows]) for i, h in enumerate(headers)]
+    lines = ["  ".join(pad(h, s) for h, s in zip(headers, sizes)).rstrip(),
+             "  ".join("-" * s for s in sizes)]
+    lines.extend("  ".join(pad(c, s) for c, s in zip(row, sizes)).rstrip() for row in rows)
+    return lines
+
+
+def host_detail(name, entry, lang):
+    labels = STATUS_LABELS[lang]
+    title = "%s  [%s%s]" % (name, labels[entry["status"]],
+                            ", level %s" % entry["level"] if entry.get("level") else "")
+    lines = [title]
+    if entry["status"] != "ok":
+        lines.append("  " + entry.get("message", ""))
+        return lines
+    rows = []
+    for check_id, outcome in entry["checks"].items():
+        meta = CHECKS.get(check_id)
+        rows.append((check_id, meta.title_zh if lang == "zh" else meta.title_en,
+                     labels[outcome["status"]],
+                     outcome["message_zh"] if lang == "zh" else outcome["message_en"]))
+    lines.extend("  " + line for line in render_rows(HEADERS[lang], rows, (22, 34, 8, 90)))
+    python = entry.get("python") or {}
+    if python.get("profile") == "legacy":
+        lines.append("  Python %s: %s" % (python.get("version"), python.get("note")))
+    for item in entry.get("limited") or []:
+        lines.append("  " + ("受权限限制：" if lang == "zh" else "limited without root: ") + item)
+    return lines
+
+
+def render_verdict(results, lang="zh"):
+    """Per-check tables for a few hosts, one line per host for a region."""
+    lang = lang if lang in STATUS_LABELS else "zh"
+    labels = STATUS_LABELS[lang]
+    hosts = results["hosts"]
+    lines = []
+    if len(hosts) <= DETAIL_MAX_HOSTS:
+        for name, entry in hosts.items():
+            lines.extend(host_detail(name, entry, lang))
+            lines.append("")
+    rows = []
+    for name, entry in hosts.items():
+        summary = entry["summary"]
+        failing = [c for c, o in entry["checks"].items() if o["status"] in ("fail", "error")]
+        rows.append((name, entry.get("level") or "-", labels[entry["status"]], summary["pass"],
+                     summary["fail"] + summary["error"], summary["warn"], summary["unknown"],
+                     ", ".join(failing) or ("-" if entry["status"] == "ok" else entry.get("message", ""))))
+    lines.extend(render_rows(HOST_HEADERS[lang], rows, (30, 5, 12, 5, 6, 5, 5, 100)))
+    counts = results["summary"]["host_status"]
+    if lang == "zh":
+        lines.append("共 %d 台：已审计 %d，不可达 %d，失败 %d" % (
+            results["summary"]["hosts"], counts["ok"], counts["unreachable"], counts["failed"]))
+    else:
+        lines.append("%d host(s): %d audited, %d unreachable, %d failed" % (
+            results["summary"]["hosts"], counts["ok"], counts["unreachable"], counts["failed"]))
+    return "\n".join(lines)

@@ -1,0 +1,309 @@
+# -*- coding: utf-8 -*-
+"""Security posture and the OS settings the openGauss installer inspects.
+
+Everything is read from files (``proc/``, ``sys/``, ``etc/``) so that a
+snapshot root audits like a live host; commands are used only to confirm an
+nftables/iptables rule set on a live host run as root.
+"""
+import re
+import xml.etree.ElementTree as ElementTree
+
+# Process (comm) or systemd unit names of host security agents, by category.
+# Extend per region with the inventory variable ``fep_security_agents``.
+DEFAULT_AGENTS = {
+    "antivirus": [
+        "clamd", "freshclam", "clamonacc",
+        "qaxsafed", "qaxtray", "qaxagent", "tianqing",           # 奇安信天擎
+        "360entclient", "360safe", "360sd", "360edr",            # 360 终端安全
+        "hipsdaemon", "hipsmain", "hrsword",                     # 火绒
+        "edr_agent", "eps_services", "sangforedr", "edr_monitor",  # 深信服 EDR
+        "ds_agent", "ds_am",                                     # 亚信 / Trend Deep Security
+        "rsagent", "ravdaemon",                                  # 瑞星
+        "kesl", "wdavdaemon", "mdatp", "esets_daemon", "sav-protect",
+        "savd", "falcon-sensor", "cbagentd", "ydservice", "yundun",
+        "aliyundun", "hostguard", "kvsafe", "kysec_daemon",     # 麒麟 kysec
+    ],
+    "ips": [
+        "suricata", "snort", "ossec-analysisd", "wazuh-agentd",
+        "wazuh-analysisd", "fail2ban-server", "titanagent",      # 青藤云
+        "safedog", "sdcc", "yunsuo_agent", "yunsuo",             # 安全狗 / 云锁
+        "hids_agent", "aegis", "qaxhids",
+    ],
+    "url_filter": [
+        "squid", "squidguard", "e2guardian", "dansguardian", "privoxy",
+        "ufdbguardd",
+    ],
+}
+
+TIME_SYNC_DAEMONS = ("chronyd", "ntpd", "systemd-timesyncd", "timemaster", "ptp4l")
+
+# sysctl keys the openGauss installer checks (gs_checkos A6/A10 and the
+# reserved ports); read from proc/sys so a snapshot works.
+OPENGAUSS_SYSCTLS = (
+    "net.ipv4.tcp_max_tw_buckets", "net.ipv4.tcp_tw_reuse", "net.ipv4.tcp_tw_recycle",
+    "net.ipv4.tcp_keepalive_time", "net.ipv4.tcp_keepalive_intvl",
+    "net.ipv4.tcp_keepalive_probes", "net.ipv4.tcp_retries2", "net.core.wmem_max",
+    "net.core.rmem_max", "net.core.wmem_default", "net.core.rmem_default", "kernel.sem",
+    "net.ipv4.tcp_rmem", "net.ipv4.tcp_wmem", "vm.min_free_kbytes",
+    "net.core.netdev_max_backlog", "net.ipv4.tcp_max_syn_backlog", "net.core.somaxconn",
+    "net.ipv4.tcp_syncookies", "vm.overcommit_memory", "kernel.shmall", "kernel.shmmax",
+    "net.ipv4.ip_local_port_range", "net.ipv4.tcp_fin_timeout", "net.ipv4.tcp_sack",
+    "net.ipv4.tcp_timestamps", "net.ipv4.tcp_retries1", "net.ipv4.tcp_syn_retries",
+    "net.ipv4.tcp_synack_retries", "vm.extfrag_threshold", "vm.overcommit_ratio",
+    "fs.aio-max-nr", "net.ipv4.ip_local_reserved_ports",
+)
+
+_BRACKETED = re.compile(r"\[([^\]]+)\]")
+
+
+def processes(reader):
+    """``[{pid, name}]`` of running processes (``comm``, else argv[0])."""
+    found = []
+    for entry in reader.listdir("proc"):
+        if not entry.isdigit():
+            continue
+        name = reader.read_value("proc/%s/comm" % entry)
+        if not name:
+            cmdline = reader.read_text("proc/%s/cmdline" % entry) or ""
+            name = cmdline.split("\0")[0].rsplit("/", 1)[-1]
+        if name:
+            found.append({"pid": int(entry), "name": name})
+    return found
+
+
+def enabled_units(reader):
+    """Names of systemd units enabled through ``*.wants`` links under etc/systemd/system."""
+    units = set()
+    base = "etc/systemd/system"
+    for entry in reader.listdir(base):
+        if entry.endswith(".wants"):
+            for unit in reader.listdir("%s/%s" % (base, entry)):
+                units.add(unit)
+    return units
+
+
+def bracketed(text):
+    """The active choice in a sysfs list such as ``always madvise [never]``."""
+    match = _BRACKETED.search(text or "")
+    return match.group(1) if match else None
+
+
+def find_agents(process_names, units, catalogue):
+    """Security agents found by process name or enabled unit, per category."""
+    lowered = set(n.lower() for n in process_names)
+    unit_stems = set(u.lower().rsplit(".", 1)[0] for u in units)
+    found = []
+    for category in sorted(catalogue):
+        for name in catalogue[category]:
+            key = name.lower()
+            if key in lowered:
+                found.append({"category": category, "name": name, "by": "process"})
+            elif key in unit_stems:
+                found.append({"category": category, "name": name, "by": "service"})
+    return found
+
+
+def parse_key_value_file(text):
+    """``KEY=value`` lines (shell style, quotes stripped, comments ignored)."""
+    values = {}
+    for line in (text or "").splitlines():
+        line = line.strip()
+        if not line or line.startswith("#") or "=" not in line:
+            continue
+        key, _, value = line.partition("=")
+        values[key.strip()] = value.strip().strip("\"'")
+    return values
+
+
+def parse_firewalld_zone(xml_text):
+    """Ports, services, sources and interfaces of one firewalld zone file."""
+    try:
+        root = ElementTree.fromstring(xml_text)
+    except ElementTree.ParseError:
+        return None
+    zone = {"target": root.get("target"), "ports": [], "services": [],
+            "sources": [], "interfaces": [], "rich_rules": 0}
+    for element in root:
+        if element.tag == "port":
+            zone["ports"].append("%s/%s" % (element.get("port"), element.get("protocol")))
+        elif element.tag == "service":
+            zone["services"].append(element.get("name"))
+        elif element.tag == "source" and element.get("address"):
+            zone["sources"].append(element.get("address"))
+        elif element.tag == "interface":
+            zone["interfaces"].append(element.get("name"))
+        elif element.tag == "rule":
+            zone["rich_rules"] += 1
+    return zone
+
+
+def gather_firewall(reader, process_names, units):
+    """Which host firewall is in use and whether it is running."""
+    names = set(process_names)
+    info = {"backend": "none", "state": "stopped", "enabled": False, "detail": ""}
+    firewalld_installed = reader.exists("etc/firewalld") or reader.exists("usr/lib/firewalld")
+    if "firewalld" in names or firewalld_installed:
+        config = parse_key_value_file(reader.read_text("etc/firewalld/firewalld.conf"))
+        zones = {}
+        for entry in reader.listdir("etc/firewalld/zones"):
+            if entry.endswith(".xml"):
+                zone = parse_firewalld_zone(reader.read_text("etc/firewalld/zones/" + entry) or "")
+                if zone is not None:
+                    zones[entry[:-4]] = zone
+        info.update({
+            "backend": "firewalld",
+            "state": "running" if "firewalld" in names else "stopped",
+            "enabled": "firewalld.service" in units,
+            "default_zone": config.get("DefaultZone"),
+            "firewall_backend": config.get("FirewallBackend"),
+            "zones": zones,
+        })
+        return info
+    nft_tables = None  # None: could not be read
+    if reader.live and reader.is_root_user():
+        rc, out, _ = reader.run(["nft", "list", "tables"])
+        if rc == 0:
+            nft_tables = [line.split(None, 1)[1] for line in out.splitlines()
+                          if line.startswith("table ")]
+    nft_enabled = "nftables.service" in units
+    if nft_tables or nft_enabled:
+        state = "unknown" if nft_tables is None else ("running" if nft_tables else "stopped")
+        info.update({"backend": "nftables", "enabled": nft_enabled, "state": state,
+                     "tables": nft_tables or []})
+        if nft_tables is None:
+            info["detail"] = "rule set not readable (needs root on a live host)"
+        return info
+    tables = (reader.read_text("proc/net/ip_tables_names") or "").split()
+    ufw = parse_key_value_file(reader.read_text("etc/ufw/ufw.conf"))
+    if ufw.get("ENABLED", "").lower() == "yes":
+        info.update({"backend": "ufw", "state": "running", "enabled": True})
+    elif tables or "iptables.service" in units:
+        info.update({"backend": "iptables", "enabled": "iptables.service" in units,
+                     "state": "running" if tables else "unknown", "tables": tables})
+    return info
+
+
+def gather_selinux(reader):
+    enforce = reader.read_value("sys/fs/selinux/enforce")
+    config = parse_key_value_file(reader.read_text("etc/selinux/config"))
+    if enforce is None:
+        current = "disabled"
+    else:
+        current = "enforcing" if enforce == "1" else "permissive"
+    return {"current": current, "configured": config.get("SELINUX")}
+
+
+def gather_thp(reader):
+    base = "sys/kernel/mm/transparent_hugepage/"
+    enabled = reader.read_value(base + "enabled")
+    if enabled is None:
+        # RHEL 6 era kernels used a vendor path
+        enabled = reader.read_value("sys/kernel/mm/redhat_transparent_hugepage/enabled")
+    if enabled is None:
+        reader.mark_unknown("security.thp", "transparent_hugepage not present in sysfs", warn=False)
+    return {"enabled": bracketed(enabled), "defrag": bracketed(reader.read_value(base + "defrag"))}
+
+
+def gather_sysctls(reader, keys=OPENGAUSS_SYSCTLS):
+    """Current values (whitespace-normalised); None when the key does not exist."""
+    values = {}
+    for key in keys:
+        text = reader.read_text("proc/sys/" + key.replace(".", "/"))
+        values[key] = " ".join(text.split()) if text is not None else None
+    return values
+
+
+def parse_limits(text):
+    """Entries of a limits.conf file: ``[(domain, type, item, value)]``."""
+    entries = []
+    for line in (text or "").splitlines():
+        line = line.split("#", 1)[0].strip()
+        fields = line.split()
+        if len(fields) == 4:
+            entries.append(tuple(fields))
+    return entries
+
+
+def gather_limits(reader):
+    entries = parse_limits(reader.read_text("etc/security/limits.conf"))
+    for name in reader.listdir("etc/security/limits.d"):
+        if name.endswith(".conf"):
+            entries.extend(parse_limits(reader.read_text("etc/security/limits.d/" + name)))
+    configured = {}
+    # later files win, as pam_limits applies them in order
+    for domain, kind, item, value in entries:
+        configured.setdefault(domain, {})["%s %s" % (kind, item)] = value
+    return {"configured": configured}
+
+
+def pam_limits_in_sshd(reader):
+    """True when sshd's PAM stack loads pam_limits (directly or one include deep)."""
+    text = reader.read_text("etc/pam.d/sshd")
+    if text is None:
+        return None
+    stack = [text]
+    for line in text.splitlines():
+        fields = line.split()
+        if len(fields) >= 2 and (fields[0] in ("@include", "include", "substack")
+                                 or fields[1] in ("include", "substack")):
+            target = fields[-1] if fields[0] not in ("@include",) else fields[1]
+            stack.append(reader.read_text("etc/pam.d/" + target) or "")
+    for chunk in stack:
+        for line in chunk.splitlines():
+            stripped = line.strip()
+            if not stripped.startswith("#") and "pam_limits.so" in stripped and stripped.startswith("session"):
+                return True
+    return False
+
+
+def gather_locale_timezone(reader):
+    lang = parse_key_value_file(reader.read_text("etc/locale.conf")).get("LANG")
+    if lang is None:
+        lang = parse_key_value_file(reader.read_text("etc/default/locale")).get("LANG")
+    timezone = None
+    link = reader.readlink("etc/localtime")
+    if link and "zoneinfo/" in link:
+        timezone = link.split("zoneinfo/", 1)[1]
+    if timezone is None:
+        timezone = reader.read_value("etc/timezone") or None
+    return {"lang": lang, "timezone": timezone}
+
+
+def gather_remove_ipc(reader):
+    value = None
+    for rel in ["etc/systemd/logind.conf"] + [
+            "etc/systemd/logind.conf.d/" + n for n in reader.listdir("etc/systemd/logind.conf.d")]:
+        for line in (reader.read_text(rel) or "").splitlines():
+            line = line.strip()
+            if line.startswith("RemoveIPC="):
+                value = line.split("=", 1)[1].strip().lower()
+    return value
+
+
+def gather_security(reader, extra_agents=None):
+    """The ``security`` fact: firewall, agents and the OS settings above."""
+    procs = processes(reader)
+    names = [p["name"] for p in procs]
+    units = enabled_units(reader)
+    catalogue = dict((k, list(v)) for k, v in DEFAULT_AGENTS.items())
+    for category, agent_names in (extra_agents or {}).items():
+        catalogue.setdefault(category, [])
+        catalogue[category].extend(agent_names)
+    if not procs:
+        reader.mark_unknown("security.processes", "no process list under proc/")
+    time_daemons = [n for n in TIME_SYNC_DAEMONS if n in names or (n + ".service") in units]
+    result = {
+        "firewall": gather_firewall(reader, names, units),
+        "agents": find_agents(names, units, catalogue),
+        "selinux": gather_selinux(reader),
+        "time_sync": {"daemons": time_daemons,
+                      "running": [n for n in TIME_SYNC_DAEMONS if n in names]},
+        "thp": gather_thp(reader),
+        "sysctl": gather_sysctls(reader),
+        "limits": gather_limits(reader),
+        "pam_limits_sshd": pam_limits_in_sshd(reader),
+        "remove_ipc": gather_remove_ipc(reader),
+        "process_count": len(procs),
+    }
+    result.update(gather_locale_timezone(reader))
+    return result, names

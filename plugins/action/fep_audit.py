@@ -1,0 +1,174 @@
+# -*- coding: utf-8 -*-
+"""Audit one hospital server in a single round trip.
+
+The collector (``module_utils/fep/*.py``, standard library, Python 3.6+) is
+piped through the connection to ``python3 -`` on the target, like ``raw`` or
+``script`` do, so it runs where ansible-core's module wrapper would refuse
+(Kylin V10 / openEuler 20.03 ship Python 3.7, UOS 1050a 3.6) and costs one
+exec and no temporary files.  The checks then run here on the controller
+against the returned facts.
+"""
+import base64
+import json
+import os
+import zlib
+
+from ansible import constants as C
+from ansible.errors import AnsibleActionFail
+from ansible.plugins.action import ActionBase
+
+import ansible.module_utils
+
+# Project module_utils (ansible.cfg) are only packed for targets by ansible;
+# make the same package importable here on the controller too.
+for _path in C.DEFAULT_MODULE_UTILS_PATH or []:
+    if _path not in ansible.module_utils.__path__:
+        ansible.module_utils.__path__.append(_path)
+
+try:
+    from ansible.module_utils.fep import checks as fep_checks
+    from ansible.module_utils.fep.checks.inputs import validate_inputs
+    from ansible.module_utils.fep.collector import RESULT_BEGIN, RESULT_END
+except ImportError:  # pragma: no cover - module_utils path not configured
+    fep_checks = None
+
+# Interpreters tried in order when ansible_python_interpreter is not set.
+# /usr/libexec/platform-python is RHEL 8 style (Kylin/UOS-a ship it too).
+PYTHON_CANDIDATES = ("python3", "/usr/libexec/platform-python", "/usr/bin/python3.6", "python")
+NO_PYTHON = "FEP_NO_PYTHON"
+
+BOOTSTRAP = r'''
+import sys
+if sys.version_info < (3, 6):
+    sys.stdout.write("\nFEP_RESULT_BEGIN\n{\"failed\": true, \"msg\": \"Python %%d.%%d on the target: the fepkit collector needs 3.6+\"}\nFEP_RESULT_END\n" %% sys.version_info[:2])
+    sys.exit(0)
+import base64, importlib.abc, importlib.util, json, zlib
+SOURCES = json.loads(zlib.decompress(base64.b64decode("%(sources)s")).decode("utf-8"))
+CONFIG = json.loads(%(config)r)
+
+class SourceImporter(importlib.abc.MetaPathFinder, importlib.abc.Loader):
+    """Import the embedded fep package from memory: nothing is written on the server."""
+    def find_spec(self, fullname, path=None, target=None):
+        if fullname in SOURCES:
+            return importlib.util.spec_from_loader(fullname, self, is_package=(fullname == "fep"))
+        return None
+    def create_module(self, spec):
+        return None
+    def exec_module(self, module):
+        if module.__name__ == "fep":
+            module.__path__ = []
+        exec(compile(SOURCES[module.__name__], "fep/" + module.__name__, "exec"), module.__dict__)
+
+sys.meta_path.insert(0, SourceImporter())
+from fep.collector import run_payload
+run_payload(CONFIG)
+'''
+
+
+def find_package_dir():
+    """The ``fep`` package in the configured module_utils paths (else beside us)."""
+    candidates = list(C.DEFAULT_MODULE_UTILS_PATH or [])
+    candidates.append(os.path.join(os.path.dirname(__file__), "..", "..", "module_utils"))
+    for base in candidates:
+        path = os.path.join(os.path.expanduser(base), "fep")
+        if os.path.isfile(os.path.join(path, "collector.py")):
+            return os.path.abspath(path)
+    raise AnsibleActionFail("fepkit: module_utils/fep not found; run from the project directory "
+                            "(ansible.cfg sets module_utils)")
+
+
+def collector_sources(package_dir):
+    """Target-side modules: the top level of the package (sub-packages stay here)."""
+    sources = {}
+    for name in sorted(os.listdir(package_dir)):
+        if name.endswith(".py"):
+            with open(os.path.join(package_dir, name), "rb") as handle:
+                text = handle.read().decode("utf-8")
+            module = "fep" if name == "__init__.py" else "fep." + name[:-3]
+            sources[module] = text
+    return sources
+
+
+def build_payload(config, package_dir=None):
+    """The Python program piped to the target's interpreter."""
+    sources = collector_sources(package_dir or find_package_dir())
+    packed = base64.b64encode(zlib.compress(json.dumps(sources).encode("utf-8"), 9)).decode("ascii")
+    return BOOTSTRAP % {"sources": packed, "config": json.dumps(config)}
+
+
+def python_command(interpreter):
+    if interpreter:
+        return "%s -" % interpreter
+    loop = " ".join(PYTHON_CANDIDATES)
+    return ('for fep_py in %s; do if command -v "$fep_py" >/dev/null 2>&1; then '
+            'exec "$fep_py" -; fi; done; echo %s; exit 127' % (loop, NO_PYTHON))
+
+
+def parse_output(stdout):
+    """The JSON document between the result markers, or None."""
+    begin = stdout.rfind(RESULT_BEGIN)
+    end = stdout.rfind(RESULT_END)
+    if begin < 0 or end < begin:
+        return None
+    try:
+        return json.loads(stdout[begin + len(RESULT_BEGIN):end])
+    except ValueError:
+        return None
+
+
+class ActionModule(ActionBase):
+    TRANSFERS_FILES = False
+    _supports_check_mode = True  # read-only: check mode runs the same audit
+
+    def run(self, tmp=None, task_vars=None):
+        result = super(ActionModule, self).run(tmp, task_vars)
+        result["changed"] = False
+        if fep_checks is None:
+            raise AnsibleActionFail("fepkit: cannot import module_utils/fep; check ansible.cfg "
+                                    "module_utils = ./module_utils")
+        host = (task_vars or {}).get("inventory_hostname", "?")
+        inputs, errors = validate_inputs(self._task.args)
+        if errors:
+            raise AnsibleActionFail("host %s: invalid inventory value(s): %s" % (host, "; ".join(errors)))
+
+        config = {
+            "root": inputs["root"],
+            "agents": inputs["security_agents"],
+            "probes": inputs["probes"],
+        }
+        payload = build_payload(config)
+        interpreter = inputs["python"]
+        command = python_command(interpreter)
+        outcome = self._low_level_execute_command(command, in_data=payload.encode("utf-8"))
+        document = parse_output(outcome.get("stdout", ""))
+        if document is None:
+            stderr = (outcome.get("stderr") or "").strip()
+            if NO_PYTHON in outcome.get("stdout", ""):
+                reason = "no Python 3 interpreter found on the host (tried %s)" % ", ".join(PYTHON_CANDIDATES)
+            else:
+                reason = "collector produced no result (rc=%s): %s" % (
+                    outcome.get("rc"), stderr.splitlines()[-1] if stderr else "no output")
+            raise AnsibleActionFail("host %s: %s" % (host, reason))
+        if document.get("failed"):
+            raise AnsibleActionFail("host %s: %s" % (host, document.get("msg")))
+
+        facts = document["fep"]
+        ctx = fep_checks.Context(
+            level=inputs["level"], thresholds=inputs["thresholds"], ports=inputs["ports"],
+            declared=inputs["declared"], probes=inputs["probes"],
+            frontend_processes=inputs["frontend_processes"])
+        # plain dicts: Ansible's variable storage does not keep OrderedDict
+        checks = json.loads(json.dumps(
+            fep_checks.run_checks(facts, ctx, skip=inputs["skip"], select=inputs["select"])))
+        python_version = facts["collector"]["python"]["version"]
+        result.update({
+            "ansible_facts": {"fep": facts},
+            "fep_level": inputs["level"],
+            "fep_checks": checks,
+            "fep_summary": dict(fep_checks.summarise(checks)),
+            "fep_python": fep_checks.python_profile(python_version),
+            "fep_limited": fep_checks.limited_by_privilege(facts),
+        })
+        for warning in facts.get("warnings") or []:
+            self._display.vvv("fep_audit %s: %s" % (host, warning))
+        return result

@@ -1,0 +1,70 @@
+# -*- coding: utf-8 -*-
+"""Write ``results.json`` for the run and return the verdict table.
+
+Runs once on the control node after the audit play: it reads what each
+host's audit task registered (``__fep_audit``) from hostvars, so hosts that
+were unreachable or failed are in the results too.
+"""
+import json
+import os
+
+from ansible import constants as C
+from ansible.errors import AnsibleActionFail
+from ansible.plugins.action import ActionBase
+
+import ansible.module_utils
+
+# Project module_utils (ansible.cfg) are only packed for targets by ansible;
+# make the same package importable here on the controller too.
+for _path in C.DEFAULT_MODULE_UTILS_PATH or []:
+    if _path not in ansible.module_utils.__path__:
+        ansible.module_utils.__path__.append(_path)
+
+try:
+    from ansible.module_utils.fep.report.results import build_results, failing_hosts, host_entry
+    from ansible.module_utils.fep.report.table import render_verdict
+except ImportError:  # pragma: no cover
+    build_results = None
+
+
+def write_private(path, text):
+    """Create ``path`` readable by the owner only (reports hold hospital data)."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(text)
+    os.chmod(path, 0o600)
+
+
+class ActionModule(ActionBase):
+    TRANSFERS_FILES = False
+    _supports_check_mode = True  # writes only on the controller, as a report
+
+    def run(self, tmp=None, task_vars=None):
+        result = super(ActionModule, self).run(tmp, task_vars)
+        if build_results is None:
+            raise AnsibleActionFail("fepkit: cannot import module_utils/fep (check ansible.cfg)")
+        args = self._task.args
+        hosts = args.get("hosts") or []
+        report_dir = args.get("report_dir")
+        if not report_dir:
+            raise AnsibleActionFail("fep_results: report_dir is required")
+        lang = args.get("lang") or "zh"
+        hostvars = task_vars["hostvars"]
+        entries = {}
+        for host in hosts:
+            registered = hostvars[host].get("__fep_audit")
+            level = hostvars[host].get("fep_hospital_level")
+            entries[host] = host_entry(registered, level)
+        results = build_results(entries, run=args.get("run") or {})
+        report_dir = os.path.abspath(os.path.expanduser(report_dir))
+        os.makedirs(report_dir, mode=0o700, exist_ok=True)
+        path = os.path.join(report_dir, "results.json")
+        write_private(path, json.dumps(results, ensure_ascii=False, indent=2, default=str) + "\n")
+        result.update({
+            "changed": False,
+            "results_path": path,
+            "verdict": render_verdict(results, lang),
+            "failing_hosts": failing_hosts(results),
+            "host_status": dict(results["summary"]["host_status"]),
+        })
+        return result
