@@ -70,11 +70,11 @@ from ansible.module_utils.fep.collector import collect
 
 def main():
     module = AnsibleModule(
-        argument_spec=dict(
-            root=dict(type="path", default="/"),
-            security_agents=dict(type="dict", default={}),
-            probes=dict(type="dict", default={}),
-        ),
+        argument_spec={
+            "root": {"type": "path", "default": "/"},
+            "security_agents": {"type": "dict", "default": {}},
+            "probes": {"type": "dict", "default": {}},
+        },
         supports_check_mode=True,
     )
     root = module.params["root"]

@@ -111,11 +111,12 @@ def _package_manager(os_id, fields, deb_based):
     return "rpm", "dnf" if major is not None and major >= 8 else "yum"
 
 
-def _codename(fields):
+def _codename(fields, lower_id):
     if fields.get("VERSION_CODENAME"):
         return fields["VERSION_CODENAME"]
+    # openEuler's parentheses hold the support term ("LTS-SP3"), not a name
     match = re.search(r"\(([^)]*)\)", fields.get("VERSION", ""))
-    return match.group(1).strip() if match else None
+    return match.group(1).strip() if match and lower_id != "openeuler" else None
 
 
 def _kylin(fields, codename):
@@ -169,7 +170,7 @@ def classify_os(fields):
     fields = fields or {}
     os_id = fields.get("ID", "").strip()
     lower_id = os_id.lower()
-    codename = _codename(fields)
+    codename = _codename(fields, lower_id)
     result = {
         "name": fields.get("NAME"), "version": fields.get("VERSION"),
         "version_id": fields.get("VERSION_ID"), "id": os_id or None,

@@ -90,8 +90,8 @@ def bracketed(text):
 
 def find_agents(process_names, units, catalogue):
     """Security agents found by process name or enabled unit, per category."""
-    lowered = set(n.lower() for n in process_names)
-    unit_stems = set(u.lower().rsplit(".", 1)[0] for u in units)
+    lowered = {n.lower() for n in process_names}
+    unit_stems = {u.lower().rsplit(".", 1)[0] for u in units}
     found = []
     for category in sorted(catalogue):
         for name in catalogue[category]:
@@ -285,7 +285,7 @@ def gather_security(reader, extra_agents=None):
     procs = processes(reader)
     names = [p["name"] for p in procs]
     units = enabled_units(reader)
-    catalogue = dict((k, list(v)) for k, v in DEFAULT_AGENTS.items())
+    catalogue = {k: list(v) for k, v in DEFAULT_AGENTS.items()}
     for category, agent_names in (extra_agents or {}).items():
         catalogue.setdefault(category, [])
         catalogue[category].extend(agent_names)

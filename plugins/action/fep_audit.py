@@ -13,11 +13,10 @@ import json
 import os
 import zlib
 
+import ansible.module_utils
 from ansible import constants as C
 from ansible.errors import AnsibleActionFail
 from ansible.plugins.action import ActionBase
-
-import ansible.module_utils
 
 # Project module_utils (ansible.cfg) are only packed for targets by ansible;
 # make the same package importable here on the controller too.
@@ -40,7 +39,8 @@ NO_PYTHON = "FEP_NO_PYTHON"
 BOOTSTRAP = r'''
 import sys
 if sys.version_info < (3, 6):
-    sys.stdout.write("\nFEP_RESULT_BEGIN\n{\"failed\": true, \"msg\": \"Python %%d.%%d on the target: the fepkit collector needs 3.6+\"}\nFEP_RESULT_END\n" %% sys.version_info[:2])
+    MSG = "Python %%d.%%d on the target: the fepkit collector needs 3.6+" %% sys.version_info[:2]
+    sys.stdout.write('\nFEP_RESULT_BEGIN\n{"failed": true, "msg": "%%s"}\nFEP_RESULT_END\n' %% MSG)
     sys.exit(0)
 import base64, importlib.abc, importlib.util, json, zlib
 SOURCES = json.loads(zlib.decompress(base64.b64decode("%(sources)s")).decode("utf-8"))

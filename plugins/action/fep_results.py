@@ -8,11 +8,10 @@ were unreachable or failed are in the results too.
 import json
 import os
 
+import ansible.module_utils
 from ansible import constants as C
 from ansible.errors import AnsibleActionFail
 from ansible.plugins.action import ActionBase
-
-import ansible.module_utils
 
 # Project module_utils (ansible.cfg) are only packed for targets by ansible;
 # make the same package importable here on the controller too.

@@ -102,9 +102,10 @@ def add_block_device(root, name, size_bytes, rotational, model=None, vendor=None
     })
     (block_dir / "holders").mkdir(parents=True, exist_ok=True)
     (block_dir / "slaves").mkdir(parents=True, exist_ok=True)
-    for slave in slaves:
-        _link(block_dir / "slaves" / slave, (root / "sys/block" / slave).resolve())
-        _link((root / "sys/block" / slave).resolve() / "holders" / name, block_dir)
+    for slave in slaves:  # a disk or a partition, already added
+        slave_dir = (root / "sys/class/block" / slave).resolve()
+        _link(block_dir / "slaves" / slave, slave_dir)
+        _link(slave_dir / "holders" / name, block_dir)
     if dm_uuid is not None:
         _attrs(block_dir / "dm", {"name": dm_uuid.split("-", 1)[-1], "uuid": dm_uuid})
 
@@ -190,6 +191,10 @@ def add_nic(root, name, physical=True, kind="ethernet", operstate="up", speed=10
         _attrs(net_dir / "bridge", {"bridge_id": "8000." + mac.replace(":", ""), "stp_state": 0})
     elif kind == "bond":
         _attrs(net_dir / "bonding", {"mode": "802.3ad 4", "slaves": " ".join(bond_slaves)})
+        # the bonding driver's control file sits beside the interfaces
+        masters = root / "sys/class/net/bonding_masters"
+        names = masters.read_text().split() if masters.exists() else []
+        _write(masters, " ".join(names + [name]) + "\n")
     elif kind == "tun":
         _attrs(net_dir, {"tun_flags": "0x1002"})
     elif kind == "wireless":

@@ -5,7 +5,7 @@ import copy
 import pytest
 
 from fep.checks import CHECKS, Context, run_checks, summarise
-from fep.checks.registry import python_profile, limited_by_privilege, check, result
+from fep.checks.registry import check, limited_by_privilege, python_profile, result
 
 GIB = 1024 ** 3
 ALL_IDS = [

@@ -9,7 +9,6 @@ English, tags for selection, and runs isolated — a crashing check becomes
 
 This sub-package is controller-side only: it is not shipped to targets.
 """
-from .registry import (  # noqa: F401
-    CHECKS, STATUSES, Context, limited_by_privilege, python_profile, run_checks, summarise)
 # import order is the catalogue order: survey form section 二 then 三
-from . import hardware, software, network, security  # noqa: F401,I001  (registers checks)
+from . import hardware, network, security, software  # noqa: F401  (registers checks)
+from .registry import CHECKS, STATUSES, Context, limited_by_privilege, python_profile, run_checks, summarise  # noqa: F401

@@ -17,7 +17,7 @@ def server_dedicated(facts, ctx):
     declared = ctx.declared.get("server_dedicated")
     virt = section(facts, "virtualization") or {}
     ports = (section(facts, "ports") or {}).get("listening") or []
-    services = sorted(set(p["process"] for p in ports if p.get("process")))
+    services = sorted({p["process"] for p in ports if p.get("process")})
     evidence_en = "%s; listening services: %s" % (
         "virtual machine (%s)" % virt.get("hypervisor") if virt.get("vm") else "physical server",
         join(services) or "none identified")

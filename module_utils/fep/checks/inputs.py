@@ -142,7 +142,7 @@ def validate_inputs(args):
             errors.append("%s.%s: a waiver needs a reason" % (var["skip"], check_id))
 
     select = [str(s) for s in _as_list(args.get("select"))]
-    known_selectors = set(CHECKS) | set(t for c in CHECKS.values() for t in c.tags)
+    known_selectors = set(CHECKS) | {t for c in CHECKS.values() for t in c.tags}
     for selector in select:
         if selector not in known_selectors:
             errors.append("%s: %r is neither a check id nor a tag" % (var["select"], selector))
@@ -162,7 +162,7 @@ def validate_inputs(args):
         probes["timeout"] = float(args.get("probe_timeout") or 3)
     except (TypeError, ValueError):
         errors.append("%s: must be a number of seconds" % var["probe_timeout"])
-    probes = dict((k, v) for k, v in probes.items() if v)
+    probes = {k: v for k, v in probes.items() if v}
     if set(probes) == {"timeout"}:
         probes = {}
 
@@ -184,7 +184,7 @@ def validate_inputs(args):
         "ports": ports,
         "thresholds": thresholds,
         "declared": declared,
-        "skip": dict((k, str(v)) for k, v in skip.items()),
+        "skip": {k: str(v) for k, v in skip.items()},
         "select": select,
         "probes": probes,
         "security_agents": agents,

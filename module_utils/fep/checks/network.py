@@ -39,8 +39,8 @@ def port_result(facts, ctx, service, nominal):
     if not holders:
         return result("pass", "%d free" % port, expected, "%d 空闲%s" % (port, note_zh),
                       "%d free%s" % (port, note_en))
-    owners = sorted(set(_owner(s) for s in holders if _owner(s)))
-    names = set(s.get("process") for s in holders)
+    owners = sorted({_owner(s) for s in holders if _owner(s)})
+    names = {s.get("process") for s in holders}
     if owners and names <= set(ctx.frontend_processes):
         return result("pass", "%d held by %s" % (port, join(owners)), expected,
                       "%d 由前置软件占用：%s%s" % (port, join(owners, "、"), note_zh),
@@ -50,8 +50,8 @@ def port_result(facts, ctx, service, nominal):
                       "%d 已被占用，但无权限识别占用进程（请以 become/root 运行）" % port,
                       "%d is in use; its owner is not readable without root (run with become)" % port,
                       "以 root 权限重新审计以识别占用进程。", "Re-audit with become to identify the owner.")
-    others = sorted(set(_owner(s) for s in holders
-                        if _owner(s) and s.get("process") not in ctx.frontend_processes))
+    others = sorted({_owner(s) for s in holders
+                        if _owner(s) and s.get("process") not in ctx.frontend_processes})
     return result("fail", "%d held by %s" % (port, join(others)), expected,
                   "%d 被 %s 占用%s" % (port, join(others, "、"), note_zh),
                   "%d is taken by %s%s" % (port, join(others), note_en),

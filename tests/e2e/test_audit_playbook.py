@@ -1,0 +1,104 @@
+# -*- coding: utf-8 -*-
+"""playbooks/audit.yml end to end over snapshot roots, through ansible-runner."""
+import os
+import re
+import stat
+
+import pytest
+
+from tests.builders.profiles import PROFILES
+
+from tests.support import load_results, run_playbook
+
+
+@pytest.fixture(scope="module")
+def audit(region, tmp_path_factory):
+    report_dir = tmp_path_factory.mktemp("reports")
+    private = tmp_path_factory.mktemp("runner")
+    runner, stdout = run_playbook(private, "audit.yml", region["inventory"],
+                                  extravars={"fep_report_dir": str(report_dir)}, verbosity=3)
+    return {"runner": runner, "stdout": stdout, "results": load_results(report_dir),
+            "report_dir": report_dir}
+
+
+def test_every_host_is_in_the_results(audit, region):
+    assert sorted(audit["results"]["hosts"]) == sorted(region["hosts"])
+
+
+@pytest.mark.parametrize("profile", sorted(PROFILES))
+def test_profile_gets_the_verdicts_its_hardware_deserves(audit, profile):
+    entry = audit["results"]["hosts"][profile]
+    assert entry["status"] == "ok", entry["message"]
+    observed = {check_id: entry["checks"][check_id]["status"] for check_id in PROFILES[profile]["expect"]}
+    assert observed == PROFILES[profile]["expect"]
+
+
+def test_facts_are_in_the_results(audit):
+    kunpeng = audit["results"]["hosts"]["kunpeng-kylin-l3"]["facts"]
+    assert kunpeng["cpu"]["vendor_family"] == "kunpeng"
+    assert kunpeng["cpu"]["physical_cores"] == 192
+    assert kunpeng["os"]["category"] == "kylin"
+    assert kunpeng["collector"]["snapshot"] is True
+    assert [a["kind"] for a in kunpeng["accelerators"]] == ["npu"]
+
+
+def test_taken_port_names_the_process(audit):
+    outcome = audit["results"]["hosts"]["phytium-openeuler-8884"]["checks"]["port.8884"]
+    assert re.search(r"8884 被 nginx\(pid \d+\) 占用", outcome["message_zh"])
+
+
+def test_unreachable_host_is_recorded_and_others_still_audited(audit):
+    entry = audit["results"]["hosts"]["unreachable-hospital"]
+    assert entry["status"] == "unreachable"
+    assert entry["message"]
+    assert audit["results"]["summary"]["host_status"]["ok"] == len(PROFILES)
+
+
+def test_bad_inventory_value_names_host_and_field(audit):
+    entry = audit["results"]["hosts"]["bad-level-hospital"]
+    assert entry["status"] == "failed"
+    assert "host bad-level-hospital" in entry["message"]
+    assert "fep_hospital_level" in entry["message"]
+    assert "Traceback" not in audit["stdout"]
+
+
+def test_run_fails_on_findings_by_default(audit):
+    assert audit["runner"].status == "failed"
+    assert audit["runner"].rc != 0
+
+
+def test_one_round_trip_per_audited_host(audit):
+    # -vvv prints one "<host> EXEC" line per command run on a host
+    for host in PROFILES:
+        execs = re.findall(r"^<%s> EXEC " % re.escape(host), audit["stdout"], re.M)
+        assert len(execs) == 1, (host, execs)
+
+
+def test_verdict_table_printed(audit):
+    assert "不满足的项" in audit["stdout"]
+    assert "共 %d 台" % (len(PROFILES) + 2) in audit["stdout"]
+
+
+def test_results_file_is_private(audit):
+    mode = stat.S_IMODE(os.stat(os.path.join(str(audit["report_dir"]), "results.json")).st_mode)
+    assert mode == 0o600
+
+
+def test_check_mode_changes_nothing_and_gives_same_verdicts(audit, region, tmp_path):
+    runner, _ = run_playbook(tmp_path / "runner", "audit.yml", region["inventory"],
+                             extravars={"fep_report_dir": str(tmp_path / "rep"), "fep_fail_on_findings": False},
+                             cmdline="--check")
+    assert runner.status == "successful"
+    assert sum(runner.stats.get("changed", {}).values()) == 0
+    checked = load_results(tmp_path / "rep")
+    for host, entry in audit["results"]["hosts"].items():
+        assert {k: v["status"] for k, v in checked["hosts"][host]["checks"].items()} == \
+               {k: v["status"] for k, v in entry["checks"].items()}
+
+
+def test_english_verdict_with_one_variable(region, tmp_path):
+    _, stdout = run_playbook(tmp_path / "runner", "audit.yml", region["inventory"],
+                             extravars={"fep_report_dir": str(tmp_path / "rep"), "fep_lang": "en",
+                                        "fep_fail_on_findings": False})
+    assert "failing checks" in stdout
+    assert "UNREACHABLE" in stdout

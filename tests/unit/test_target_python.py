@@ -1,0 +1,70 @@
+# -*- coding: utf-8 -*-
+"""Code that runs on hospital servers must work on Python 3.6 (UOS 1050a).
+
+vermin reports the minimum Python version each file needs; the collector
+modules (top level of module_utils/fep) and the bootstrap piped by the
+fep_audit action plugin must need nothing newer than 3.6.  The same modules
+must import nothing outside the standard library.
+"""
+import ast
+import os
+import subprocess
+import sys
+
+import pytest
+
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+PACKAGE = os.path.join(REPO, "module_utils", "fep")
+TARGET_FILES = sorted(
+    os.path.join(PACKAGE, name) for name in os.listdir(PACKAGE) if name.endswith(".py"))
+
+
+def vermin(paths):
+    exe = os.path.join(os.path.dirname(sys.executable), "vermin")
+    proc = subprocess.run(
+        [exe, "--no-tips", "--violations", "-t=3.6-", "--eval-annotations", "--no-parse-comments", *paths],
+        capture_output=True, text=True, check=False)
+    return proc.returncode, proc.stdout + proc.stderr
+
+
+def test_collector_modules_need_python_36_at_most():
+    rc, output = vermin(TARGET_FILES)
+    assert rc == 0, output
+
+
+def test_bootstrap_needs_python_36_at_most(tmp_path):
+    sys.path.insert(0, os.path.join(REPO, "plugins", "action"))
+    try:
+        import fep_audit  # noqa: PLC0415 - the plugin module, imported like Ansible does
+    finally:
+        sys.path.pop(0)
+    payload = fep_audit.build_payload({"root": "/"}, PACKAGE)
+    script = tmp_path / "payload.py"
+    script.write_text(payload)
+    rc, output = vermin([str(script)])
+    assert rc == 0, output
+
+
+def test_vermin_would_catch_a_newer_construct(tmp_path):
+    # guards the guard: a walrus (3.8) must be reported
+    bad = tmp_path / "bad.py"
+    bad.write_text("if (n := 1):\n    pass\n")
+    rc, _ = vermin([str(bad)])
+    assert rc != 0
+
+
+@pytest.mark.parametrize("path", TARGET_FILES, ids=os.path.basename)
+def test_collector_imports_only_stdlib_and_itself(path):
+    with open(path, encoding="utf-8") as handle:
+        tree = ast.parse(handle.read())
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names = [alias.name.split(".")[0] for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:  # relative: inside the package
+                continue
+            names = [node.module.split(".")[0]]
+        else:
+            continue
+        for name in names:
+            assert name in sys.stdlib_module_names, "%s imports %s" % (os.path.basename(path), name)
