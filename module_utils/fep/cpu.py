@@ -219,9 +219,9 @@ def _aarch64_model(processors, implementer, part):
         if value and not GENERIC_ARM_MODEL.match(value):
             return _clean(value)
     if implementer == 0x48:
-        return KUNPENG_PARTS.get(part, "Kunpeng (part 0x%03x)" % (part or 0))
+        return KUNPENG_PARTS.get(part, f"Kunpeng (part 0x{part or 0:03x})")
     if implementer == 0x70:
-        return PHYTIUM_PARTS.get(part, "Phytium (part 0x%03x)" % (part or 0))
+        return PHYTIUM_PARTS.get(part, f"Phytium (part 0x{part or 0:03x})")
     vendor = ARM_IMPLEMENTERS.get(implementer, f"implementer 0x{implementer:02x}")
     name = ARM_PARTS.get((implementer, part))
     if name:
@@ -370,7 +370,7 @@ def _no_smt_reason(processors):
 
 
 def _pairs(processors, first_key, second_key):
-    """Distinct (package, core) pairs, or None if any processor lacks them."""
+    """(package, core) of every processor, or None if any processor lacks one."""
     pairs = []
     for processor in processors:
         pair = (_int(processor.get(first_key)), _int(processor.get(second_key)))
@@ -416,8 +416,8 @@ def _count_from_cpuinfo(processors, arch):
         note = ("Kunpeng 920 TaiShan v120 cores can run 2 threads each:"
                 " physical cores may be half the logical CPU count")
     else:
-        note = ("/proc/cpuinfo on %s gives only the logical CPU count:"
-                " SMT cannot be ruled out" % (arch or "this architecture"))
+        note = (f"/proc/cpuinfo on {arch or 'this architecture'} gives only the"
+                " logical CPU count: SMT cannot be ruled out")
     return _counts(None, logical, logical, None, "estimate", note)
 
 

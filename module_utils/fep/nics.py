@@ -7,6 +7,7 @@ to ``../../devices/<bus path>/net/X`` (physical) or
 it so that snapshot trees answer the same way.
 """
 import posixpath
+import re
 
 SYS_NET = "sys/class/net"
 PROC_VLAN = "proc/net/vlan"
@@ -14,6 +15,10 @@ PROC_VLAN = "proc/net/vlan"
 ARPHRD_ETHER = 1
 ARPHRD_INFINIBAND = 32
 ARPHRD_LOOPBACK = 772
+
+# docker0 and Docker's user-defined networks (br-<12 hex of the network id>);
+# an operator's br-ex or br-int stays a plain bridge.
+_DOCKER_BRIDGE = re.compile(r"^(docker\d+|br-[0-9a-f]{12})$")
 
 
 def parse_uevent(text):
@@ -65,8 +70,7 @@ def classify_kind(name, physical, arp_type, devtype, markers):
     if "wireless" in markers or "phy80211" in markers or devtype == "wlan":
         return "wireless"
     if "bridge" in markers or devtype == "bridge":
-        # Docker's default and user-defined networks are bridges it owns.
-        return "docker" if name.startswith(("docker", "br-")) else "bridge"
+        return "docker" if _DOCKER_BRIDGE.match(name) else "bridge"
     if "bonding" in markers or devtype == "bond":
         return "bond"
     if "vlan" in markers or devtype == "vlan":

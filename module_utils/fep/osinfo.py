@@ -11,7 +11,6 @@ through a ``SysReader``.  Standard library only, Python 3.6+.
 """
 import os
 import re
-import shlex
 
 OS_RELEASE_PATHS = ("etc/os-release", "usr/lib/os-release")
 
@@ -36,6 +35,12 @@ NON_DOMESTIC = frozenset([
     "ubuntu", "debian", "linuxmint", "sles", "sled", "opensuse",
     "opensuse-leap", "opensuse-tumbleweed", "arch", "alpine", "gentoo",
 ])
+
+# UOS Server 20 RPM editions by PLATFORM_ID and by codename: (letter, base)
+UOS_SERVER_EDITIONS = {
+    "platform:uelc20": ("a", "Anolis based"), "kongzi": ("a", "Anolis based"),
+    "platform:uel20": ("e", "openEuler based"), "fuyu": ("e", "openEuler based"),
+}
 
 KYLIN_V10_RELEASES = {
     "tercel": "SP1", "sword": "SP2", "lance": "SP3", "halberd": "SP3-2403",
@@ -64,20 +69,44 @@ def parse_os_release(text):
         key = key.strip()
         if not sep or not re.match(r"^[A-Za-z_][A-Za-z0-9_]*$", key):
             continue
-        try:
-            words = shlex.split(value)
-        except ValueError:
-            # an unbalanced quote: keep the text rather than lose the field
-            words = [value.strip().strip("\"'")]
-        fields[key] = " ".join(words)
+        fields[key] = _shell_value(value)
     return fields
+
+
+def _shell_value(text):
+    """Value of a shell assignment: quotes removed, backslash escapes applied.
+
+    Hand-rolled rather than ``shlex``: inside double quotes the shell (and
+    os-release(5)) unescapes ``\\$``, which ``shlex`` leaves alone.  An
+    unbalanced quote keeps what was read instead of losing the field.
+    """
+    out, quote, index, text = [], None, 0, text.strip()
+    while index < len(text):
+        char = text[index]
+        if quote == "'":
+            if char == "'":
+                quote = None
+            else:
+                out.append(char)
+        elif char == "\\" and index + 1 < len(text) and (
+                quote is None or text[index + 1] in "$`\"\\"):
+            index += 1
+            out.append(text[index])
+        elif char == '"' and quote == '"':
+            quote = None
+        elif char in "'\"" and quote is None:
+            quote = char
+        else:
+            out.append(char)
+        index += 1
+    return "".join(out)
 
 
 def parse_release_line(text, os_id):
     """os-release-like fields from a ``<name> release <version> (<codename>)`` line."""
     line = (text or "").strip().splitlines()
     line = line[0].strip() if line else ""
-    match = re.match(r"^(.*?)\s+release\s+(\S+)(?:\s*\((.*)\))?", line)
+    match = re.match(r"^(.*?)\s+release\s+(\S*\d\S*)(?:\s*\((.*)\))?", line)
     if not match:
         return {}
     name, version_id, codename = match.groups()
@@ -93,15 +122,15 @@ def _major(version_id):
     return int(match.group(1)) if match else None
 
 
-def _package_manager(os_id, fields, deb_based):
-    """``(pkg_mgr_family, pkg_mgr)`` from what the file says about itself."""
+def _package_manager(os_id, fields, hint):
+    """``(pkg_mgr_family, pkg_mgr)``; ``hint`` ("deb"/"dnf") from the edition."""
     id_like = fields.get("ID_LIKE", "").lower().split()
-    if deb_based or os_id in DEB_IDS or "debian" in id_like or "ubuntu" in id_like:
+    if hint == "deb" or os_id in DEB_IDS or "debian" in id_like or "ubuntu" in id_like:
         return "deb", "apt"
     if os_id in ZYPPER_IDS or "suse" in id_like:
         return "rpm", "zypper"
     # PLATFORM_ID came with dnf's modularity (EL8, openEuler, UOS Server 20 …)
-    if fields.get("PLATFORM_ID") or os_id in DNF_IDS:
+    if hint == "dnf" or fields.get("PLATFORM_ID") or os_id in DNF_IDS:
         return "rpm", "dnf"
     if os_id not in RPM_IDS and not set(id_like) & {"rhel", "fedora", "centos"}:
         return None, None
@@ -124,14 +153,13 @@ def _kylin(fields, codename):
                      fields.get("VERSION_US", "")]).lower()
     if "server" in text:
         release = KYLIN_V10_RELEASES.get((codename or "").lower())
-        note = "Kylin Linux Advanced Server {}".format(fields.get("VERSION_ID", ""))
+        note = f"Kylin Linux Advanced Server {fields.get('VERSION_ID', '')}"
         if release:
             note += f" {release} ({codename})"
-        return True, False, note.strip()
-    deb_based = "debian" in fields.get("ID_LIKE", "").lower()
-    if "desktop" in text or deb_based:
-        return False, True, "Kylin desktop edition (Debian based): not a server edition"
-    return None, False, "Kylin edition not stated in os-release"
+        return True, None, note.strip()
+    if "desktop" in text or "debian" in fields.get("ID_LIKE", "").lower():
+        return False, "deb", "Kylin desktop edition (Debian based): not a server edition"
+    return None, None, "Kylin edition not stated in os-release"
 
 
 def _openeuler(fields):
@@ -147,22 +175,20 @@ def _openeuler(fields):
 
 def _uos(fields, codename):
     text = " ".join([fields.get("NAME", ""), fields.get("PRETTY_NAME", "")]).lower()
-    platform_id = fields.get("PLATFORM_ID", "").lower()
     if "desktop" in text:
-        return False, True, "UOS desktop edition: not a server edition"
-    editions = {
-        "platform:uelc20": ("a", "Anolis based"),
-        "platform:uel20": ("e", "openEuler based"),
-    }
-    if platform_id in editions:
-        letter, base = editions[platform_id]
+        return False, "deb", "UOS desktop edition: not a server edition"
+    # the RPM based Server 20 editions, known by platform or by codename
+    edition = (UOS_SERVER_EDITIONS.get(fields.get("PLATFORM_ID", "").lower())
+               or UOS_SERVER_EDITIONS.get((codename or "").lower()))
+    if edition:
+        letter, base = edition
         note = "UOS Server {} {}-edition ({}, {})".format(
             fields.get("VERSION_ID", ""), letter, base, codename or "no codename")
-        return True, False, note
+        return True, "dnf", note
     if "server" in text:
-        # the early Debian based server editions carry no PLATFORM_ID
-        return True, True, "UOS Server without PLATFORM_ID (Debian based edition)"
-    return None, True, "UOS edition not stated in os-release"
+        # the early Debian based server editions (Enterprise-C) carry neither
+        return True, "deb", "UOS Server without PLATFORM_ID (Debian based edition)"
+    return None, None, "UOS edition not stated in os-release"
 
 
 def classify_os(fields):
@@ -183,16 +209,16 @@ def classify_os(fields):
         result["edition_note"] = "no ID in os-release"
         return result
 
-    deb_based = False
+    hint = None
     if lower_id == "kylin":
         category = "kylin"
-        server, deb_based, note = _kylin(fields, codename)
+        server, hint, note = _kylin(fields, codename)
     elif lower_id == "openeuler":
         category = "openeuler"
         server, note = _openeuler(fields)
     elif lower_id == "uos":
         category = "uos"
-        server, deb_based, note = _uos(fields, codename)
+        server, hint, note = _uos(fields, codename)
     elif lower_id in OTHER_DOMESTIC:
         category = "other_domestic"
         server = OTHER_DOMESTIC[lower_id]
@@ -204,7 +230,7 @@ def classify_os(fields):
         category, server = "unknown", None
         note = f"ID {os_id!r} is not a distribution this audit knows"
 
-    family, manager = _package_manager(lower_id, fields, deb_based)
+    family, manager = _package_manager(lower_id, fields, hint)
     result.update({
         "category": category, "server_edition": server,
         "pkg_mgr_family": family, "pkg_mgr": manager, "edition_note": note,

@@ -9,10 +9,6 @@ import os
 import struct
 from pathlib import Path
 
-MIB = 1024 * 1024
-
-_SATA_VENDOR = "ATA"
-
 
 def _write(path, text, mode=None):
     path = Path(path)
@@ -74,17 +70,24 @@ def _block_device_dirs(root, name, transport, index):
     return scsi_dev / "block" / name, scsi_dev
 
 
-_BLOCK_MAJORS = {"loop": 7, "md": 9, "dm-": 253, "vd": 252, "zram": 251}
+_BLOCK_MAJORS = (("loop", 7), ("md", 9), ("dm-", 253), ("vd", 252), ("zram", 251),
+                 ("nvme", 259))
 
 
 def add_block_device(root, name, size_bytes, rotational, model=None, vendor=None,
                      transport="sata", scheduler="[mq-deadline] kyber bfq none",
                      removable=0, scsi_type=0, slaves=(), dm_uuid=None):
-    """A whole disk (or loop/dm/md volume) as the kernel shows it in sys/block."""
+    """A whole disk (or loop/dm/md volume) as the kernel shows it in sys/block.
+
+    ``transport`` picks the bus path: sata, sas, scsi (a RAID controller's
+    logical drive), usb, nvme, virtio or mmc.  ``slaves`` (disks or partitions
+    added before) make a stacked volume; ``dm_uuid`` ("LVM-...", "mpath-...")
+    adds the device-mapper attributes.
+    """
     root = Path(root)
     index = len(list((root / "sys/block").glob("*"))) if (root / "sys/block").exists() else 0
     block_dir, device_dir = _block_device_dirs(root, name, transport, index)
-    major = _BLOCK_MAJORS.get(name.rstrip("0123456789"), 8)
+    major = next((number for prefix, number in _BLOCK_MAJORS if name.startswith(prefix)), 8)
     _attrs(block_dir, {
         "size": size_bytes // 512,
         "removable": removable,
@@ -116,8 +119,8 @@ def add_block_device(root, name, size_bytes, rotational, model=None, vendor=None
         elif transport in ("virtio", "mmc"):
             _attrs(device_dir, {"vendor": "0x1af4" if transport == "virtio" else None})
         else:
-            if vendor is None and transport in ("sata", "usb"):
-                vendor = _SATA_VENDOR if transport == "sata" else None
+            if vendor is None and transport == "sata":
+                vendor = "ATA"  # libata's SCSI vendor for every SATA drive
             _attrs(device_dir, {
                 "vendor": None if vendor is None else vendor.ljust(8),
                 "model": None if model is None else model.ljust(16),
@@ -143,6 +146,10 @@ def add_partition(root, disk, name, size_bytes, start_sector=2048):
 
 # -- network interfaces -------------------------------------------------------
 
+# PCI ids of the NIC behind a driver, so the PCI tree stays consistent.
+_NIC_PCI_IDS = {"igb": (0x8086, 0x1521), "ixgbe": (0x8086, 0x10FB), "i40e": (0x8086, 0x1572),
+                "hinic": (0x19E5, 0x1822), "mlx5_core": (0x15B3, 0x1017)}
+
 _DEVTYPES = {"bridge": "bridge", "docker": "bridge", "bond": "bond", "vlan": "vlan",
              "wireless": "wlan"}
 
@@ -157,17 +164,21 @@ def add_nic(root, name, physical=True, kind="ethernet", operstate="up", speed=10
     interface a port of that bond or bridge (create the master first).
     """
     root = Path(root)
-    index = len(list((root / "sys/class/net").glob("*"))) + 1 if (root / "sys/class/net").exists() else 1
+    net_class = root / "sys/class/net"
+    index = len(list(net_class.glob("*"))) + 1 if net_class.exists() else 1
     if physical:
         pci_slot = pci_slot or f"0000:{index:02x}:00.0"
         pci_dir = root / "sys/devices/pci0000:00/0000:00:1c.0" / pci_slot
         net_dir = pci_dir / "net" / name
-        _attrs(pci_dir, {"vendor": "0x8086", "device": "0x1521", "class": "0x020000"})
+        vendor, device = _NIC_PCI_IDS.get(driver, (0x8086, 0x1521))
+        _attrs(pci_dir, {"vendor": f"0x{vendor:04x}", "device": f"0x{device:04x}",
+                         "class": "0x020000"})
         if driver:
             drivers = root / "sys/bus/pci/drivers" / driver
             drivers.mkdir(parents=True, exist_ok=True)
             _link(pci_dir / "driver", drivers)
         _link(net_dir / "device", pci_dir)
+        _link(root / "sys/bus/pci/devices" / pci_slot, pci_dir)
     else:
         net_dir = root / "sys/devices/virtual/net" / name
 

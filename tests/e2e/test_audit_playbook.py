@@ -7,7 +7,6 @@ import stat
 import pytest
 
 from tests.builders.profiles import PROFILES
-
 from tests.support import load_results, run_playbook
 
 

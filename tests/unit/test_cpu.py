@@ -5,10 +5,17 @@ from pathlib import Path
 import pytest
 
 from fep.cpu import (
-    DOMESTIC_FAMILIES, classify_vendor, count_cores, gather_cpu, infer_arch,
-    parse_cpu_list, parse_cpuinfo, read_topology)
+    DOMESTIC_FAMILIES,
+    classify_vendor,
+    count_cores,
+    gather_cpu,
+    infer_arch,
+    parse_cpu_list,
+    parse_cpuinfo,
+    read_topology,
+)
 from fep.sysread import SysReader
-from tests.builders.cpu_tree import FIXTURES, layout, load_meta, write_cpu_snapshot
+from tests.builders.cpu_tree import FIXTURES, layout, load_meta, write_cpu_snapshot, write_sysfs_topology
 
 X86_OK = {"avx": True, "rdtscp": True}
 
@@ -122,14 +129,14 @@ def test_cpuinfo_only(tmp_path, case):
 def test_cpuinfo_only_never_undercounts(case):
     """An estimate may be too high (and says so) but a count is never too low."""
     meta = load_meta(case)
-    sockets, cores, _logical, _threads, source, _note = CPUINFO_ONLY[case]
+    _sockets, cores, _logical, _threads, source, _note = CPUINFO_ONLY[case]
     truth = meta["sockets"] * meta["cores_per_socket"]
     assert cores == truth if source == "cpuinfo" else cores >= truth
 
 
 @pytest.mark.parametrize("case", CASES)
 def test_arch_is_inferred_without_the_arch_file(tmp_path, case):
-    meta, reader, facts = _snapshot(tmp_path, case, with_arch_file=False)
+    meta, reader, facts = _snapshot(tmp_path, case, with_sysfs=False, with_arch_file=False)
     assert facts["arch"] == meta["arch"]
     assert facts["vendor_family"] == IDENTITY[case][0]
     assert reader.unknown == {}
@@ -373,7 +380,6 @@ def test_ftc663_chip_is_named_by_cores_per_socket(tmp_path, cores, sockets, expe
     block = "processor\t: %d\nCPU implementer\t: 0x70\nCPU architecture: 8\nCPU part\t: 0x663\n\n"
     (root / "proc" / "cpuinfo").write_text("".join(block % n for n in range(cores)))
     if sockets:
-        from tests.builders.cpu_tree import write_sysfs_topology
         per_socket = cores // sockets
         write_sysfs_topology(root, [((n, n), n // per_socket, n % 4) for n in range(cores)])
     assert gather_cpu(SysReader(str(root)))["model"] == expected

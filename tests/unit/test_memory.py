@@ -87,21 +87,25 @@ def test_gather_memory_smbios_needs_root(tmp_path):
 def test_gather_memory_smbios_absent(tmp_path):
     devices.write_meminfo(tmp_path, kib_of(128, 2))
     reader = SysReader(str(tmp_path))
-    facts = memory.gather_memory(reader)
-    assert (facts["installed_bytes"], facts["dimms"], facts["smbios_processors"]) == (None, None, None)
-    assert reader.unknown["memory.installed_bytes"] == (
-        "SMBIOS table not present (sys/firmware/dmi/tables/DMI)")
+    assert memory.gather_memory(reader) == {
+        "total_bytes": kib_of(128, 2) * 1024, "swap_total_bytes": 0, "hugepages_total": 0,
+        "installed_bytes": None, "installed_source": None, "dimms": None,
+        "smbios_processors": None,
+    }
+    reason = "SMBIOS table not present (sys/firmware/dmi/tables/DMI)"
+    assert reader.unknown == {"memory.installed_bytes": reason,
+                              "memory.smbios_processors": reason}
 
 
 def test_gather_memory_dimm_of_unknown_size(tmp_path):
     # A size word of 0xFFFF: a partial sum would understate the RAM.
     devices.write_meminfo(tmp_path, kib_of(128, 2))
-    table = bytearray(devices.smbios_table([16384, 16384], KUNPENG_CPUS))
-    second = [s for s in dmi.parse_smbios(bytes(table)) if s["type"] == 17][1]["data"]
-    at = bytes(table).index(second) + 0x0C
-    table[at:at + 2] = b"\xff\xff"
-    (tmp_path / "sys/firmware/dmi/tables").mkdir(parents=True)
-    (tmp_path / "sys/firmware/dmi/tables/DMI").write_bytes(bytes(table))
+    path = devices.write_smbios(tmp_path, dimm_sizes_mb=[16384, 16384], cpus=KUNPENG_CPUS)
+    table = path.read_bytes()
+    second_dimm = [s for s in dmi.parse_smbios(table) if s["type"] == 17][1]["data"]
+    size_at = table.index(second_dimm) + 0x0C
+    path.chmod(0o600)
+    path.write_bytes(table[:size_at] + b"\xff\xff" + table[size_at + 2:])
     reader = SysReader(str(tmp_path))
     facts = memory.gather_memory(reader)
     assert (facts["installed_bytes"], facts["installed_source"], facts["dimms"]) == (None, None, 2)

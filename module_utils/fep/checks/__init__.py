@@ -9,6 +9,19 @@ English, tags for selection, and runs isolated — a crashing check becomes
 
 This sub-package is controller-side only: it is not shipped to targets.
 """
-# import order is the catalogue order: survey form section 二 then 三
-from . import hardware, network, security, software  # noqa: F401  (registers checks)
-from .registry import CHECKS, STATUSES, Context, limited_by_privilege, python_profile, run_checks, summarise  # noqa: F401
+# isort: off
+# import order is the catalogue order: survey form section 二, then 三
+from . import hardware  # noqa: F401  (each import registers its checks)
+from . import software  # noqa: F401
+from . import network  # noqa: F401
+from . import security  # noqa: F401
+# isort: on
+from .registry import (  # noqa: F401  (the public interface of the package)
+    CHECKS,
+    STATUSES,
+    Context,
+    limited_by_privilege,
+    python_profile,
+    run_checks,
+    summarise,
+)

@@ -206,8 +206,8 @@ def storage_size(facts, ctx):
 
 
 def _unreliable_medium(disk):
-    # RAID logical drives and virtual disks do not show the real medium
-    return bool(disk.get("raid_virtual")) or disk.get("transport") in ("virtio", "xen")
+    # RAID logical drives and hypervisor disks do not show the real medium
+    return bool(disk.get("raid_virtual") or disk.get("virtual")) or disk.get("transport") in ("virtio", "xen")
 
 
 @check("storage.ssd", "二-5", "存储介质类型：SSD", "Storage medium: SSD", ("hardware", "storage"),
@@ -220,6 +220,9 @@ def storage_ssd(facts, ctx):
         return result("pass", "declared SSD", expected, "已声明存储介质为 SSD",
                       "declared SSD", source="declared")
     disks = section(facts, "disks")
+    if disks is not None:
+        # USB sticks and removable media do not count towards the server's storage
+        disks = [d for d in disks if d.get("counted", True)]
     if disks is None:
         return result("unknown", "", expected, "无法读取磁盘信息",
                       "disks unknown: " + unknown_reason(facts, "disks"))

@@ -1,0 +1,80 @@
+# -*- coding: utf-8 -*-
+"""Inventory inputs: bad values give one clear message naming the variable."""
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from fep.checks.inputs import validate_inputs
+
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
+def test_defaults_are_valid():
+    inputs, errors = validate_inputs({})
+    assert errors == []
+    assert inputs["root"] == "/" and inputs["level"] is None and inputs["probes"] == {}
+
+
+@pytest.mark.parametrize("args,needle", [
+    ({"level": 4}, "fep_hospital_level: must be 2 or 3"),
+    ({"level": "三级"}, "fep_hospital_level"),
+    ({"ports": {"web": 70000}}, "fep_ports.web: port must be 1-65535"),
+    ({"ports": {"webui": 8884}}, "fep_ports: unknown service 'webui'"),
+    ({"thresholds": {"cpu_cores": -1}}, "fep_thresholds.cpu_cores"),
+    ({"thresholds": {"cores": 8}}, "fep_thresholds: unknown threshold 'cores'"),
+    ({"declared": {"firewall": 3}}, "fep_declared.firewall: wrong type int"),
+    ({"declared": {"antivirus_product": "x"}}, "fep_declared: unknown item"),
+    ({"skip": {"cpu.core": "typo"}}, "fep_check_skip: unknown check id 'cpu.core'"),
+    ({"skip": {"cpu.cores": ""}}, "fep_check_skip.cpu.cores: a waiver needs a reason"),
+    ({"skip": ["cpu.cores"]}, "fep_check_skip: must map a check id to the reason"),
+    ({"select": ["hardwares"]}, "fep_checks: 'hardwares' is neither a check id nor a tag"),
+    ({"national_platform": ["bad host name!"]}, "fep_national_platform"),
+    ({"national_platform": ["203.0.113.8:99999"]}, "out of range"),
+    ({"probe_targets": {"extranet": ["a:1"]}}, "fep_probe_targets: unknown network 'extranet'"),
+    ({"bandwidth_probe_url": "ftp://x/y"}, "fep_bandwidth_probe_url"),
+    ({"security_agents": {"edr": ["x"]}}, "fep_security_agents: unknown category 'edr'"),
+    ({"root": "relative/path"}, "fep_root: must be an absolute path"),
+])
+def test_bad_values_name_the_variable(args, needle):
+    _, errors = validate_inputs(args)
+    assert any(needle in error for error in errors), errors
+
+
+def test_probe_configuration_is_normalised():
+    inputs, errors = validate_inputs({
+        "national_platform": "203.0.113.80", "probe_targets": {"gov_extranet": ["[2001:db8::1]:443"]},
+        "bandwidth_probe_url": "https://203.0.113.9/10M.bin", "probe_timeout": "2"})
+    assert errors == []
+    assert inputs["probes"] == {"egress": ["203.0.113.80"], "gov_extranet": ["[2001:db8::1]:443"],
+                                "bandwidth_url": "https://203.0.113.9/10M.bin", "timeout": 2.0}
+
+
+def test_auto_interpreter_means_discovery():
+    assert validate_inputs({"python": "auto_silent"})[0]["python"] is None
+    assert validate_inputs({"python": "/usr/bin/python3.7"})[0]["python"] == "/usr/bin/python3.7"
+
+
+def _inventory_hostvars(inventory):
+    exe = os.path.join(os.path.dirname(sys.executable), "ansible-inventory")
+    out = subprocess.run([exe, "-i", os.path.join(REPO, inventory), "--list"], capture_output=True,
+                         text=True, check=True, cwd=REPO).stdout
+    return json.loads(out)["_meta"]["hostvars"]
+
+
+@pytest.mark.parametrize("inventory", ["inventories/example", "inventories/local/hosts.yml"])
+def test_shipped_inventories_are_valid(inventory):
+    hostvars = _inventory_hostvars(inventory)
+    assert hostvars
+    for host, variables in hostvars.items():
+        args = {"level": variables.get("fep_hospital_level"), "ports": variables.get("fep_ports"),
+                "thresholds": variables.get("fep_thresholds"), "declared": variables.get("fep_declared"),
+                "skip": variables.get("fep_check_skip"), "national_platform": variables.get("fep_national_platform"),
+                "probe_targets": variables.get("fep_probe_targets"),
+                "bandwidth_probe_url": variables.get("fep_bandwidth_probe_url"),
+                "security_agents": variables.get("fep_security_agents")}
+        _, errors = validate_inputs(args)
+        assert errors == [], (host, errors)
+        assert variables.get("fep_hospital_level") in (2, 3), host
