@@ -16,7 +16,7 @@ BIN := $(VENV)/bin
 export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: help setup setup-dev audit test unit e2e lint docs clean
+.PHONY: help setup setup-dev audit test test-deps unit e2e lint docs clean
 
 help:
 	@echo "make audit [INVENTORY=path]   audit this machine (default) or an inventory, print the verdict"
@@ -47,7 +47,17 @@ audit: setup
 	  -e fep_fail_on_findings=false -e fep_lang=$(FEP_LANG) $(ANSIBLE_ARGS)
 
 # --- tests ------------------------------------------------------------------
-test: setup-dev lint unit e2e
+test: test-deps setup-dev lint unit e2e
+
+# System packages the tests use (CI runs as root on a fresh Debian machine):
+# /usr/bin/python3 plays the hospital server's own interpreter in the live audit test.
+APT_PACKAGES := python3
+test-deps:
+	@missing=$$(for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  echo "installing: $$missing"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	fi
 
 unit: setup-dev
 	$(BIN)/python -m pytest -q tests/unit

@@ -234,6 +234,8 @@ def storage_ssd(facts, ctx):
     if unsure:
         observed += "; medium not visible %s (%s)" % (tb(unsure_bytes), join(d["name"] for d in unsure))
     zh = "SSD %s" % tb(ssd)
+    if unsure:
+        zh += "；介质无法识别 %s（%s）" % (tb(unsure_bytes), join((d["name"] for d in unsure), "、"))
     floor = _storage_floor(ctx)
     if ssd >= floor:
         return result("pass", observed, expected, zh, observed)
