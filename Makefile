@@ -47,11 +47,15 @@ audit: setup
 	  -e fep_fail_on_findings=false -e fep_lang=$(FEP_LANG) $(ANSIBLE_ARGS)
 
 # --- tests ------------------------------------------------------------------
-test: test-deps setup-dev lint unit e2e
+# Feature makefiles (lab, reports, bench) add their own targets and test steps.
+EXTRA_TESTS :=
+-include mk/*.mk
+
+test: test-deps setup-dev lint unit e2e $(EXTRA_TESTS)
 
 # System packages the tests use (CI runs as root on a fresh Debian machine):
 # /usr/bin/python3 plays the hospital server's own interpreter in the live audit test.
-APT_PACKAGES := python3
+APT_PACKAGES += python3
 test-deps:
 	@missing=$$(for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
