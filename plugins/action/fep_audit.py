@@ -18,11 +18,9 @@ from ansible import constants as C
 from ansible.errors import AnsibleActionFail
 from ansible.plugins.action import ActionBase
 
-# Project module_utils (ansible.cfg) are only packed for targets by ansible;
-# make the same package importable here on the controller too.
-for _path in C.DEFAULT_MODULE_UTILS_PATH or []:
-    if _path not in ansible.module_utils.__path__:
-        ansible.module_utils.__path__.append(_path)
+# ansible packs project module_utils for targets only; import them here too
+ansible.module_utils.__path__.extend(
+    p for p in C.DEFAULT_MODULE_UTILS_PATH or [] if p not in ansible.module_utils.__path__)
 
 try:
     from ansible.module_utils.fep import checks as fep_checks

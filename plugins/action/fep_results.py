@@ -13,13 +13,12 @@ from ansible import constants as C
 from ansible.errors import AnsibleActionFail
 from ansible.plugins.action import ActionBase
 
-# Project module_utils (ansible.cfg) are only packed for targets by ansible;
-# make the same package importable here on the controller too.
-for _path in C.DEFAULT_MODULE_UTILS_PATH or []:
-    if _path not in ansible.module_utils.__path__:
-        ansible.module_utils.__path__.append(_path)
+# ansible packs project module_utils for targets only; import them here too
+ansible.module_utils.__path__.extend(
+    p for p in C.DEFAULT_MODULE_UTILS_PATH or [] if p not in ansible.module_utils.__path__)
 
 try:
+    from ansible.module_utils.fep.report.hospital import validate_hospital
     from ansible.module_utils.fep.report.results import build_results, failing_hosts, host_entry
     from ansible.module_utils.fep.report.table import render_verdict
 except ImportError:  # pragma: no cover
@@ -51,9 +50,11 @@ class ActionModule(ActionBase):
         hostvars = task_vars["hostvars"]
         entries = {}
         for host in hosts:
-            registered = hostvars[host].get("__fep_audit")
-            level = hostvars[host].get("fep_hospital_level")
-            entries[host] = host_entry(registered, level)
+            variables = hostvars[host]
+            level = variables.get("fep_hospital_level")
+            # already validated by fep_validate; here only normalised
+            hospital, _ = validate_hospital(variables.get("fep_hospital"), level)
+            entries[host] = host_entry(variables.get("__fep_audit"), level, hospital)
         results = build_results(entries, run=args.get("run") or {})
         report_dir = os.path.abspath(os.path.expanduser(report_dir))
         os.makedirs(report_dir, mode=0o700, exist_ok=True)

@@ -25,7 +25,8 @@ def listener():
 def live(listener, tmp_path_factory):
     base = tmp_path_factory.mktemp("live")
     common = {"ansible_connection": "local", "ansible_python_interpreter": sys.executable,
-              "fep_hospital_level": 2, "fep_ports": {"web": listener}}
+              "fep_hospital_level": 2, "fep_ports": {"web": listener},
+              "fep_hospital": {"name": "本机"}}
     hosts = {
         "live-root": dict(common),
         # an unprivileged audit account, as many regions are given

@@ -5,6 +5,7 @@ import re
 import stat
 
 import pytest
+import yaml
 
 from tests.builders.profiles import PROFILES
 from tests.support import load_results, run_playbook
@@ -53,12 +54,51 @@ def test_unreachable_host_is_recorded_and_others_still_audited(audit):
     assert audit["results"]["summary"]["host_status"]["ok"] == len(PROFILES)
 
 
-def test_bad_inventory_value_names_host_and_field(audit):
-    entry = audit["results"]["hosts"]["bad-level-hospital"]
+def test_audit_failure_of_one_host_does_not_stop_the_others(region, tmp_path):
+    # a host whose fep_root is not a directory fails at the collector, on the host
+    hosts = dict(region["hosts"])
+    hosts["missing-root"] = dict(hosts["intel-centos"], fep_root="/nonexistent/snapshot",
+                                 fep_hospital={"name": "快照缺失的医院"})
+    inventory = tmp_path / "hosts.yml"
+    inventory.write_text(yaml.safe_dump({"all": {"hosts": hosts}}))
+    runner, stdout = run_playbook(tmp_path / "runner", "audit.yml", inventory,
+                                  extravars={"fep_report_dir": str(tmp_path / "rep")})
+    assert runner.status == "failed"  # findings and a failed host
+    results = load_results(tmp_path / "rep")
+    entry = results["hosts"]["missing-root"]
     assert entry["status"] == "failed"
-    assert "host bad-level-hospital" in entry["message"]
-    assert "fep_hospital_level" in entry["message"]
-    assert "Traceback" not in audit["stdout"]
+    assert "host missing-root" in entry["message"] and "/nonexistent/snapshot" in entry["message"]
+    assert results["summary"]["host_status"]["ok"] == len(PROFILES)
+    assert "Traceback" not in stdout
+
+
+def test_bad_metadata_stops_the_run_naming_host_and_field(region, tmp_path):
+    base = dict(region["hosts"]["intel-centos"])
+    hosts = {
+        "level-four": dict(base, fep_hospital_level=4, fep_hospital={"name": "甲医院"}),
+        "short-mobile": dict(base, fep_hospital={"name": "乙医院", "contact": {"mobile": "1391234567"}}),
+        "negative-volume": dict(base, fep_hospital={"name": "丙医院", "volumes": {"outpatient_2023": -1}}),
+        "no-name": dict(base, fep_hospital={"ownership": "公立"}),
+    }
+    inventory = tmp_path / "hosts.yml"
+    inventory.write_text(yaml.safe_dump({"all": {"hosts": hosts}}))
+    runner, stdout = run_playbook(tmp_path / "runner", "audit.yml", inventory,
+                                  extravars={"fep_report_dir": str(tmp_path / "rep")})
+    assert runner.status == "failed"
+    for needle in ("host level-four: fep_hospital_level: must be 2 or 3",
+                   "host short-mobile: fep_hospital.contact.mobile",
+                   "host negative-volume: fep_hospital.volumes.outpatient_2023",
+                   "host no-name: fep_hospital.name: missing"):
+        assert needle in stdout, needle
+    assert "1391234567" not in stdout  # personal data never in logs
+    assert not (tmp_path / "rep" / "results.json").exists()  # nothing was audited
+    assert "Traceback" not in stdout
+
+
+def test_hospital_metadata_is_in_the_results(audit):
+    hospital = audit["results"]["hosts"]["kunpeng-kylin-l3"]["hospital"]
+    assert hospital["name"] == "compliant level-3 server"
+    assert hospital["contact"] == {"name": None, "mobile": None}
 
 
 def test_run_fails_on_findings_by_default(audit):
@@ -75,7 +115,7 @@ def test_one_round_trip_per_audited_host(audit):
 
 def test_verdict_table_printed(audit):
     assert "不满足的项" in audit["stdout"]
-    assert "共 %d 台" % (len(PROFILES) + 2) in audit["stdout"]
+    assert "共 %d 台" % (len(PROFILES) + 1) in audit["stdout"]
 
 
 def test_results_file_is_private(audit):

@@ -8,6 +8,7 @@ import sys
 import pytest
 
 from fep.checks.inputs import validate_inputs
+from fep.report.hospital import validate_hospital
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
@@ -77,4 +78,5 @@ def test_shipped_inventories_are_valid(inventory):
                 "security_agents": variables.get("fep_security_agents")}
         _, errors = validate_inputs(args)
         assert errors == [], (host, errors)
-        assert variables.get("fep_hospital_level") in (2, 3), host
+        _, errors = validate_hospital(variables.get("fep_hospital"), variables.get("fep_hospital_level"))
+        assert errors == [], (host, errors)

@@ -8,20 +8,24 @@ import datetime
 from collections import OrderedDict
 
 from ..checks.registry import STATUSES, summarise
+from .hospital import blank_hospital
 
 SCHEMA_VERSION = 1
 HOST_STATUSES = ("ok", "unreachable", "failed")
 
 
-def host_entry(registered, level=None):
+def host_entry(registered, level=None, hospital=None):
     """One host's entry from the registered result of its audit task.
 
     ``registered`` is None when the host never reached the audit task (a
-    failure earlier in the play).
+    failure earlier in the play).  ``hospital`` is the validated metadata
+    (report/hospital.py); it holds the contact's mobile, which is why
+    results.json is created readable by its owner only.
     """
+    hospital = hospital or blank_hospital()
     if not registered:
         return OrderedDict((
-            ("status", "failed"), ("level", level),
+            ("status", "failed"), ("level", level), ("hospital", hospital),
             ("message", "not audited: the play failed for this host before the audit task"),
             ("facts", {}), ("checks", OrderedDict()), ("summary", summarise({}))))
     if registered.get("unreachable"):
@@ -34,6 +38,7 @@ def host_entry(registered, level=None):
     entry = OrderedDict((
         ("status", status),
         ("level", registered.get("fep_level", level)),
+        ("hospital", hospital),
         ("message", "" if status == "ok" else str(registered.get("msg") or status)),
         ("python", registered.get("fep_python")),
         ("limited", registered.get("fep_limited") or []),

@@ -1,0 +1,46 @@
+# -*- coding: utf-8 -*-
+"""Validate every audited host's inventory metadata before anything runs.
+
+One message lists every problem as ``host H: variable.field: problem``; the
+run stops so that no survey form is produced from a wrong inventory.
+Personal values (mobiles) never appear in the message.
+"""
+
+
+import ansible.module_utils
+from ansible import constants as C
+from ansible.errors import AnsibleActionFail
+from ansible.plugins.action import ActionBase
+
+# ansible packs project module_utils for targets only; import them here too
+ansible.module_utils.__path__.extend(
+    p for p in C.DEFAULT_MODULE_UTILS_PATH or [] if p not in ansible.module_utils.__path__)
+
+try:
+    from ansible.module_utils.fep.report.hospital import validate_hospital
+except ImportError:  # pragma: no cover
+    validate_hospital = None
+
+
+class ActionModule(ActionBase):
+    TRANSFERS_FILES = False
+    _supports_check_mode = True
+
+    def run(self, tmp=None, task_vars=None):
+        result = super(ActionModule, self).run(tmp, task_vars)
+        if validate_hospital is None:
+            raise AnsibleActionFail("fepkit: cannot import module_utils/fep (check ansible.cfg)")
+        hostvars = task_vars["hostvars"]
+        problems = []
+        for host in self._task.args.get("hosts") or []:
+            variables = hostvars[host]
+            _, errors = validate_hospital(variables.get("fep_hospital"), variables.get("fep_hospital_level"))
+            problems.extend("host %s: %s" % (host, error) for error in errors)
+        result["changed"] = False
+        if problems:
+            result["failed"] = True
+            result["msg"] = ("invalid hospital metadata in the inventory (%d problem(s)); nothing was audited:\n  %s"
+                             % (len(problems), "\n  ".join(problems)))
+        else:
+            result["msg"] = "hospital metadata valid for %d host(s)" % len(self._task.args.get("hosts") or [])
+        return result
