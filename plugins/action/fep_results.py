@@ -12,12 +12,14 @@ import ansible.module_utils
 from ansible import constants as C
 from ansible.errors import AnsibleActionFail
 from ansible.plugins.action import ActionBase
+from ansible.release import __version__ as ansible_version
 
 # ansible packs project module_utils for targets only; import them here too
 ansible.module_utils.__path__.extend(
     p for p in C.DEFAULT_MODULE_UTILS_PATH or [] if p not in ansible.module_utils.__path__)
 
 try:
+    from ansible.module_utils.fep import __version__ as fep_version
     from ansible.module_utils.fep.report.hospital import validate_hospital
     from ansible.module_utils.fep.report.results import build_results, failing_hosts, host_entry
     from ansible.module_utils.fep.report.table import render_verdict
@@ -55,7 +57,13 @@ class ActionModule(ActionBase):
             # already validated by fep_validate; here only normalised
             hospital, _ = validate_hospital(variables.get("fep_hospital"), level)
             entries[host] = host_entry(variables.get("__fep_audit"), level, hospital)
-        results = build_results(entries, run=args.get("run") or {})
+        run = {
+            "fepkit": fep_version,
+            "ansible_core": ansible_version,
+            "check_mode": bool(task_vars.get("ansible_check_mode")),
+            "lang": lang,
+        }
+        results = build_results(entries, run=run)
         report_dir = os.path.abspath(os.path.expanduser(report_dir))
         os.makedirs(report_dir, mode=0o700, exist_ok=True)
         path = os.path.join(report_dir, "results.json")

@@ -130,6 +130,7 @@ def test_check_mode_changes_nothing_and_gives_same_verdicts(audit, region, tmp_p
     assert runner.status == "successful"
     assert sum(runner.stats.get("changed", {}).values()) == 0
     checked = load_results(tmp_path / "rep")
+    assert checked["run"]["check_mode"] is True and audit["results"]["run"]["check_mode"] is False
     for host, entry in audit["results"]["hosts"].items():
         assert {k: v["status"] for k, v in checked["hosts"][host]["checks"].items()} == \
                {k: v["status"] for k, v in entry["checks"].items()}
