@@ -77,6 +77,12 @@ def server_backup_storage(facts, ctx):
                   "fep_declared.backup_storage in the inventory.")
 
 
+def _level_not_set():
+    return result("unknown", "", "", "未设置医院等级 fep_hospital_level",
+                  "fep_hospital_level is not set", "在清单中设置 fep_hospital_level（2 或 3）。",
+                  "Set fep_hospital_level (2 or 3) in the inventory.")
+
+
 def _cpu_text(cpu, lang):
     names = VENDOR_NAMES_ZH if lang == "zh" else VENDOR_NAMES_EN
     family = names.get(cpu.get("vendor_family"), cpu.get("vendor_family"))
@@ -121,9 +127,7 @@ def cpu_cores(facts, ctx):
     cpu = section(facts, "cpu") or {}
     cores = cpu.get("physical_cores")
     if ctx.level is None or need is None:
-        return result("unknown", "", "", "未设置医院等级 fep_hospital_level",
-                      "fep_hospital_level is not set", "在清单中设置 fep_hospital_level（2 或 3）。",
-                      "Set fep_hospital_level (2 or 3) in the inventory.")
+        return _level_not_set()
     expected = ">= %d physical cores (level %s)" % (need, ctx.level)
     if cores is None:
         return result("unknown", "", expected, "无法确定物理核数",
@@ -159,9 +163,7 @@ def cpu_cores(facts, ctx):
 def memory_size(facts, ctx):
     need_gib = ctx.threshold("memory_gib")
     if ctx.level is None or need_gib is None:
-        return result("unknown", "", "", "未设置医院等级 fep_hospital_level",
-                      "fep_hospital_level is not set", "在清单中设置 fep_hospital_level（2 或 3）。",
-                      "Set fep_hospital_level (2 or 3) in the inventory.")
+        return _level_not_set()
     memory = section(facts, "memory") or {}
     need = need_gib * GIB
     expected = ">= %d GB (level %s)" % (need_gib, ctx.level)

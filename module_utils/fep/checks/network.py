@@ -100,39 +100,38 @@ def _probe_result(facts, ctx, probe, expected, what_zh, what_en, remedy_zh, reme
                   "%s unreachable: %s" % (what_en, text), remedy_zh, remedy_en)
 
 
-@check("net.egress_8888", "三-6", "前置服务器对外访问 HTTPS/8888（国家平台）",
-       "Outbound HTTPS/8888 to the national platform", ("network", "probe"),
-       "TCP connection from the server to fep_national_platform (host:8888)",
-       "Not configured (skip); snapshot audits cannot probe")
-def net_egress_8888(facts, ctx):
-    return _probe_result(facts, ctx, "egress", "TCP connect to the national platform :8888",
-                         "国家平台 8888", "national platform :8888",
-                         "在防火墙/出口策略中放通前置服务器到国家平台 HTTPS/8888 的访问。",
-                         "Allow outbound HTTPS/8888 from the server to the national platform.",
-                         "egress_8888")
+# check id -> (probe, survey row, titles, measured, expected, what, remedy, declared key)
+PROBE_CHECKS = (
+    ("net.egress_8888", "egress", "三-6", "前置服务器对外访问 HTTPS/8888（国家平台）",
+     "Outbound HTTPS/8888 to the national platform",
+     "TCP connection from the server to fep_national_platform (host:8888)",
+     "TCP connect to the national platform :8888", "国家平台 8888", "national platform :8888",
+     "在防火墙/出口策略中放通前置服务器到国家平台 HTTPS/8888 的访问。",
+     "Allow outbound HTTPS/8888 from the server to the national platform.", "egress_8888"),
+    ("net.gov_extranet", "gov_extranet", "三-7", "实现电子政务外网联通", "E-government extranet connected",
+     "TCP connection to the configured extranet probe targets (fep_probe_targets.gov_extranet)",
+     "extranet probe target reachable", "电子政务外网", "e-government extranet",
+     "为前置服务器接入电子政务外网（或疾控 VPN）。",
+     "Connect the server to the e-government extranet (or CDC VPN).", "gov_extranet"),
+    ("net.health_private", "health_private", "三-7", "实现卫生专网联通", "Health private network connected",
+     "TCP connection to the configured health-network probe targets (fep_probe_targets.health_private)",
+     "health-network probe target reachable", "卫生专网", "health private network",
+     "为前置服务器接入卫生专网。", "Connect the server to the health private network.", "health_private"),
+)
 
 
-@check("net.gov_extranet", "三-7", "实现电子政务外网联通", "E-government extranet connected",
-       ("network", "probe"),
-       "TCP connection to the configured extranet probe targets (fep_probe_targets.gov_extranet)",
-       "Not configured (skip); snapshot audits cannot probe")
-def net_gov_extranet(facts, ctx):
-    return _probe_result(facts, ctx, "gov_extranet", "extranet probe target reachable",
-                         "电子政务外网", "e-government extranet",
-                         "为前置服务器接入电子政务外网（或疾控 VPN）。",
-                         "Connect the server to the e-government extranet (or CDC VPN).",
-                         "gov_extranet")
+def _make_probe_check(check_id, probe, row, title_zh, title_en, measured, expected,
+                      what_zh, what_en, remedy_zh, remedy_en, declared_key):
+    @check(check_id, row, title_zh, title_en, ("network", "probe"), measured,
+           "Not configured (skip); snapshot audits cannot probe")
+    def probe_check(facts, ctx):
+        return _probe_result(facts, ctx, probe, expected, what_zh, what_en, remedy_zh, remedy_en,
+                             declared_key)
+    return probe_check
 
 
-@check("net.health_private", "三-7", "实现卫生专网联通", "Health private network connected",
-       ("network", "probe"),
-       "TCP connection to the configured health-network probe targets (fep_probe_targets.health_private)",
-       "Not configured (skip); snapshot audits cannot probe")
-def net_health_private(facts, ctx):
-    return _probe_result(facts, ctx, "health_private", "health-network probe target reachable",
-                         "卫生专网", "health private network",
-                         "为前置服务器接入卫生专网。", "Connect the server to the health private network.",
-                         "health_private")
+for _spec in PROBE_CHECKS:
+    _make_probe_check(*_spec)
 
 
 @check("net.bandwidth", "三-7", "电子政务外网出口带宽 10M 及以上", "Extranet egress bandwidth ≥ 10 Mbit/s",
