@@ -137,50 +137,64 @@ def parse_firewalld_zone(xml_text):
     return zone
 
 
-def gather_firewall(reader, process_names, units):
-    """Which host firewall is in use and whether it is running."""
-    names = set(process_names)
-    info = {"backend": "none", "state": "stopped", "enabled": False, "detail": ""}
-    firewalld_installed = reader.exists("etc/firewalld") or reader.exists("usr/lib/firewalld")
-    if "firewalld" in names or firewalld_installed:
-        config = parse_key_value_file(reader.read_text("etc/firewalld/firewalld.conf"))
-        zones = {}
-        for entry in reader.listdir("etc/firewalld/zones"):
-            if entry.endswith(".xml"):
-                zone = parse_firewalld_zone(reader.read_text("etc/firewalld/zones/" + entry) or "")
-                if zone is not None:
-                    zones[entry[:-4]] = zone
-        info.update({
-            "backend": "firewalld",
-            "state": "running" if "firewalld" in names else "stopped",
-            "enabled": "firewalld.service" in units,
+def firewalld_info(reader, running, units):
+    """firewalld state plus its permanent configuration (default zone, zones)."""
+    config = parse_key_value_file(reader.read_text("etc/firewalld/firewalld.conf"))
+    zones = {}
+    for entry in reader.listdir("etc/firewalld/zones"):
+        if entry.endswith(".xml"):
+            zone = parse_firewalld_zone(reader.read_text("etc/firewalld/zones/" + entry) or "")
+            if zone is not None:
+                zones[entry[:-4]] = zone
+    return {"backend": "firewalld", "state": "running" if running else "stopped",
+            "enabled": "firewalld.service" in units, "detail": "",
             "default_zone": config.get("DefaultZone"),
-            "firewall_backend": config.get("FirewallBackend"),
-            "zones": zones,
-        })
-        return info
-    nft_tables = None  # None: could not be read
+            "firewall_backend": config.get("FirewallBackend"), "zones": zones}
+
+
+def nftables_info(reader, units):
+    """nftables tables (root on a live host) or None when the rule set cannot be read."""
+    tables = None
     if reader.live and reader.is_root_user():
         rc, out, _ = reader.run(["nft", "list", "tables"])
         if rc == 0:
-            nft_tables = [line.split(None, 1)[1] for line in out.splitlines()
-                          if line.startswith("table ")]
-    nft_enabled = "nftables.service" in units
-    if nft_tables or nft_enabled:
-        state = "unknown" if nft_tables is None else ("running" if nft_tables else "stopped")
-        info.update({"backend": "nftables", "enabled": nft_enabled, "state": state,
-                     "tables": nft_tables or []})
-        if nft_tables is None:
-            info["detail"] = "rule set not readable (needs root on a live host)"
-        return info
-    tables = (reader.read_text("proc/net/ip_tables_names") or "").split()
-    ufw = parse_key_value_file(reader.read_text("etc/ufw/ufw.conf"))
-    if ufw.get("ENABLED", "").lower() == "yes":
-        info.update({"backend": "ufw", "state": "running", "enabled": True})
-    elif tables or "iptables.service" in units:
-        info.update({"backend": "iptables", "enabled": "iptables.service" in units,
-                     "state": "running" if tables else "unknown", "tables": tables})
-    return info
+            tables = [line.split(None, 1)[1] for line in out.splitlines() if line.startswith("table ")]
+    enabled = "nftables.service" in units
+    if not tables and not enabled:
+        return None
+    state = "unknown" if tables is None else ("running" if tables else "stopped")
+    return {"backend": "nftables", "state": state, "enabled": enabled, "tables": tables or [],
+            "detail": "rule set not readable (needs root on a live host)" if tables is None else ""}
+
+
+def gather_firewall(reader, process_names, units):
+    """Which host firewall is in use and whether it is running.
+
+    A running firewall wins over an installed-but-stopped one (firewalld is
+    installed on every Kylin/openEuler/UOS server, even where nftables or
+    iptables rules do the filtering).
+    """
+    firewalld_running = "firewalld" in set(process_names)
+    if firewalld_running:
+        return firewalld_info(reader, True, units)
+    candidates = []
+    nft = nftables_info(reader, units)
+    if nft:
+        candidates.append(nft)
+    if parse_key_value_file(reader.read_text("etc/ufw/ufw.conf")).get("ENABLED", "").lower() == "yes":
+        candidates.append({"backend": "ufw", "state": "running", "enabled": True, "detail": ""})
+    iptables = (reader.read_text("proc/net/ip_tables_names") or "").split()
+    if iptables or "iptables.service" in units:
+        candidates.append({"backend": "iptables", "state": "running" if iptables else "unknown",
+                           "enabled": "iptables.service" in units, "tables": iptables, "detail": ""})
+    for candidate in candidates:
+        if candidate["state"] == "running":
+            return candidate
+    if reader.exists("etc/firewalld") or reader.exists("usr/lib/firewalld"):
+        return firewalld_info(reader, False, units)
+    if candidates:
+        return candidates[0]
+    return {"backend": "none", "state": "stopped", "enabled": False, "detail": ""}
 
 
 def gather_selinux(reader):

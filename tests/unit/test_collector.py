@@ -1,0 +1,73 @@
+# -*- coding: utf-8 -*-
+"""The collector: every section, isolation of crashes, snapshot behaviour, payload output."""
+import io
+import json
+import sys
+
+import pytest
+
+import fep.collector as collector
+from tests.builders.profiles import build_root
+
+PUBLIC_SECTIONS = ["accelerators", "collector", "cpu", "disks", "memory", "mounts", "nics", "os", "ports",
+                   "probes", "processes", "schema", "security", "storage", "unknown", "virtualization",
+                   "warnings"]
+
+
+@pytest.fixture(scope="module")
+def kunpeng_root(tmp_path_factory):
+    root = tmp_path_factory.mktemp("kunpeng")
+    build_root(root, "kunpeng-kylin-l3")
+    return str(root)
+
+
+def test_collect_returns_every_public_section(kunpeng_root):
+    facts = collector.collect(kunpeng_root)
+    assert sorted(facts) == PUBLIC_SECTIONS
+    assert facts["collector"]["snapshot"] is True and facts["collector"]["privileged"] is False
+    assert facts["cpu"]["physical_cores"] == 192
+    assert facts["memory"]["installed_bytes"] == 512 * 1024 ** 3
+    assert facts["storage"]["disk_count"] == 3
+    assert [n["name"] for n in facts["nics"] if n["physical"]] == ["enp125s0f0", "enp125s0f1"]
+    assert facts["security"]["firewall"]["state"] == "running"
+    assert any(m["network"] and m["mountpoint"] == "/backup" for m in facts["mounts"])
+
+
+def test_a_crashing_section_is_unknown_and_the_rest_survives(kunpeng_root, monkeypatch):
+    def broken(reader):
+        raise ValueError("unexpected sysfs shape")
+    monkeypatch.setattr(collector, "gather_nics", broken)
+    facts = collector.collect(kunpeng_root)
+    assert facts["nics"] is None
+    assert "ValueError: unexpected sysfs shape" in facts["unknown"]["nics"]
+    assert facts["cpu"]["physical_cores"] == 192
+
+
+def test_probes_are_not_run_against_a_snapshot(kunpeng_root):
+    facts = collector.collect(kunpeng_root, {"probes": {"egress": ["127.0.0.1:1"]}})
+    assert facts["probes"] == {}
+    assert "live host" in facts["unknown"]["probes"]
+
+
+def test_empty_root_gives_unknowns_not_exceptions(tmp_path):
+    facts = collector.collect(str(tmp_path))
+    assert facts["cpu"]["vendor_family"] == "unknown"
+    assert facts["os"]["category"] == "unknown"
+    assert {"cpu", "ports"} <= set(facts["unknown"])
+
+
+def test_payload_output_is_marked_json(kunpeng_root, monkeypatch):
+    out = io.StringIO()
+    monkeypatch.setattr(sys, "stdout", out)
+    collector.run_payload({"root": kunpeng_root})
+    text = out.getvalue()
+    body = text.split(collector.RESULT_BEGIN, 1)[1].split(collector.RESULT_END, 1)[0]
+    document = json.loads(body)
+    assert document["failed"] is False and document["fep"]["os"]["category"] == "kylin"
+
+
+def test_payload_reports_a_missing_root(monkeypatch):
+    out = io.StringIO()
+    monkeypatch.setattr(sys, "stdout", out)
+    collector.run_payload({"root": "/nonexistent/snapshot"})
+    assert '"failed": true' in out.getvalue() and "/nonexistent/snapshot" in out.getvalue()

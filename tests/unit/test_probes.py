@@ -1,0 +1,81 @@
+# -*- coding: utf-8 -*-
+"""Network probes against real listeners on loopback (the only network tests may use)."""
+import socket
+import threading
+from http.server import BaseHTTPRequestHandler, HTTPServer
+
+import pytest
+
+from fep.probes import measure_download, run_probes, split_target, tcp_connect
+
+
+@pytest.mark.parametrize("target,expected", [
+    ("203.0.113.80", ("203.0.113.80", 8888)), ("203.0.113.80:9443", ("203.0.113.80", 9443)),
+    ("platform.example.cn", ("platform.example.cn", 8888)), ("[2001:db8::5]:8888", ("2001:db8::5", 8888)),
+    ("2001:db8::5", ("2001:db8::5", 8888)),
+])
+def test_split_target(target, expected):
+    assert split_target(target, 8888) == expected
+
+
+@pytest.fixture
+def listener():
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(4)
+    yield sock.getsockname()[1]
+    sock.close()
+
+
+def test_tcp_connect_to_a_real_listener(listener):
+    outcome = tcp_connect("127.0.0.1:%d" % listener, 8888, timeout=2)
+    assert outcome["ok"] is True and outcome["error"] is None and outcome["ms"] >= 0
+
+
+def test_tcp_connect_refused_reports_the_error():
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    sock.close()  # nothing listens there now
+    outcome = tcp_connect("127.0.0.1:%d" % port, 8888, timeout=2)
+    assert outcome["ok"] is False and "refused" in outcome["error"].lower()
+
+
+class _Payload(BaseHTTPRequestHandler):
+    def do_GET(self):
+        body = b"x" * (2 * 1024 * 1024)
+        self.send_response(200)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def http_server():
+    server = HTTPServer(("127.0.0.1", 0), _Payload)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield "http://127.0.0.1:%d/10M.bin" % server.server_address[1]
+    server.shutdown()
+    server.server_close()
+
+
+def test_bandwidth_download_from_loopback(http_server):
+    outcome = measure_download(http_server, seconds=5, max_bytes=2 * 1024 * 1024, timeout=2)
+    assert outcome["error"] is None
+    assert outcome["bytes"] == 2 * 1024 * 1024
+    assert outcome["mbps"] > 0
+
+
+def test_bandwidth_failure_is_an_answer_not_an_exception():
+    outcome = measure_download("http://127.0.0.1:1/none", seconds=1, max_bytes=10, timeout=1)
+    assert outcome["mbps"] is None and outcome["error"]
+
+
+def test_run_probes_only_runs_what_is_configured(listener):
+    assert run_probes({}) == {}
+    results = run_probes({"egress": ["127.0.0.1:%d" % listener], "timeout": 1})
+    assert list(results) == ["egress"] and results["egress"][0]["ok"] is True
