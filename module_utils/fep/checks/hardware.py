@@ -87,9 +87,10 @@ def _cpu_text(cpu, lang):
     names = VENDOR_NAMES_ZH if lang == "zh" else VENDOR_NAMES_EN
     family = names.get(cpu.get("vendor_family"), cpu.get("vendor_family"))
     model = cpu.get("model") or ""
-    if lang == "zh":
-        # "Kunpeng 920" reads "鲲鹏 920" in Chinese
-        model = model.replace(VENDOR_NAMES_EN.get(cpu.get("vendor_family"), "\0"), "").strip()
+    prefix = VENDOR_NAMES_EN.get(cpu.get("vendor_family"), "") + " "
+    if lang == "zh" and model.startswith(prefix):
+        # "Kunpeng 920" reads "鲲鹏 920"; "Intel(R) Xeon(R) …" keeps its own name
+        model = model[len(prefix):]
     sockets = cpu.get("sockets")
     text = "%s %s" % (family, model) if model and family.lower() not in model.lower() else (model or family)
     if sockets:

@@ -1,0 +1,366 @@
+# -*- coding: utf-8 -*-
+"""Regional roll-up (.xlsx): one row per hospital (明细) and the counts (汇总).
+
+Circulated widely, so it carries no contact mobile (contact names would be
+allowed, but are not needed).  Counts are plain numbers computed here rather
+than formulas: they read back identically everywhere and are testable.
+"""
+from collections import Counter, OrderedDict
+
+from openpyxl import Workbook
+from openpyxl.comments import Comment
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+
+from ..checks.registry import CHECKS
+from .labels import (
+    HOST_STATUS_LABELS,
+    LANGS,
+    LEVEL_LABELS,
+    NOT_AUDITED_COLOUR,
+    OWNERSHIP_LABELS,
+    SHORT_TITLES,
+    STATUS_COLOURS,
+    STATUS_LABELS,
+    STATUS_ORDER,
+)
+from .survey import save_private
+
+TEXT = {
+    "zh": {
+        "details": "明细",
+        "summary": "汇总",
+        "columns": ("市", "县（区）", "医院名称", "主机", "等级", "机构性质", "审计状态", "不满足项数"),
+        "remark": "备注",
+        "failing": "不满足：",
+        "by_check": "按检查项汇总",
+        "by_check_columns": ("编号", "检查项", "调查表行"),
+        "not_audited": "未审计",
+        "by_level": "按等级汇总",
+        "by_city": "按地市汇总",
+        "group_columns": ("医院数", "已审计", "不可达", "审计失败", "达标医院数"),
+        "fail_counts": "以下为各检查项“不满足”的医院数；达标医院：已审计且无不满足、无出错项。",
+        "level": "等级",
+        "city": "市",
+        "no_city": "（未填写）",
+        "total": "合计",
+        "generated": "生成时间：{generated}　数据来源：fepkit 自动审计",
+        "survey_row": "调查表 {row}",
+        "sep": "、",
+    },
+    "en": {
+        "details": "Details",
+        "summary": "Summary",
+        "columns": ("City", "County", "Hospital", "Host", "Level", "Ownership", "Audit status", "Failed checks"),
+        "remark": "Remark",
+        "failing": "failing: ",
+        "by_check": "By requirement",
+        "by_check_columns": ("Check id", "Requirement", "Survey row"),
+        "not_audited": "Not audited",
+        "by_level": "By hospital level",
+        "by_city": "By city",
+        "group_columns": ("Hospitals", "Audited", "Unreachable", "Audit failed", "Compliant"),
+        "fail_counts": "Per check: hospitals that fail it. Compliant: audited with no failed and no crashed check.",
+        "level": "Level",
+        "city": "City",
+        "no_city": "(not set)",
+        "total": "Total",
+        "generated": "Generated: {generated}   Source: fepkit automatic audit",
+        "survey_row": "survey row {row}",
+        "sep": ", ",
+    },
+}
+
+FONT_NAME = {"zh": "宋体", "en": "Arial"}
+THIN = Side(style="thin", color="A6A6A6")
+BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+FIXED_WIDTHS = (10, 10, 26, 22, 7, 9, 10, 9)
+AUDIT_STATUS_COLUMN = 7  # 审计状态, greyed out with the checks of a host that was not audited
+CHECK_WIDTH = 9
+REMARK_WIDTH = 50
+SUMMARY_WIDTH = 11
+
+
+# --- what the roll-up says (pure functions over results.json) ---------------------
+
+def check_ids(results):
+    """Check ids in catalogue order: those any host ran, or the whole catalogue when none did."""
+    present = []
+    for entry in results["hosts"].values():
+        for check_id in entry.get("checks") or {}:
+            if check_id not in present:
+                present.append(check_id)
+    if not present:
+        return list(CHECKS)
+    ordered = [check_id for check_id in CHECKS if check_id in present]
+    return ordered + [check_id for check_id in present if check_id not in CHECKS]
+
+
+def _division(entry, key):
+    return ((entry.get("hospital") or {}).get("division") or {}).get(key)
+
+
+def sort_key(item):
+    """City, county, hospital name, host; blanks sort last."""
+    host, entry = item
+    hospital = entry.get("hospital") or {}
+    return tuple((value is None, value or "") for value in (
+        _division(entry, "city"), _division(entry, "county"), hospital.get("name"), host))
+
+
+def sorted_hosts(results):
+    return sorted(results["hosts"].items(), key=sort_key)
+
+
+def host_status_counts(entry):
+    """Verdict counts of one host, from its checks (not trusting a stale summary)."""
+    return Counter(outcome["status"] for outcome in (entry.get("checks") or {}).values())
+
+
+def is_compliant(entry):
+    """Audited, and no check failed or crashed."""
+    counts = host_status_counts(entry)
+    return entry["status"] == "ok" and not counts["fail"] and not counts["error"]
+
+
+def counts_by_check(results, ids):
+    """``{check_id: {status: n, ..., "not_audited": n}}`` over all hosts."""
+    counts = OrderedDict((check_id, OrderedDict((s, 0) for s in STATUS_ORDER + ("not_audited",))) for check_id in ids)
+    for entry in results["hosts"].values():
+        checks = entry.get("checks") or {}
+        for check_id in ids:
+            status = checks[check_id]["status"] if check_id in checks else "not_audited"
+            counts[check_id][status] += 1
+    return counts
+
+
+def group_counts(results, ids, group_of):
+    """Per group (``group_of(entry)``): hospitals, host statuses, compliant ones and fails per check."""
+    groups = OrderedDict()
+    for _, entry in sorted_hosts(results):
+        group = groups.setdefault(group_of(entry), OrderedDict((
+            ("hospitals", 0), ("ok", 0), ("unreachable", 0), ("failed", 0), ("compliant", 0),
+            ("fails", OrderedDict((check_id, 0) for check_id in ids)))))
+        group["hospitals"] += 1
+        group[entry["status"]] += 1
+        group["compliant"] += is_compliant(entry)
+        for check_id, outcome in (entry.get("checks") or {}).items():
+            if outcome["status"] == "fail" and check_id in group["fails"]:
+                group["fails"][check_id] += 1
+    return groups
+
+
+def total_of(groups, ids):
+    total = OrderedDict((key, sum(g[key] for g in groups.values()))
+                        for key in ("hospitals", "ok", "unreachable", "failed", "compliant"))
+    total["fails"] = OrderedDict((check_id, sum(g["fails"][check_id] for g in groups.values())) for check_id in ids)
+    return total
+
+
+def short_title(check_id, lang):
+    return SHORT_TITLES[lang].get(check_id, check_id)
+
+
+def full_title(check_id, lang):
+    check = CHECKS.get(check_id)
+    if check is None:
+        return check_id
+    return check.title_zh if lang == "zh" else check.title_en
+
+
+def title_comment(check_id, lang):
+    """The full requirement and its survey row, behind a short column title."""
+    row = CHECKS[check_id].survey_row if check_id in CHECKS else ""
+    return Comment("%s\n%s" % (full_title(check_id, lang), TEXT[lang]["survey_row"].format(row=row)), "fepkit")
+
+
+def remark(entry, lang):
+    """Why a hospital is not audited, or which requirements it fails."""
+    if entry["status"] != "ok":
+        return entry.get("message") or ""
+    failing = [check_id for check_id, outcome in (entry.get("checks") or {}).items() if outcome["status"] == "fail"]
+    if not failing:
+        return None
+    return TEXT[lang]["failing"] + TEXT[lang]["sep"].join(short_title(c, lang) for c in failing)
+
+
+# --- sheets ----------------------------------------------------------------------------
+
+class Writer(object):
+    """Styled cell writes for one sheet."""
+
+    def __init__(self, sheet, lang):
+        self.sheet = sheet
+        self.font_name = FONT_NAME[lang]
+
+    def cell(self, row, column, value, bold=False, colours=None, header=False, size=10, colour="000000",
+             border=True, wrap=False, align=None):
+        cell = self.sheet.cell(row=row, column=column, value=value)
+        font_colour = colours["font"] if colours else colour
+        cell.font = Font(name=self.font_name, size=size, bold=bold or header, color=font_colour)
+        if colours:
+            cell.fill = PatternFill("solid", fgColor=colours["fill"])
+        elif header:
+            cell.fill = HEADER_FILL
+        if border:
+            cell.border = BORDER
+        cell.alignment = Alignment(horizontal=align or ("center" if header else None), vertical="center",
+                                   wrap_text=wrap or header)
+        return cell
+
+
+def write_check_headers(out, row, first_column, ids, lang):
+    """Check ids (small, for traceability) on ``row``, short titles under them with the full one as a comment."""
+    for offset, check_id in enumerate(ids):
+        column = first_column + offset
+        out.cell(row, column, check_id, size=8, colour="7F7F7F", align="center", wrap=True)
+        out.cell(row + 1, column, short_title(check_id, lang), header=True).comment = title_comment(check_id, lang)
+    # openpyxl cannot autofit: two lines each for the wrapped ids and titles
+    out.sheet.row_dimensions[row].height = 24
+    out.sheet.row_dimensions[row + 1].height = 30
+
+
+def write_details(sheet, results, ids, lang):
+    """明细: header rows 1 (check ids) and 2 (titles), one row per hospital from row 3."""
+    text = TEXT[lang]
+    out = Writer(sheet, lang)
+    fixed = len(text["columns"])
+    for column, title in enumerate(text["columns"], start=1):
+        out.cell(2, column, title, header=True)
+    write_check_headers(out, 1, fixed + 1, ids, lang)
+    remark_column = fixed + len(ids) + 1
+    out.cell(2, remark_column, text["remark"], header=True)
+
+    statuses, levels, ownerships = HOST_STATUS_LABELS[lang], LEVEL_LABELS[lang], OWNERSHIP_LABELS[lang]
+    row = 2
+    for row, (host, entry) in enumerate(sorted_hosts(results), start=3):
+        hospital = entry.get("hospital") or {}
+        audited = entry["status"] == "ok"
+        counts = host_status_counts(entry)
+        values = (_division(entry, "city"), _division(entry, "county"), hospital.get("name"), host,
+                  levels.get(entry.get("level"), entry.get("level")),
+                  ownerships.get(hospital.get("ownership"), hospital.get("ownership")),
+                  statuses[entry["status"]], counts["fail"] if audited else None)
+        for column, value in enumerate(values, start=1):
+            greyed = not audited and column == AUDIT_STATUS_COLUMN
+            out.cell(row, column, value, colours=NOT_AUDITED_COLOUR if greyed else None)
+        checks = entry.get("checks") or {}
+        for offset, check_id in enumerate(ids):
+            outcome = checks.get(check_id)
+            if outcome is None:
+                out.cell(row, fixed + 1 + offset, None, colours=None if audited else NOT_AUDITED_COLOUR)
+                continue
+            status = outcome["status"]
+            out.cell(row, fixed + 1 + offset, STATUS_LABELS[lang][status], colours=STATUS_COLOURS[status],
+                     align="center")
+        # not wrapped: the last column may run on to the right, and rows stay one line high
+        out.cell(row, remark_column, remark(entry, lang))
+
+    for column, width in enumerate(FIXED_WIDTHS, start=1):
+        sheet.column_dimensions[get_column_letter(column)].width = width
+    for offset in range(len(ids)):
+        sheet.column_dimensions[get_column_letter(fixed + 1 + offset)].width = CHECK_WIDTH
+    sheet.column_dimensions[get_column_letter(remark_column)].width = REMARK_WIDTH
+    # the header rows and the columns that name the hospital stay in view while scrolling
+    sheet.freeze_panes = "D3"
+    sheet.auto_filter.ref = "A2:%s%d" % (get_column_letter(remark_column), max(row, 3))
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.print_title_rows = "1:2"
+
+
+def write_by_check(out, row, results, ids, lang):
+    """Verdict counts per requirement, one row per check id; returns the next free row."""
+    text = TEXT[lang]
+    out.cell(row, 1, text["by_check"], bold=True, border=False)
+    row += 1
+    keys = STATUS_ORDER + ("not_audited",)
+    headers = text["by_check_columns"] + tuple(STATUS_LABELS[lang][s] for s in STATUS_ORDER) + (text["not_audited"],)
+    for column, title in enumerate(headers, start=1):
+        out.cell(row, column, title, header=True)
+    counts = counts_by_check(results, ids)
+    for check_id in ids:
+        row += 1
+        out.cell(row, 1, check_id)
+        out.cell(row, 2, short_title(check_id, lang), wrap=True).comment = title_comment(check_id, lang)
+        out.cell(row, 3, CHECKS[check_id].survey_row if check_id in CHECKS else None, align="center")
+        for column, key in enumerate(keys, start=4):
+            number = counts[check_id][key]
+            colours = STATUS_COLOURS[key] if number and key in ("pass", "fail", "warn") else None
+            out.cell(row, column, number, colours=colours, align="center")
+    row += 1
+    out.cell(row, 1, text["total"], bold=True)
+    out.cell(row, 2, None)
+    out.cell(row, 3, None)
+    for column, key in enumerate(keys, start=4):
+        out.cell(row, column, sum(c[key] for c in counts.values()), bold=True, align="center")
+    return row + 2
+
+
+def write_groups(out, row, title, group_label, groups, ids, lang):
+    """One group table (by level or by city): check ids row, header row, groups, total."""
+    text = TEXT[lang]
+    out.cell(row, 1, title, bold=True, border=False)
+    row += 1
+    first_check = 2 + len(text["group_columns"])
+    write_check_headers(out, row, first_check, ids, lang)
+    row += 1
+    for column, header in enumerate((group_label,) + text["group_columns"], start=1):
+        out.cell(row, column, header, header=True)
+    rows = [(name, group, False) for name, group in groups.items()] + [(text["total"], total_of(groups, ids), True)]
+    for name, group, bold in rows:
+        row += 1
+        values = (name, group["hospitals"], group["ok"], group["unreachable"], group["failed"], group["compliant"])
+        for column, value in enumerate(values, start=1):
+            out.cell(row, column, value, bold=bold, align=None if column == 1 else "center")
+        for offset, check_id in enumerate(ids):
+            number = group["fails"][check_id]
+            out.cell(row, first_check + offset, number, bold=bold, align="center",
+                     colours=STATUS_COLOURS["fail"] if number else None)
+    return row + 2
+
+
+def write_summary(sheet, results, ids, lang):
+    text = TEXT[lang]
+    out = Writer(sheet, lang)
+    out.cell(1, 1, text["generated"].format(generated=results.get("generated") or ""), border=False, size=9,
+             colour="595959")
+    row = write_by_check(out, 3, results, ids, lang)
+    out.cell(row, 1, text["fail_counts"], border=False, size=9, colour="595959")
+    levels = LEVEL_LABELS[lang]
+    row = write_groups(out, row + 1, text["by_level"], text["level"],
+                       group_counts(results, ids, lambda e: levels.get(e.get("level"), e.get("level"))), ids, lang)
+    write_groups(out, row, text["by_city"], text["city"],
+                 group_counts(results, ids, lambda e: _division(e, "city") or text["no_city"]), ids, lang)
+    # the tables share columns: 1 names the row (check id or group), the rest hold numbers
+    sheet.column_dimensions["A"].width = 22
+    for column in range(2, max(3 + len(STATUS_ORDER) + 1, 1 + len(text["group_columns"]) + len(ids)) + 1):
+        sheet.column_dimensions[get_column_letter(column)].width = SUMMARY_WIDTH
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+
+
+def build_rollup(results, lang="zh"):
+    """The roll-up as an openpyxl Workbook (not saved)."""
+    if lang not in LANGS:
+        raise ValueError("lang must be one of %s, got %r" % (", ".join(LANGS), lang))
+    ids = check_ids(results)
+    workbook = Workbook()
+    details = workbook.active
+    details.title = TEXT[lang]["details"]
+    write_details(details, results, ids, lang)
+    write_summary(workbook.create_sheet(TEXT[lang]["summary"]), results, ids, lang)
+    return workbook
+
+
+def write_rollup(results, path, lang="zh"):
+    """Write the regional roll-up of ``results`` (results.json) to ``path``, mode 0600."""
+    save_private(build_rollup(results, lang), path)
+    return path

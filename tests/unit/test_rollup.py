@@ -1,0 +1,249 @@
+# -*- coding: utf-8 -*-
+"""Regional roll-up: the details and the counts, recomputed here from the fixture."""
+import copy
+import json
+import os
+import re
+import stat
+import zipfile
+from collections import Counter
+
+import openpyxl
+import pytest
+
+from fep.checks import CHECKS
+from fep.report.hospital import mask_mobile
+from fep.report.rollup import write_rollup
+
+FIXTURE = os.path.join(os.path.dirname(os.path.dirname(__file__)), "fixtures", "results", "region.json")
+# The wording the roll-up must use (labels of the brief), written out to catch a changed label.
+STATUS_ZH = {"pass": "通过", "fail": "不满足", "warn": "警告", "unknown": "未知", "skip": "跳过", "error": "出错"}
+LEVEL_ZH = {2: "二级", 3: "三级"}
+FIXED_COLUMNS = ["市", "县（区）", "医院名称", "主机", "等级", "机构性质", "审计状态", "不满足项数"]
+GREEN, RED = "C6EFCE", "FFC7CE"
+
+
+@pytest.fixture(scope="module")
+def results():
+    with open(FIXTURE, encoding="utf-8") as handle:
+        return json.load(handle)
+
+
+@pytest.fixture(scope="module")
+def rollup_path(results, tmp_path_factory):
+    return write_rollup(results, str(tmp_path_factory.mktemp("rollup") / "rollup.xlsx"))
+
+
+@pytest.fixture(scope="module")
+def workbook(rollup_path):
+    return openpyxl.load_workbook(rollup_path)
+
+
+@pytest.fixture(scope="module")
+def details(workbook):
+    return workbook["明细"]
+
+
+@pytest.fixture(scope="module")
+def summary(workbook):
+    return workbook["汇总"]
+
+
+def audited_ids(results):
+    """Check ids in catalogue order that at least one host ran."""
+    ran = {c for entry in results["hosts"].values() for c in entry["checks"]}
+    return [c for c in CHECKS if c in ran]
+
+
+def detail_rows(sheet):
+    """``{host: {header or check id: cell}}`` from the details sheet (ids in row 1, titles in row 2)."""
+    keys = [sheet.cell(1, c).value or sheet.cell(2, c).value for c in range(1, sheet.max_column + 1)]
+    return {sheet.cell(r, 4).value: dict(zip(keys, sheet[r]))
+            for r in range(3, sheet.max_row + 1) if sheet.cell(r, 4).value}
+
+
+def summary_table(sheet, title, ids_row):
+    """Rows of the summary table under ``title``, keyed by their first cell; columns by header (or check id)."""
+    start = next(r for r in range(1, sheet.max_row + 1) if sheet.cell(r, 1).value == title)
+    header = start + (2 if ids_row else 1)
+    keys = []
+    for column in range(1, sheet.max_column + 1):
+        check_id = sheet.cell(header - 1, column).value if ids_row else None
+        keys.append(check_id or sheet.cell(header, column).value)
+    table, row = {}, header + 1
+    while sheet.cell(row, 1).value is not None:
+        table[sheet.cell(row, 1).value] = {k: sheet.cell(row, c + 1).value for c, k in enumerate(keys) if k}
+        row += 1
+    return table
+
+
+# --- details -----------------------------------------------------------------------------
+
+def test_details_header(details, results):
+    assert [details.cell(2, c).value for c in range(1, 9)] == FIXED_COLUMNS
+    ids = audited_ids(results)
+    assert [details.cell(1, 8 + i).value for i in range(1, len(ids) + 1)] == ids
+    assert details.cell(2, 9).value == "专用服务器"
+    assert "配备至少 1 台专用服务器" in details.cell(2, 9).comment.text
+
+
+def test_one_row_per_hospital_sorted_by_city_county_name(details, results):
+    expected = sorted(results["hosts"], key=lambda h: (
+        results["hosts"][h]["hospital"]["division"]["city"], results["hosts"][h]["hospital"]["division"]["county"],
+        results["hosts"][h]["hospital"]["name"]))
+    assert [details.cell(r, 4).value for r in range(3, details.max_row + 1)] == expected
+
+
+def test_hospital_columns(details, results):
+    rows = detail_rows(details)
+    for host, entry in results["hosts"].items():
+        hospital = entry["hospital"]
+        row = rows[host]
+        assert row["市"].value == hospital["division"]["city"]
+        assert row["县（区）"].value == hospital["division"]["county"]
+        assert row["医院名称"].value == hospital["name"]
+        assert row["等级"].value == LEVEL_ZH[entry["level"]]
+        assert row["机构性质"].value == hospital["ownership"]
+
+
+def test_check_cells_carry_the_verdict_and_its_colour(details, results):
+    rows = detail_rows(details)
+    for host, entry in results["hosts"].items():
+        for check_id, outcome in entry["checks"].items():
+            cell = rows[host][check_id]
+            assert cell.value == STATUS_ZH[outcome["status"]], (host, check_id)
+    hygon = rows["hygon-uos-l2-short"]
+    assert hygon["memory.size"].fill.fgColor.rgb.endswith(RED)
+    assert hygon["cpu.cores"].fill.fgColor.rgb.endswith(GREEN)
+    fills = {STATUS_ZH[s]: rows[h][c].fill.fgColor.rgb for h, e in results["hosts"].items()
+             for c, o in e["checks"].items() for s in [o["status"]]}
+    assert len(set(fills.values())) == len(fills)  # one colour per status
+
+
+def test_fail_counts_and_status(details, results):
+    rows = detail_rows(details)
+    for host, entry in results["hosts"].items():
+        fails = sum(o["status"] == "fail" for o in entry["checks"].values())
+        row = rows[host]
+        if entry["status"] == "ok":
+            assert row["审计状态"].value == "已审计"
+            assert row["不满足项数"].value == fails
+        else:
+            assert row["不满足项数"].value is None
+
+
+def test_unreachable_hospital_row(details, results):
+    row = detail_rows(details)["xs-unreachable"]
+    assert row["审计状态"].value == "不可达"
+    assert row["医院名称"].value == results["hosts"]["xs-unreachable"]["hospital"]["name"]
+    for check_id in audited_ids(results):
+        assert row[check_id].value is None
+        assert row[check_id].fill.fill_type == "solid"  # greyed out, not left blank-white
+    assert "Connection refused" in row["备注"].value
+
+
+def test_remark_names_the_failing_requirements(details):
+    assert detail_rows(details)["hygon-uos-l2-short"]["备注"].value == "不满足：内存、双网卡、防火墙"
+
+
+def test_frozen_header_and_autofilter(details):
+    assert details.freeze_panes == "D3"
+    first, last = details.auto_filter.ref.split(":")
+    assert first == "A2"
+    column, row = re.match(r"([A-Z]+)(\d+)", last).groups()
+    assert int(row) == details.max_row
+    assert openpyxl.utils.column_index_from_string(column) == details.max_column
+
+
+# --- summary -------------------------------------------------------------------------------
+
+def test_counts_per_requirement(summary, results):
+    table = summary_table(summary, "按检查项汇总", ids_row=False)
+    for check_id in audited_ids(results):
+        expected = Counter()
+        for entry in results["hosts"].values():
+            outcome = entry["checks"].get(check_id)
+            expected[STATUS_ZH[outcome["status"]] if outcome else "未审计"] += 1
+        row = table[check_id]
+        assert row["调查表行"] == CHECKS[check_id].survey_row
+        assert {k: row[k] for k in list(STATUS_ZH.values()) + ["未审计"]} == \
+            {k: expected[k] for k in list(STATUS_ZH.values()) + ["未审计"]}, check_id
+    total = table["合计"]
+    for status, label in STATUS_ZH.items():
+        assert total[label] == results["summary"]["check_status"][status]
+
+
+def expected_groups(results, group_of):
+    groups = {}
+    for entry in results["hosts"].values():
+        group = groups.setdefault(group_of(entry), Counter())
+        group["医院数"] += 1
+        group[{"ok": "已审计", "unreachable": "不可达", "failed": "审计失败"}[entry["status"]]] += 1
+        statuses = [o["status"] for o in entry["checks"].values()]
+        if entry["status"] == "ok" and "fail" not in statuses and "error" not in statuses:
+            group["达标医院数"] += 1
+        for check_id, outcome in entry["checks"].items():
+            group[check_id] += outcome["status"] == "fail"
+    return groups
+
+
+def assert_group_table(table, groups, ids):
+    assert set(table) == set(groups) | {"合计"}
+    keys = ["医院数", "已审计", "不可达", "审计失败", "达标医院数"] + ids
+    for name, counts in groups.items():
+        assert {k: table[name][k] for k in keys} == {k: counts[k] for k in keys}, name
+    assert {k: table["合计"][k] for k in keys} == {k: sum(g[k] for g in groups.values()) for k in keys}
+
+
+def test_counts_by_level(summary, results):
+    groups = expected_groups(results, lambda e: LEVEL_ZH[e["level"]])
+    assert_group_table(summary_table(summary, "按等级汇总", ids_row=True), groups, audited_ids(results))
+
+
+def test_counts_by_city(summary, results):
+    groups = expected_groups(results, lambda e: e["hospital"]["division"]["city"])
+    table = summary_table(summary, "按地市汇总", ids_row=True)
+    assert_group_table(table, groups, audited_ids(results))
+    # the fixture's shape, so that the assertions above are not vacuous
+    assert table["河阳市"]["不可达"] == 1 and table["江城市"]["达标医院数"] == 1
+
+
+# --- privacy, files, languages -----------------------------------------------------------------
+
+def test_no_mobile_number_anywhere_in_the_file(rollup_path, results):
+    mobiles = [e["hospital"]["contact"]["mobile"] for e in results["hosts"].values()
+               if e["hospital"]["contact"]["mobile"]]
+    assert mobiles
+    with zipfile.ZipFile(rollup_path) as archive:
+        content = "".join(archive.read(name).decode("utf-8", "replace") for name in archive.namelist())
+    for mobile in mobiles:
+        assert mobile not in content
+        assert mask_mobile(mobile) not in content
+
+
+def test_file_is_readable_by_the_owner_only(rollup_path):
+    assert stat.S_IMODE(os.stat(rollup_path).st_mode) == 0o600
+
+
+def test_english_rollup(results, tmp_path):
+    book = openpyxl.load_workbook(write_rollup(results, str(tmp_path / "en.xlsx"), lang="en"))
+    assert book.sheetnames == ["Details", "Summary"]
+    rows = detail_rows(book["Details"])
+    assert rows["hygon-uos-l2-short"]["memory.size"].value == "Fail"
+    assert rows["xs-unreachable"]["Audit status"].value == "Unreachable"
+    assert rows["kunpeng-kylin-l3"]["Level"].value == "Level 3"
+
+
+def test_region_where_no_host_was_audited(results, tmp_path):
+    only = copy.deepcopy(results)
+    only["hosts"] = {"xs-unreachable": results["hosts"]["xs-unreachable"]}
+    book = openpyxl.load_workbook(write_rollup(only, str(tmp_path / "none.xlsx")))
+    sheet = book["明细"]
+    assert [sheet.cell(1, 9 + i).value for i in range(len(CHECKS))] == list(CHECKS)
+    table = summary_table(book["汇总"], "按地市汇总", ids_row=True)
+    assert table["河阳市"]["不可达"] == 1 and table["河阳市"]["达标医院数"] == 0
+
+
+def test_unknown_language_is_refused(results, tmp_path):
+    with pytest.raises(ValueError, match="lang"):
+        write_rollup(results, str(tmp_path / "x.xlsx"), lang="fr")
