@@ -56,11 +56,36 @@ OPENGAUSS_SYSCTLS = (
 _BRACKETED = re.compile(r"\[([^\]]+)\]")
 
 
+_CONTAINER_CGROUP = re.compile(r"(libpod-|docker-|/docker/|/lxc/|/kubepods|crio-|containerd-)([0-9a-f]{12,})?")
+
+
+def container_marker(cgroup_text):
+    """The container a process belongs to, judged from its cgroup path (or None)."""
+    match = _CONTAINER_CGROUP.search(cgroup_text or "")
+    return match.group(0) if match else None
+
+
+def foreign_to_host(reader, pid, host_ns, host_marker):
+    """True for a process of a container seen from the host's /proc.
+
+    Its firewalld or antivirus does not protect the host.  The PID namespace
+    decides when readable (root); otherwise the cgroup path, compared with
+    PID 1's so that an audit run *inside* a container still sees its own.
+    """
+    ns = reader.readlink("proc/%s/ns/pid" % pid)
+    if ns and host_ns:
+        return ns != host_ns
+    marker = container_marker(reader.read_text("proc/%s/cgroup" % pid))
+    return marker is not None and marker != host_marker
+
+
 def processes(reader):
-    """``[{pid, name}]`` of running processes (``comm``, else argv[0])."""
+    """``[{pid, name}]`` of the host's running processes (``comm``, else argv[0])."""
+    host_ns = reader.readlink("proc/1/ns/pid")
+    host_marker = container_marker(reader.read_text("proc/1/cgroup"))
     found = []
     for entry in reader.listdir("proc"):
-        if not entry.isdigit():
+        if not entry.isdigit() or foreign_to_host(reader, entry, host_ns, host_marker):
             continue
         name = reader.read_value("proc/%s/comm" % entry)
         if not name:
@@ -152,19 +177,56 @@ def firewalld_info(reader, running, units):
             "firewall_backend": config.get("FirewallBackend"), "zones": zones}
 
 
+def nft_filters_input(ruleset):
+    """True when an nftables rule set drops or rejects inbound traffic.
+
+    Tables alone prove nothing: podman, docker and libvirt create NAT and
+    forwarding tables on hosts that have no inbound filtering at all.
+    """
+    in_input_chain = False
+    for line in (ruleset or "").splitlines():
+        words = line.split()
+        if words[:1] == ["chain"]:
+            in_input_chain = False
+        elif "hook" in words and "type" in words:
+            in_input_chain = "input" in words and "filter" in words
+            if in_input_chain and "policy drop;" in line:
+                return True
+        elif in_input_chain and ("drop" in words or "reject" in words):
+            return True
+    return False
+
+
+def iptables_filters_input(rules):
+    """Same question for ``iptables -S INPUT`` output."""
+    for line in (rules or "").splitlines():
+        words = line.split()
+        if words[:3] == ["-P", "INPUT", "DROP"]:
+            return True
+        if "-j" in words[:-1] and words[words.index("-j") + 1] in ("DROP", "REJECT"):
+            return True
+    return False
+
+
+def ruleset_state(reader, argv, judge):
+    """'running' / 'stopped' from a live rule set, or 'unknown' when unreadable (non-root, snapshot)."""
+    if not (reader.live and reader.is_root_user()):
+        return "unknown"
+    rc, out, _ = reader.run(argv)
+    if rc != 0:
+        return "unknown"
+    return "running" if judge(out) else "stopped"
+
+
 def nftables_info(reader, units):
-    """nftables tables (root on a live host) or None when the rule set cannot be read."""
-    tables = None
-    if reader.live and reader.is_root_user():
-        rc, out, _ = reader.run(["nft", "list", "tables"])
-        if rc == 0:
-            tables = [line.split(None, 1)[1] for line in out.splitlines() if line.startswith("table ")]
+    """nftables as a host firewall: only when its input hook filters."""
     enabled = "nftables.service" in units
-    if not tables and not enabled:
+    state = ruleset_state(reader, ["nft", "list", "ruleset"], nft_filters_input)
+    if state != "running" and not enabled:
         return None
-    state = "unknown" if tables is None else ("running" if tables else "stopped")
-    return {"backend": "nftables", "state": state, "enabled": enabled, "tables": tables or [],
-            "detail": "rule set not readable (needs root on a live host)" if tables is None else ""}
+    detail = {"unknown": "rule set not readable (needs root on a live host)",
+              "stopped": "no inbound filtering in the rule set"}.get(state, "")
+    return {"backend": "nftables", "state": state, "enabled": enabled, "detail": detail}
 
 
 def gather_firewall(reader, process_names, units):
@@ -185,11 +247,14 @@ def gather_firewall(reader, process_names, units):
         candidates.append({"backend": "ufw", "state": "running", "enabled": True, "detail": ""})
     iptables = (reader.read_text("proc/net/ip_tables_names") or "").split()
     if iptables or "iptables.service" in units:
-        candidates.append({"backend": "iptables", "state": "running" if iptables else "unknown",
-                           "enabled": "iptables.service" in units, "tables": iptables, "detail": ""})
-    for candidate in candidates:
-        if candidate["state"] == "running":
-            return candidate
+        state = ruleset_state(reader, ["iptables", "-S", "INPUT"], iptables_filters_input)
+        candidates.append({"backend": "iptables", "state": state, "enabled": "iptables.service" in units,
+                           "tables": iptables,
+                           "detail": "rule set not readable (needs root on a live host)" if state == "unknown" else ""})
+    for state in ("running", "unknown"):  # an unreadable rule set is not a stopped firewall
+        for candidate in candidates:
+            if candidate["state"] == state:
+                return candidate
     if reader.exists("etc/firewalld") or reader.exists("usr/lib/firewalld"):
         return firewalld_info(reader, False, units)
     if candidates:

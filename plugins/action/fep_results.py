@@ -21,6 +21,7 @@ ansible.module_utils.__path__.extend(
 try:
     from ansible.module_utils.fep import __version__ as fep_version
     from ansible.module_utils.fep.report.hospital import validate_hospital
+    from ansible.module_utils.fep.report.render import render_reports
     from ansible.module_utils.fep.report.results import build_results, failing_hosts, host_entry
     from ansible.module_utils.fep.report.table import render_verdict
 except ImportError:  # pragma: no cover
@@ -68,9 +69,13 @@ class ActionModule(ActionBase):
         os.makedirs(report_dir, mode=0o700, exist_ok=True)
         path = os.path.join(report_dir, "results.json")
         write_private(path, json.dumps(results, ensure_ascii=False, indent=2, default=str) + "\n")
+        report_errors = []  # one report failing keeps the others and results.json
+        reports = render_reports(results, report_dir, lang, errors=report_errors)
+        result["warnings"] = ["report not written: %s" % error for error in report_errors]
         result.update({
             "changed": False,
             "results_path": path,
+            "reports": reports,
             "verdict": render_verdict(results, lang),
             "failing_hosts": failing_hosts(results),
             "host_status": dict(results["summary"]["host_status"]),

@@ -123,6 +123,18 @@ def test_results_file_is_private(audit):
     assert mode == 0o600
 
 
+def test_reports_are_written_with_the_results_and_private(audit):
+    report_dir = str(audit["report_dir"])
+    expected = ["report.html", "junit.xml", "rollup.xlsx"] + [
+        os.path.join("survey", name) for name in os.listdir(os.path.join(report_dir, "survey"))]
+    assert len(expected) == 3 + len(PROFILES) + 1  # a form for the unreachable hospital too
+    for name in expected:
+        mode = stat.S_IMODE(os.stat(os.path.join(report_dir, name)).st_mode)
+        assert mode == 0o600, name
+    assert stat.S_IMODE(os.stat(os.path.join(report_dir, "survey")).st_mode) == 0o700
+    assert "report not written" not in audit["stdout"]
+
+
 def test_check_mode_changes_nothing_and_gives_same_verdicts(audit, region, tmp_path):
     runner, _ = run_playbook(tmp_path / "runner", "audit.yml", region["inventory"],
                              extravars={"fep_report_dir": str(tmp_path / "rep"), "fep_fail_on_findings": False},

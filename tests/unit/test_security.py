@@ -8,6 +8,8 @@ from fep.security import (
     bracketed,
     find_agents,
     gather_security,
+    iptables_filters_input,
+    nft_filters_input,
     pam_limits_in_sshd,
     parse_firewalld_zone,
     parse_limits,
@@ -178,9 +180,108 @@ def test_ufw_enabled(tmp_path):
     assert (security["firewall"]["backend"], security["firewall"]["state"]) == ("ufw", "running")
 
 
-def test_running_iptables_wins_over_installed_but_stopped_firewalld(kylin_root):
+def test_iptables_rules_of_a_snapshot_are_unknown_not_a_stopped_firewalld(kylin_root):
+    # firewalld is installed but stopped; iptables tables are loaded, but a
+    # snapshot cannot show whether they filter: say unknown, not "no firewall"
     os.remove(os.path.join(kylin_root, "proc/812/comm"))
     write(kylin_root, "proc/net/ip_tables_names", "filter\nnat\n")
     security, _ = gather_security(SysReader(kylin_root))
-    assert (security["firewall"]["backend"], security["firewall"]["state"]) == ("iptables", "running")
-    assert security["firewall"]["tables"] == ["filter", "nat"]
+    firewall = security["firewall"]
+    assert (firewall["backend"], firewall["state"]) == ("iptables", "unknown")
+    assert firewall["tables"] == ["filter", "nat"] and "needs root" in firewall["detail"]
+
+
+CGROUP_HOST = "12:pids:/system.slice/sshd.service\n0::/system.slice/sshd.service\n"
+CGROUP_CONTAINER = ("12:pids:/libpod_parent/libpod-fa01265bd54285980ef53bf5e8a96703eefccfaaae180126946738885dc225a9\n"
+                    "1:name=systemd:/libpod_parent/libpod-fa01265bd54285980ef53bf5e8a96703eefccfaaae180126946738885dc225a9"
+                    "/system.slice/firewalld.service\n")
+
+
+def test_container_processes_do_not_count_for_the_host(tmp_path):
+    # a host running podman containers: their firewalld protects the container, not the host
+    root = str(tmp_path)
+    process(root, 1, "systemd")
+    write(root, "proc/1/cgroup", "0::/init.scope\n")
+    process(root, 900, "sshd")
+    write(root, "proc/900/cgroup", CGROUP_HOST)
+    process(root, 25654, "firewalld")
+    write(root, "proc/25654/cgroup", CGROUP_CONTAINER)
+    security, names = gather_security(SysReader(root))
+    assert sorted(names) == ["sshd", "systemd"]
+    assert security["firewall"]["backend"] == "none"
+
+
+def test_inside_a_container_its_own_processes_count(tmp_path):
+    # the audit running inside that container sees the same marker on PID 1
+    root = str(tmp_path)
+    process(root, 1, "systemd")
+    write(root, "proc/1/cgroup", CGROUP_CONTAINER)
+    process(root, 57, "firewalld")
+    write(root, "proc/57/cgroup", CGROUP_CONTAINER)
+    security, _ = gather_security(SysReader(root))
+    assert (security["firewall"]["backend"], security["firewall"]["state"]) == ("firewalld", "running")
+
+
+def test_pid_namespace_decides_when_readable(tmp_path):
+    root = str(tmp_path)
+    for pid, ns in ((1, "pid:[4026531836]"), (812, "pid:[4026531836]"), (25654, "pid:[4026532855]")):
+        process(root, pid, {1: "systemd", 812: "chronyd", 25654: "qaxsafed"}[pid])
+        os.makedirs(os.path.join(root, "proc/%d/ns" % pid))
+        os.symlink(ns, os.path.join(root, "proc/%d/ns/pid" % pid))
+    security, names = gather_security(SysReader(root))
+    assert sorted(names) == ["chronyd", "systemd"]
+    assert security["agents"] == []
+
+
+# `nft list ruleset` excerpts: podman's NAT tables only, and firewalld's own table.
+NFT_PODMAN_ONLY = """table ip nat {
+\tchain POSTROUTING {
+\t\ttype nat hook postrouting priority srcnat; policy accept;
+\t\tcounter packets 2981 bytes 181132 jump NETAVARK-HOSTPORT-MASQ
+\t}
+\tchain NETAVARK-63F0DF3AC40D6 {
+\t\tip daddr 10.231.10.0/24 counter packets 114 bytes 6840 accept
+\t\tip daddr != 224.0.0.0/4 counter packets 0 bytes 0 masquerade
+\t}
+}
+table ip filter {
+\tchain FORWARD {
+\t\ttype filter hook forward priority filter; policy accept;
+\t\tct state invalid drop
+\t}
+}
+"""
+NFT_FIREWALLD = """table inet firewalld {
+\tchain filter_INPUT {
+\t\ttype filter hook input priority filter + 10; policy accept;
+\t\tct state { established, related } accept
+\t\tiifname "lo" accept
+\t\tjump filter_INPUT_ZONES
+\t\treject with icmpx admin-prohibited
+\t}
+}
+"""
+NFT_POLICY_DROP = """table inet filter {
+\tchain input {
+\t\ttype filter hook input priority 0; policy drop;
+\t\ttcp dport 22 accept
+\t}
+}
+"""
+
+
+@pytest.mark.parametrize("ruleset,filters", [
+    (NFT_PODMAN_ONLY, False), (NFT_FIREWALLD, True), (NFT_POLICY_DROP, True), ("", False),
+])
+def test_nft_filters_input(ruleset, filters):
+    assert nft_filters_input(ruleset) is filters
+
+
+@pytest.mark.parametrize("rules,filters", [
+    ("-P INPUT ACCEPT\n", False),
+    ("-P INPUT DROP\n-A INPUT -p tcp -m tcp --dport 22 -j ACCEPT\n", True),
+    ("-P INPUT ACCEPT\n-A INPUT -s 10.0.0.0/8 -p tcp -m tcp --dport 8881 -j ACCEPT\n-A INPUT -j REJECT "
+     "--reject-with icmp-host-prohibited\n", True),
+])
+def test_iptables_filters_input(rules, filters):
+    assert iptables_filters_input(rules) is filters

@@ -1,0 +1,167 @@
+# -*- coding: utf-8 -*-
+"""The single-file HTML report: totals, hospitals, drill-down, escaping, privacy, language."""
+import copy
+import html
+import json
+import os
+import re
+from collections import Counter
+
+import pytest
+
+from fep.report.html import render_html
+
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+FIXTURE = os.path.join(REPO, "tests", "fixtures", "results", "region.json")
+
+
+@pytest.fixture()
+def results():
+    with open(FIXTURE, encoding="utf-8") as handle:
+        return json.load(handle)
+
+
+def card(page, key):
+    match = re.search(r'data-total="%s"><b>(\d+)</b>' % key, page)
+    assert match, key
+    return int(match.group(1))
+
+
+def host_sections(page):
+    """``{host: html of its drill-down <details>}``."""
+    sections = {}
+    for chunk in page.split("<details ")[1:]:
+        host = html.unescape(re.search(r'data-host="([^"]*)"', chunk).group(1))
+        sections[host] = chunk.split("</details>")[0]
+    return sections
+
+
+def test_totals_match_the_results(results):
+    page = render_html(results)
+    host_status = Counter(entry["status"] for entry in results["hosts"].values())
+    check_status = Counter(outcome["status"] for entry in results["hosts"].values()
+                           for outcome in entry["checks"].values())
+    assert card(page, "hosts") == len(results["hosts"]) == 6
+    assert card(page, "ok") == host_status["ok"] == 5
+    assert card(page, "unreachable") == host_status["unreachable"] == 1
+    assert card(page, "failed") == host_status["failed"]
+    for status in ("pass", "fail", "warn", "unknown", "skip", "error"):
+        assert card(page, status) == check_status[status], status
+    assert card(page, "fail") == 8  # the fixture's findings, by hand
+
+
+def test_every_hospital_has_a_row_with_its_status(results):
+    page = render_html(results)
+    table = page.split('id="hospitals"')[1].split("</table>")[0]
+    rows = re.findall(r'<tr class="row-([a-z]+)" data-host="([^"]+)"', table)
+    assert sorted(host for _, host in rows) == sorted(results["hosts"])
+    status = {host: overall for overall, host in rows}
+    assert status["xs-unreachable"] == "unreachable"
+    assert status["intel-centos"] == "fail"
+    assert status["kunpeng-kylin-l3"] == "attention"  # a warning, nothing failed
+    for entry in results["hosts"].values():
+        assert entry["hospital"]["name"] in table
+        assert entry["hospital"]["division"]["city"] in table
+    # failing checks are listed for the hospital that fails them
+    intel_row = table.split('data-host="intel-centos"')[1].split("</tr>")[0]
+    for check_id in ("cpu.domestic", "cpu.cores", "os.domestic"):
+        assert "#host-" in intel_row and check_id in intel_row
+    # the unreachable hospital says why
+    assert "Connection refused" in table.split('data-host="xs-unreachable"')[1].split("</tr>")[0]
+
+
+def test_drill_down_has_every_check_of_every_hospital(results):
+    sections = host_sections(render_html(results))
+    assert sorted(sections) == sorted(results["hosts"])
+    for host, entry in results["hosts"].items():
+        rows = re.findall(r'<tr class="check row-[a-z]+" id="[^"]+" data-check="([^"]+)"', sections[host])
+        assert rows == list(entry["checks"]), host
+    memory = sections["hygon-uos-l2-short"].split('data-check="memory.size"')[1].split("</tr>")[0]
+    outcome = results["hosts"]["hygon-uos-l2-short"]["checks"]["memory.size"]
+    for key in ("observed", "expected", "message_zh", "remedy_zh"):
+        assert html.escape(outcome[key]) in memory, key
+    assert "不满足" in memory
+
+
+def test_declared_and_detected_are_told_apart(results):
+    section = host_sections(render_html(results))["kunpeng-kylin-l3"]
+    ips = section.split('data-check="security.ips"')[1].split("</tr>")[0]
+    cpu = section.split('data-check="cpu.domestic"')[1].split("</tr>")[0]
+    assert ">声明<" in ips and ">检测<" in cpu
+
+
+def test_inventory_and_host_text_is_escaped(results):
+    hostile = '<script>alert("x")</script> & 医院'
+    entry = results["hosts"]["intel-centos"]
+    entry["hospital"]["name"] = hostile
+    entry["hospital"]["division"]["city"] = "<b>城</b>"
+    entry["checks"]["cpu.domestic"]["message_zh"] = "<img src=x onerror=alert(1)>"
+    entry["checks"]["cpu.domestic"]["observed"] = "a < b & c > d"
+    results["hosts"]["xs-unreachable"]["message"] = "ssh: <iframe>"
+    results["hosts"]['we"ird<host>'] = copy.deepcopy(results["hosts"]["xs-unreachable"])
+    page = render_html(results)
+    for raw in ("<script>alert", "<b>城", "<img src=x", "<iframe>", 'we"ird<host>', "a < b"):
+        assert raw not in page, raw
+    assert html.escape(hostile) in page
+    assert "&lt;img src=x onerror=alert(1)&gt;" in page
+    assert "a &lt; b &amp; c &gt; d" in page
+    # only the report's own script element
+    assert page.count("<script") == 1
+
+
+def test_every_hospital_name_is_escaped_in_every_place(results):
+    for index, entry in enumerate(results["hosts"].values()):
+        entry["hospital"]["name"] = "医院 %d <&>" % index
+    page = render_html(results)
+    for index in range(len(results["hosts"])):
+        assert "医院 %d <&>" % index not in page
+        # once in the table, once in the drill-down
+        assert page.count("医院 %d &lt;&amp;&gt;" % index) == 2
+
+
+def test_no_mobile_number_in_the_report(results):
+    mobiles = [entry["hospital"]["contact"]["mobile"] for entry in results["hosts"].values()
+               if entry["hospital"]["contact"]["mobile"]]
+    assert len(mobiles) >= 4
+    # a mobile that slipped into a declaration or a message is masked too
+    results["hosts"]["kunpeng-kylin-l3"]["checks"]["security.ips"]["message_zh"] = "联系人 %s 确认" % mobiles[0]
+    results["hosts"]["kunpeng-kylin-l3"]["checks"]["security.ips"]["observed"] = "call 13912345678"
+    for lang in ("zh", "en"):
+        page = render_html(results, lang)
+        for mobile in mobiles + ["13912345678"]:
+            assert mobile not in page
+        assert not re.search(r"(?<![0-9])1[3-9][0-9]{9}(?![0-9])", page)
+    assert "139****5678" in render_html(results)
+
+
+def test_no_external_resources(results):
+    page = render_html(results)
+    assert not re.search(r"https?://", page, re.I)
+    assert not re.search(r"<(link|img|iframe|object|embed)\b", page, re.I)
+    assert "@import" not in page and "url(" not in page
+    assert not re.search(r"<script[^>]*\bsrc=", page, re.I)
+    for href in re.findall(r'href="([^"]*)"', page):
+        assert href.startswith("#"), href
+    assert '<meta name="viewport" content="width=device-width, initial-scale=1">' in page
+    assert "@media (max-width:" in page  # phone layout
+
+
+def test_english_with_lang_en(results):
+    zh, en = render_html(results), render_html(results, "en")
+    assert '<html lang="zh-CN">' in zh and '<html lang="en">' in en
+    for label in ("各医院结论", "检查项结论", "整改建议", "不可达"):
+        assert label in zh and label not in en, label
+    for label in ("Hospitals", "Check verdicts", "Remedy", "unreachable"):
+        assert label in en, label
+    remedy = results["hosts"]["hygon-uos-l2-short"]["checks"]["memory.size"]["remedy_en"]
+    assert html.escape(remedy) in en and html.escape(remedy) not in zh
+    # unknown languages fall back to Chinese
+    assert render_html(results, "fr") == zh
+
+
+def test_empty_and_sparse_results_render():
+    page = render_html({"schema": 1, "hosts": {}})
+    assert 'data-total="hosts"><b>0</b>' in page
+    sparse = {"schema": 1, "hosts": {"h1": {"status": "ok", "checks": {"cpu.cores": {"status": "fail"}}}}}
+    page = render_html(sparse)
+    assert 'data-check="cpu.cores"' in page and 'data-total="fail"><b>1</b>' in page

@@ -1,0 +1,228 @@
+# -*- coding: utf-8 -*-
+"""render_reports (every report, private, one failure loses nothing) and tools/fep_report.py."""
+import importlib.util
+import json
+import os
+import shutil
+import stat
+import subprocess
+import sys
+import zipfile
+
+import pytest
+import yaml
+
+from fep.report import render
+from fep.report.render import ReportError, render_reports, survey_file_name
+
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+FIXTURE = os.path.join(REPO, "tests", "fixtures", "results", "region.json")
+TOOL = os.path.join(REPO, "tools", "fep_report.py")
+XLSX_MODULES = all(importlib.util.find_spec("fep.report.%s" % name) for name in ("rollup", "survey"))
+NEEDS_XLSX = pytest.mark.skipif(
+    not XLSX_MODULES, reason="report/rollup.py and report/survey.py (xlsx writers) are not in this tree yet")
+
+
+@pytest.fixture()
+def results():
+    with open(FIXTURE, encoding="utf-8") as handle:
+        return json.load(handle)
+
+
+@pytest.fixture()
+def fake_xlsx(monkeypatch):
+    """Stand-ins for the xlsx writers: the orchestration is tested on its own."""
+    calls = []
+
+    def write_rollup(results, path, lang):
+        calls.append(("rollup", lang))
+        with open(path, "w") as handle:
+            handle.write("rollup")
+
+    def write_survey(host, entry, path, lang):
+        calls.append((host, lang))
+        if host == "intel-centos":
+            raise ValueError("cell A1 is cursed\nsecond line")
+        with open(path, "w") as handle:
+            handle.write(host)
+
+    writers = {"write_rollup": write_rollup, "write_survey": write_survey}
+    monkeypatch.setattr(render, "_xlsx_writer", lambda module, function: writers[function])
+    return calls
+
+
+def mode(path):
+    return stat.S_IMODE(os.stat(str(path)).st_mode)
+
+
+def test_writes_every_report_private(results, tmp_path, fake_xlsx):
+    out = tmp_path / "rep"
+    errors = []
+    written = render_reports(results, str(out), "en", errors=errors)
+    names = sorted(os.path.relpath(p, str(out)) for p in written)
+    hosts = sorted(h for h in results["hosts"] if h != "intel-centos")
+    assert names == sorted(["report.html", "junit.xml", "rollup.xlsx"] + ["survey/%s.xlsx" % h for h in hosts])
+    for path in written:
+        assert mode(path) == 0o600, path
+    assert mode(out) == 0o700 and mode(out / "survey") == 0o700
+    # one survey failed: reported with the host and the first line of the reason, the rest written
+    assert errors == ["survey/intel-centos.xlsx: ValueError: cell A1 is cursed"]
+    assert ("rollup", "en") in fake_xlsx and ("xs-unreachable", "en") in fake_xlsx
+    assert "Hospitals" in (out / "report.html").read_text(encoding="utf-8")
+
+
+def test_existing_files_are_made_private(results, tmp_path, fake_xlsx):
+    (tmp_path / "report.html").write_text("old")
+    os.chmod(str(tmp_path / "report.html"), 0o644)
+    render_reports(results, str(tmp_path), errors=[])
+    assert mode(tmp_path / "report.html") == 0o600
+    assert (tmp_path / "report.html").read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+
+
+def test_a_failing_writer_does_not_lose_the_others(results, tmp_path, fake_xlsx, monkeypatch):
+    def boom(results, lang="zh"):
+        raise RuntimeError("template exploded")
+
+    monkeypatch.setattr(render, "render_html", boom)
+    with pytest.raises(ReportError) as caught:
+        render_reports(results, str(tmp_path))
+    assert caught.value.errors == ["report.html: RuntimeError: template exploded",
+                                   "survey/intel-centos.xlsx: ValueError: cell A1 is cursed"]
+    assert not (tmp_path / "report.html").exists()
+    assert os.path.join(str(tmp_path), "junit.xml") in caught.value.written
+    assert (tmp_path / "junit.xml").exists() and (tmp_path / "rollup.xlsx").exists()
+    assert (tmp_path / "survey" / "kunpeng-kylin-l3.xlsx").exists()
+
+
+def test_a_missing_xlsx_module_is_reported_not_fatal(results, tmp_path, monkeypatch):
+    def missing(module, function):
+        raise ImportError("No module named 'openpyxl'")
+
+    monkeypatch.setattr(render, "_xlsx_writer", missing)
+    errors = []
+    written = render_reports(results, str(tmp_path), errors=errors)
+    assert [os.path.basename(p) for p in written] == ["report.html", "junit.xml"]
+    assert errors == ["rollup.xlsx: ImportError: No module named 'openpyxl'",
+                      "survey/: ImportError: No module named 'openpyxl'"]
+
+
+def test_a_writer_that_writes_nothing_is_an_error(results, tmp_path, monkeypatch):
+    monkeypatch.setattr(render, "_xlsx_writer", lambda module, function: lambda *args: None)
+    errors = []
+    render_reports(results, str(tmp_path), errors=errors)
+    assert errors[0] == "rollup.xlsx: RuntimeError: the writer did not create rollup.xlsx"
+    assert len(errors) == 1 + len(results["hosts"])
+
+
+def test_survey_file_names_are_tame():
+    assert survey_file_name("jc-renmin-fep") == "jc-renmin-fep.xlsx"
+    assert survey_file_name("10.0.0.5") == "10.0.0.5.xlsx"
+    assert survey_file_name("../../etc/passwd") == "_.._etc_passwd.xlsx"
+    assert survey_file_name("医院") == "__.xlsx"
+
+
+@NEEDS_XLSX
+def test_real_xlsx_writers(results, tmp_path):
+    written = render_reports(results, str(tmp_path))
+    assert len(written) == 3 + len(results["hosts"])
+    for path in written:
+        assert mode(path) == 0o600
+    for host in results["hosts"]:
+        assert zipfile.is_zipfile(str(tmp_path / "survey" / ("%s.xlsx" % host)))
+    assert zipfile.is_zipfile(str(tmp_path / "rollup.xlsx"))
+
+
+# --- tools/fep_report.py ------------------------------------------------------
+
+def run_tool(*args):
+    return subprocess.run([sys.executable, TOOL, *args], capture_output=True, text=True, check=False)
+
+
+def test_cli_regenerates_into_a_folder(tmp_path):
+    out = tmp_path / "out"
+    proc = run_tool(FIXTURE, "--out", str(out), "--lang", "en")
+    assert proc.returncode == (0 if XLSX_MODULES else 1), proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert "Hospitals" in (out / "report.html").read_text(encoding="utf-8")
+    assert (out / "junit.xml").exists()
+    assert str(out / "report.html") in proc.stdout.splitlines()
+    if XLSX_MODULES:
+        assert (out / "rollup.xlsx").exists() and len(os.listdir(str(out / "survey"))) == 6
+    else:
+        assert "not written: rollup.xlsx" in proc.stderr
+
+
+def test_cli_defaults_to_the_folder_of_results(tmp_path):
+    shutil.copy(FIXTURE, str(tmp_path / "results.json"))
+    proc = run_tool(str(tmp_path / "results.json"))
+    assert "Traceback" not in proc.stderr
+    assert "各医院结论" in (tmp_path / "report.html").read_text(encoding="utf-8")
+    assert mode(tmp_path / "junit.xml") == 0o600
+
+
+@pytest.mark.parametrize("content, message", [
+    (None, "cannot read"),
+    ("{not json", "is not valid JSON"),
+    ("[]", "is not a fepkit results.json"),
+    ('{"schema": 99, "hosts": {}}', "schema 99"),
+    ('{"schema": 1}', "no 'hosts' object"),
+])
+def test_cli_bad_results_file_is_one_line(tmp_path, content, message):
+    path = tmp_path / "results.json"
+    if content is not None:
+        path.write_text(content)
+    proc = run_tool(str(path), "--out", str(tmp_path / "out"))
+    assert proc.returncode == 2
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("fep_report: ") and message in lines[0], proc.stderr
+    assert str(path) in lines[0]
+    assert not (tmp_path / "out").exists()
+
+
+def make(*args):
+    return subprocess.run(["make", *args], cwd=REPO, capture_output=True, text=True, check=False)
+
+
+def test_make_report_runs_the_tool():
+    proc = make("-n", "report", "RESULTS=reports/x/results.json", "FEP_LANG=en", "REPORT_OUT=/tmp/o")
+    assert proc.returncode == 0, proc.stderr
+    assert '/python tools/fep_report.py "reports/x/results.json" --lang en --out "/tmp/o"' in proc.stdout
+
+
+def test_make_report_without_results_says_how():
+    proc = make("report")  # stops while reading the makefiles: nothing is installed or run
+    assert proc.returncode != 0
+    assert "usage: make report RESULTS=" in proc.stderr
+
+
+# --- the committed example (docs/examples) --------------------------------------
+
+def example_mobiles():
+    mobiles = []
+    folder = os.path.join(REPO, "inventories", "example", "host_vars")
+    for name in os.listdir(folder):
+        with open(os.path.join(folder, name), encoding="utf-8") as handle:
+            data = yaml.safe_load(handle) or {}
+        mobile = ((data.get("fep_hospital") or {}).get("contact") or {}).get("mobile")
+        if mobile:
+            mobiles.append(str(mobile))
+    return mobiles
+
+
+def test_committed_examples_hold_no_mobile_numbers():
+    examples = os.path.join(REPO, "docs", "examples")
+    mobiles = example_mobiles()
+    assert len(mobiles) == 5
+    texts = {}
+    for name in ("report.html", "junit.xml"):
+        with open(os.path.join(examples, name), encoding="utf-8") as handle:
+            texts[name] = handle.read()
+    rollup = os.path.join(examples, "rollup.xlsx")
+    if os.path.exists(rollup):
+        with zipfile.ZipFile(rollup) as archive:
+            texts["rollup.xlsx"] = "".join(archive.read(n).decode("utf-8", "replace") for n in archive.namelist())
+    for name, text in texts.items():
+        for mobile in mobiles:
+            assert mobile not in text, (name, mobile)
+    # the example is the example region, rendered by this code
+    assert "江城市第一人民医院" in texts["report.html"] and "jc-renmin-fep" in texts["junit.xml"]
