@@ -20,6 +20,7 @@ export PATH := $(CURDIR)/$(BIN):$(PATH)
 
 help:
 	@echo "make audit [INVENTORY=path]   audit this machine (default) or an inventory, print the verdict"
+	@echo "make report RESULTS=…         regenerate survey forms, roll-up, HTML and JUnit from a results.json"
 	@echo "make test                     install test dependencies and run every test"
 	@echo "make lint                     ruff and ansible-lint (Python 3.6 target code: tests/unit/test_target_python.py)"
 	@echo "make docs                     regenerate the check catalogue in README.md and docs/"
