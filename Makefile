@@ -58,7 +58,8 @@ test: test-deps setup-dev lint unit e2e $(EXTRA_TESTS)
 # /usr/bin/python3 plays the hospital server's own interpreter in the live audit test.
 APT_PACKAGES += python3
 test-deps:
-	@missing=$$(for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	@missing=$$(for p in $(APT_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q '^install ok installed$$' || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
 	  echo "installing: $$missing"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
@@ -72,7 +73,7 @@ e2e: setup-dev
 
 lint: setup-dev
 	$(BIN)/ruff check .
-	$(BIN)/ansible-lint -q playbooks/ roles/ inventories/
+	$(BIN)/ansible-lint -q playbooks/ roles/ inventories/ molecule/
 
 docs: setup
 	$(BIN)/python tools/gen_catalogue.py
