@@ -1,0 +1,28 @@
+# Fleet benchmark (issue 7, docs/performance.md): NOT part of `make test`.
+#   make bench                      audit vs SSH floor vs naive playbook on 50/100/200 loopback hosts
+#   make bench BENCH_ARGS="--sizes 100 --reps 5 --variants audit,floor,audit+f100"
+#   make bench-fleet-start BENCH_HOSTS=20 / make bench-fleet-stop / make bench-fleet-status
+# The fleet (sshd per 127.0.1.x in its own namespaces) is always stopped at the end, even when
+# the benchmark fails or is interrupted. Results: tests/bench/results/<date>.{md,json}.
+BENCH_HOSTS ?= 200
+BENCH_ARGS  ?=
+FLEET       := $(PYTHON) tests/bench/fleet.py
+
+.PHONY: bench bench-deps bench-fleet-start bench-fleet-stop bench-fleet-status
+
+# openssh-server for the fleet; the distribution's own sshd is not left running
+bench-deps:
+	@$(FLEET) deps
+
+bench: bench-deps setup-dev
+	@trap '$(FLEET) stop' EXIT INT TERM; \
+	$(FLEET) start $(BENCH_HOSTS) && $(BIN)/python tests/bench/bench.py $(BENCH_ARGS)
+
+bench-fleet-start: bench-deps
+	$(FLEET) start $(BENCH_HOSTS)
+
+bench-fleet-stop:
+	$(FLEET) stop
+
+bench-fleet-status:
+	$(FLEET) status
