@@ -40,11 +40,11 @@ if sys.version_info < (3, 6):
     MSG = "Python %%d.%%d on the target: the fepkit collector needs 3.6+" %% sys.version_info[:2]
     sys.stdout.write('\nFEP_RESULT_BEGIN\n{"failed": true, "msg": "%%s"}\nFEP_RESULT_END\n' %% MSG)
     sys.exit(0)
-import base64, importlib.abc, importlib.util, json, zlib
+import base64, importlib.util, json, zlib
 SOURCES = json.loads(zlib.decompress(base64.b64decode("%(sources)s")).decode("utf-8"))
 CONFIG = json.loads(%(config)r)
 
-class SourceImporter(importlib.abc.MetaPathFinder, importlib.abc.Loader):
+class SourceImporter(object):  # finder + loader by protocol: importlib.abc costs ~14 ms to import
     """Import the embedded fep package from memory: nothing is written on the server."""
     def find_spec(self, fullname, path=None, target=None):
         if fullname in SOURCES:

@@ -13,6 +13,7 @@ from ansible import constants as C
 from ansible.errors import AnsibleActionFail
 from ansible.plugins.action import ActionBase
 from ansible.release import __version__ as ansible_version
+from ansible.vars.hostvars import HostVarsVars
 
 # ansible packs project module_utils for targets only; import them here too
 ansible.module_utils.__path__.extend(
@@ -53,11 +54,14 @@ class ActionModule(ActionBase):
         hostvars = task_vars["hostvars"]
         entries = {}
         for host in hosts:
-            variables = hostvars[host]
+            raw = hostvars.raw_get(host)
+            # inventory values may be templates: render them; the registered audit result is data
+            # from the server, never a template: read it as is (templating walks every fact)
+            variables = HostVarsVars(raw, loader=self._loader, host=host)
             level = variables.get("fep_hospital_level")
             # already validated by fep_validate; here only normalised
             hospital, _ = validate_hospital(variables.get("fep_hospital"), level)
-            entries[host] = host_entry(variables.get("__fep_audit"), level, hospital)
+            entries[host] = host_entry(raw.get("__fep_audit"), level, hospital)
         run = {
             "fepkit": fep_version,
             "ansible_core": ansible_version,

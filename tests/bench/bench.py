@@ -3,10 +3,12 @@
 """Fleet benchmark: the audit vs the SSH floor vs the naive gather-facts playbook.
 
     python tests/bench/bench.py                     # what `make bench` runs
-    python tests/bench/bench.py --sizes 100 --reps 5 --variants audit,floor,audit+nocp+floor
+    python tests/bench/bench.py --sizes 100 --reps 5 --variants audit,floor,audit+nocp,floor+nocp
+    python tests/bench/bench.py --alt-repo /tmp/checkout-with-a-change --variants audit,audit+alt
 
-Needs a running fleet (``tests/bench/fleet.py start N``; this script starts it if fewer than
-max(sizes) hosts answer, and leaves it running: ``make bench`` stops it).
+Runs against the fleet of ``tests/bench/fleet.py`` (it starts one with at least max(sizes)
+hosts if needed and leaves it running: ``make bench`` stops it).  Results go to
+``tests/bench/results/<date>[-label].{md,json}``; docs/performance.md explains them.
 
 Variants (``kind[+preset…]``):
 
@@ -28,14 +30,16 @@ Measured per run:
   ``getrusage(RUSAGE_CHILDREN)`` deltas.  This script makes itself a child subreaper
   (``PR_SET_CHILD_SUBREAPER``), so the daemonised ssh ControlPersist masters are re-parented to
   it, reaped after the run and counted too;
-* ``tcpu``: target CPU seconds: the fleet's sshd listeners' own + reaped children's CPU
+* ``main`` (cpu): CPU seconds of the variant's main process alone — Ansible's serial part;
+* ``tcpu``: target CPU seconds: the fleet hosts' PID 1s' own + reaped children's CPU
   (sessions, the collector's python) — on this one machine they share the cores with the
   controller, so wall times are pessimistic for both sides alike;
 * ``rss``/``pss``: peak sum over the process tree (sampled from /proc every 0.2 s; PSS from
   ``smaps_rollup`` every 0.4 s).  RSS counts pages shared by the forks (copy-on-write) once per
   process and overstates; PSS divides shared pages among their users: the real footprint.
-  ``main``: peak RSS of the variant's main process alone (ansible-playbook, or the floor's
-  Python);
+  ``main rss``: peak RSS of the variant's main process alone (ansible-playbook, or the floor's
+  Python); ``worker``: private memory of one Ansible fork while it runs (median); ``max worker
+  rss``: the largest fork (the audit's fep_results task);
 * ``foreign``: CPU seconds used on the machine by anything else during the run (total busy
   time from /proc/stat minus controller, targets and this script): noise from other users.
 """

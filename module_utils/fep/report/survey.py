@@ -11,6 +11,7 @@ The form carries the contact's mobile number (it is what the form is for),
 so the file is created readable by its owner only.
 """
 import contextlib
+import functools
 import math
 import os
 import re
@@ -308,6 +309,17 @@ def line_count(text, width):
 
 # --- layout -------------------------------------------------------------------------
 
+@functools.lru_cache(maxsize=None)
+def _font(name, size, bold, colour):
+    """One Font object per distinct style (openpyxl styles are immutable and shared)."""
+    return Font(name=name, size=size, bold=bold, color=colour)
+
+
+@functools.lru_cache(maxsize=None)
+def _alignment(align):
+    return Alignment(horizontal=align, vertical="center", wrap_text=True)
+
+
 class FormSheet(object):
     """Writes cells the way the form needs them: merged, bordered, wrapped."""
 
@@ -324,8 +336,8 @@ class FormSheet(object):
             sheet.merge_cells("%s:%s" % (first, last))
         cell = sheet[first]
         cell.value = value
-        cell.font = Font(name=self.font, size=size, bold=bold, color=colour)
-        cell.alignment = Alignment(horizontal=align, vertical="center", wrap_text=True)
+        cell.font = _font(self.font, size, bold, colour)
+        cell.alignment = _alignment(align)
         # every cell of a merged range carries the border, or the printed grid has gaps
         for row in sheet[first:last]:
             for part in row:
