@@ -8,6 +8,8 @@ nftables/iptables rule set on a live host run as root.
 import re
 import xml.etree.ElementTree as ElementTree
 
+from .ports import process_name
+
 # Process (comm) or systemd unit names of host security agents, by category.
 # Extend per region with the inventory variable ``fep_security_agents``.
 DEFAULT_AGENTS = {
@@ -87,10 +89,7 @@ def processes(reader):
     for entry in reader.listdir("proc"):
         if not entry.isdigit() or foreign_to_host(reader, entry, host_ns, host_marker):
             continue
-        name = reader.read_value("proc/%s/comm" % entry)
-        if not name:
-            cmdline = reader.read_text("proc/%s/cmdline" % entry) or ""
-            name = cmdline.split("\0")[0].rsplit("/", 1)[-1]
+        name = process_name(reader, entry)
         if name:
             found.append({"pid": int(entry), "name": name})
     return found

@@ -10,14 +10,13 @@ Every value from inventories and hosts is HTML-escaped.  Contact mobiles are
 personal data: the report never shows the contact at all, and any mobile
 number that reached a message (e.g. a declaration text) is masked.
 """
-import importlib
 import re
 from collections import OrderedDict
 from html import escape
 
 from ..checks.registry import CHECKS, STATUSES
 from .hospital import mask_mobile
-from .table import STATUS_LABELS
+from .labels import HOST_STATUS_LABELS, LEVEL_LABELS, SHORT_TITLES, STATUS_LABELS
 
 HOST_STATUSES = ("ok", "unreachable", "failed")
 MOBILE_PATTERN = re.compile(r"(?<![0-9])1[3-9][0-9]{9}(?![0-9])")
@@ -53,7 +52,6 @@ TEXT = {
         "col_message": "说明",
         "col_remedy": "整改建议",
         "col_source": "依据",
-        "level": {2: "二级", 3: "三级"},
         "no_level": "未设置",
         "overall": {"pass": "全部满足", "attention": "需确认", "fail": "不满足",
                     "unreachable": "不可达", "failed": "审计失败"},
@@ -100,7 +98,6 @@ TEXT = {
         "col_message": "Message",
         "col_remedy": "Remedy",
         "col_source": "Basis",
-        "level": {2: "Level 2", 3: "Level 3"},
         "no_level": "not set",
         "overall": {"pass": "compliant", "attention": "to confirm", "fail": "non-compliant",
                     "unreachable": "unreachable", "failed": "audit failed"},
@@ -309,14 +306,6 @@ def ordered_hosts(results):
     return sorted((results.get("hosts") or {}).items(), key=key)
 
 
-def shared_labels():
-    """report/labels.py (wording shared with the spreadsheets) when it is installed, else None."""
-    try:
-        return importlib.import_module(".labels", __package__)
-    except ImportError:
-        return None
-
-
 class _Page(object):
     """Small helper keeping language, escaping and redaction in one place."""
 
@@ -324,14 +313,10 @@ class _Page(object):
         self.lang = lang if lang in TEXT else "zh"
         self.t = TEXT[self.lang]
         self.mobiles = known_mobiles(results)
-        # the spreadsheets' wording when available, so all reports say the same
-        shared = shared_labels()
-        self.labels = dict(STATUS_LABELS[self.lang])
-        for table in ("STATUS_LABELS", "HOST_STATUS_LABELS"):
-            self.labels.update((getattr(shared, table, None) or {}).get(self.lang) or {})
-        self.levels = dict(self.t["level"])
-        self.levels.update((getattr(shared, "LEVEL_LABELS", None) or {}).get(self.lang) or {})
-        self.short_titles = (getattr(shared, "SHORT_TITLES", None) or {}).get(self.lang) or {}
+        # the spreadsheets' wording, so all reports say the same
+        self.labels = dict(STATUS_LABELS[self.lang], **HOST_STATUS_LABELS[self.lang])
+        self.levels = LEVEL_LABELS[self.lang]
+        self.short_titles = SHORT_TITLES[self.lang]
 
     def e(self, value):
         return escape(redact(value, self.mobiles), quote=True)

@@ -24,7 +24,7 @@ from collections import OrderedDict
 
 from ..checks.registry import CHECKS
 from .html import known_mobiles, redact
-from .table import STATUS_LABELS
+from .labels import STATUS_LABELS
 
 HOST_CASE = "host.audit"
 # XML 1.0 forbids most control characters even when escaped

@@ -3,12 +3,13 @@
 import unicodedata
 
 from ..checks.registry import CHECKS
+from .labels import HOST_STATUS_LABELS as _HOST_STATUS
+from .labels import STATUS_LABELS as _CHECK_STATUS
 
+# The reports' wording; English in capitals so a verdict stands out in a terminal.
 STATUS_LABELS = {
-    "zh": {"pass": "通过", "warn": "警告", "fail": "不满足", "skip": "跳过", "unknown": "未知",
-           "error": "出错", "ok": "已审计", "unreachable": "不可达", "failed": "失败"},
-    "en": {"pass": "PASS", "warn": "WARN", "fail": "FAIL", "skip": "SKIP", "unknown": "UNKNOWN",
-           "error": "ERROR", "ok": "audited", "unreachable": "UNREACHABLE", "failed": "FAILED"},
+    "zh": dict(_CHECK_STATUS["zh"], **_HOST_STATUS["zh"]),
+    "en": {k: v.upper() for k, v in dict(_CHECK_STATUS["en"], **_HOST_STATUS["en"]).items()},
 }
 HEADERS = {
     "zh": ("检查项", "要求", "结论", "实际情况"),
