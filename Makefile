@@ -5,8 +5,18 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
 PYTHON      ?= python3
+# default: ansible-core 2.19 (targets with Python >= 3.8);
+# legacy:  ansible-core 2.16 (roles on Kylin V10 / openEuler 20.03 / UOS with Python 3.6-3.7)
 PROFILE     ?= default
+ifeq ($(PROFILE),default)
 VENV        ?= .venv
+REQ_SUFFIX  :=
+else ifeq ($(PROFILE),legacy)
+VENV        ?= .venv-legacy
+REQ_SUFFIX  := -legacy
+else
+$(error PROFILE must be "default" or "legacy", not "$(PROFILE)")
+endif
 INVENTORY   ?= inventories/local/hosts.yml
 RESULTS     ?=
 FEP_LANG    ?= zh
@@ -16,10 +26,11 @@ BIN := $(VENV)/bin
 export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: help setup setup-dev audit test test-deps unit e2e lint docs clean
+.PHONY: help setup setup-dev setup-legacy-dev audit test test-deps unit e2e lint docs clean
 
 help:
 	@echo "make audit [INVENTORY=path]   audit this machine (default) or an inventory, print the verdict"
+	@echo "make setup PROFILE=legacy     control node for Python 3.6/3.7 servers (ansible-core 2.16, .venv-legacy)"
 	@echo "make report RESULTS=…         regenerate survey forms, roll-up, HTML and JUnit from a results.json"
 	@echo "make test                     install test dependencies and run every test"
 	@echo "make lint                     ruff and ansible-lint (Python 3.6 target code: tests/unit/test_target_python.py)"
@@ -30,12 +41,16 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(VENV)/.runtime: requirements.txt constraints.txt | $(BIN)/python
-	$(BIN)/pip install --quiet -r requirements.txt -c constraints.txt
+REQ         := requirements$(REQ_SUFFIX).txt
+REQ_DEV     := requirements$(REQ_SUFFIX)-dev.txt
+CONSTRAINTS := constraints$(REQ_SUFFIX).txt
+
+$(VENV)/.runtime: $(REQ) $(CONSTRAINTS) | $(BIN)/python
+	$(BIN)/pip install --quiet -r $(REQ) -c $(CONSTRAINTS)
 	touch $@
 
-$(VENV)/.dev: requirements-dev.txt requirements.txt constraints.txt $(VENV)/.runtime
-	$(BIN)/pip install --quiet -r requirements-dev.txt -c constraints.txt
+$(VENV)/.dev: $(REQ_DEV) $(REQ) $(CONSTRAINTS) $(VENV)/.runtime
+	$(BIN)/pip install --quiet -r $(REQ_DEV) -c $(CONSTRAINTS)
 	touch $@
 
 setup: $(VENV)/.runtime
@@ -46,6 +61,12 @@ setup-dev: $(VENV)/.dev
 audit: setup
 	$(BIN)/ansible-playbook -i $(INVENTORY) playbooks/audit.yml \
 	  -e fep_fail_on_findings=false -e fep_lang=$(FEP_LANG) $(ANSIBLE_ARGS)
+
+# The legacy profile's venv for the tests that run a role under ansible-core 2.16
+# (mk/*.mk: `$(LEGACY_BIN)/molecule test -s …`), whatever PROFILE this make runs.
+LEGACY_BIN := .venv-legacy/bin
+setup-legacy-dev:
+	$(MAKE) --no-print-directory setup-dev PROFILE=legacy VENV=.venv-legacy
 
 # --- tests ------------------------------------------------------------------
 # Feature makefiles (lab, reports, bench) add their own targets and test steps.
@@ -79,4 +100,4 @@ docs: setup
 	$(BIN)/python tools/gen_catalogue.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache
+	rm -rf .venv .venv-legacy .pytest_cache

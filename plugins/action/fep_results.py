@@ -29,6 +29,14 @@ except ImportError:  # pragma: no cover
     build_results = None
 
 
+def host_view(raw, loader, host):
+    """The host's vars, templated on access (HostVarsVars changed signature in ansible-core 2.19)."""
+    try:
+        return HostVarsVars(raw, loader=loader, host=host)
+    except TypeError:  # ansible-core 2.16 (legacy profile)
+        return HostVarsVars(raw, loader=loader)
+
+
 def write_private(path, text):
     """Create ``path`` readable by the owner only (reports hold hospital data)."""
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
@@ -57,7 +65,7 @@ class ActionModule(ActionBase):
             raw = hostvars.raw_get(host)
             # inventory values may be templates: render them; the registered audit result is data
             # from the server, never a template: read it as is (templating walks every fact)
-            variables = HostVarsVars(raw, loader=self._loader, host=host)
+            variables = host_view(raw, self._loader, host)
             level = variables.get("fep_hospital_level")
             # already validated by fep_validate; here only normalised
             hospital, _ = validate_hospital(variables.get("fep_hospital"), level)
