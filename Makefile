@@ -89,7 +89,7 @@ test-deps:
 unit: setup-dev
 	$(BIN)/python -m pytest -q tests/unit
 
-e2e: setup-dev
+e2e: setup-dev setup-legacy-dev
 	$(BIN)/python -m pytest -q tests/e2e
 
 lint: setup-dev

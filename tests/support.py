@@ -11,8 +11,14 @@ ANSI = re.compile(r"\x1b\[[0-9;]*m")
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
-def run_playbook(private_dir, playbook, inventory, extravars=None, cmdline=None, verbosity=0):
-    """Run ``playbooks/<playbook>``; returns (runner, stdout text)."""
+def run_playbook(private_dir, playbook, inventory, extravars=None, cmdline=None, verbosity=0,
+                 bin_dir=None):
+    """Run ``playbooks/<playbook>``; returns (runner, stdout text).
+
+    ``bin_dir`` picks the profile's ansible-playbook (e.g. ``.venv-legacy/bin``);
+    by default the one beside the Python running the tests.
+    """
+    bin_dir = bin_dir or os.path.dirname(sys.executable)
     os.makedirs(str(private_dir), exist_ok=True)
     runner = ansible_runner.run(
         private_data_dir=str(private_dir),
@@ -23,7 +29,7 @@ def run_playbook(private_dir, playbook, inventory, extravars=None, cmdline=None,
         cmdline=cmdline,
         verbosity=verbosity,
         # the venv's ansible-playbook, even when pytest runs without an activated venv
-        envvars={"PATH": os.path.dirname(sys.executable) + os.pathsep + os.environ.get("PATH", ""),
+        envvars={"PATH": bin_dir + os.pathsep + os.environ.get("PATH", ""),
                  "ANSIBLE_CONFIG": os.path.join(REPO, "ansible.cfg"),
                  "ANSIBLE_HOST_KEY_CHECKING": "False"},
         quiet=True,

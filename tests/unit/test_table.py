@@ -53,3 +53,30 @@ def test_a_few_hosts_get_a_per_check_table_in_english():
     text = render_verdict(results, "en")
     assert "cpu.cores" in text and "PASS" in text
     assert "1 host(s): 1 audited, 0 unreachable, 0 failed" in text
+
+
+def test_region_verdict_names_the_hosts_that_need_the_legacy_profile():
+    from fep.checks.registry import python_profile
+    results = load()
+    # Kylin V10 ships Python 3.7, UOS 1050a 3.6: the audit ran, the roles need ansible-core 2.16
+    results["hosts"]["kunpeng-kylin-l3"]["python"] = python_profile("3.7.9")
+    results["hosts"]["hygon-uos-l2-short"]["python"] = python_profile("3.6.8")
+    zh = render_verdict(results, "zh").splitlines()
+    assert zh[-1] == ("需使用 legacy 配置运行加固角色（Python 3.6/3.7，make setup PROFILE=legacy）的主机 2 台："
+                      "hygon-uos-l2-short, kunpeng-kylin-l3")
+    en = render_verdict(results, "en").splitlines()
+    assert en[-1].startswith("2 host(s) need the legacy profile") and "kunpeng-kylin-l3" in en[-1]
+
+
+def test_region_verdict_has_no_profile_line_when_every_host_runs_the_default_profile():
+    lines = render_verdict(load(), "zh").splitlines()
+    assert lines[-1].startswith("共 6 台") and not any("legacy" in line for line in lines)
+
+
+def test_host_detail_explains_the_profile_in_the_report_language():
+    from fep.checks.registry import python_profile
+    entry = load()["hosts"]["kunpeng-kylin-l3"]
+    entry["python"] = python_profile("3.7.9")
+    results = build_results({"kunpeng-kylin-l3": entry})
+    assert "Python 3.7.9: Python 3.7：加固角色需使用 legacy 配置" in render_verdict(results, "zh")
+    assert "provisioning roles need the legacy profile" in render_verdict(results, "en")

@@ -165,16 +165,21 @@ def python_profile(version):
         major, minor = [int(x) for x in str(version).split(".")[:2]]
     except ValueError:
         return {"version": version, "profile": "unknown",
-                "note": "Python version not reported"}
+                "note": "Python version not reported",
+                "note_zh": "未获取到 Python 版本"}
     if (major, minor) >= (3, 8):
         return {"version": version, "profile": "default",
-                "note": "roles run with the default profile (ansible-core 2.19)"}
+                "note": "roles run with the default profile (ansible-core 2.19)",
+                "note_zh": "加固角色使用默认配置（ansible-core 2.19）"}
     if (major, minor) >= (3, 6):
         return {"version": version, "profile": "legacy",
                 "note": "Python %d.%d: provisioning roles need the legacy profile "
-                        "(ansible-core 2.16: make setup PROFILE=legacy)" % (major, minor)}
+                        "(ansible-core 2.16: make setup PROFILE=legacy)" % (major, minor),
+                "note_zh": "Python %d.%d：加固角色需使用 legacy 配置"
+                           "（ansible-core 2.16：make setup PROFILE=legacy）" % (major, minor)}
     return {"version": version, "profile": "unsupported",
-            "note": "Python %d.%d is too old for any fepkit profile" % (major, minor)}
+            "note": "Python %d.%d is too old for any fepkit profile" % (major, minor),
+            "note_zh": "Python %d.%d 过旧，fepkit 的任何配置都无法运行加固角色" % (major, minor)}
 
 
 def limited_by_privilege(facts):

@@ -53,6 +53,31 @@ def render_rows(headers, rows, limits):
     return lines
 
 
+def profile_note(python, lang):
+    return (python.get("note_zh") if lang == "zh" else None) or python.get("note") or ""
+
+
+def hosts_by_profile(results, profile):
+    return [name for name, entry in results["hosts"].items()
+            if (entry.get("python") or {}).get("profile") == profile]
+
+
+def profile_lines(results, lang):
+    """Which hosts the default profile cannot provision (the audit itself runs on all of them)."""
+    lines = []
+    legacy = hosts_by_profile(results, "legacy")
+    if legacy:
+        lines.append(("需使用 legacy 配置运行加固角色（Python 3.6/3.7，make setup PROFILE=legacy）的主机 %d 台：%s"
+                      if lang == "zh" else
+                      "%d host(s) need the legacy profile for the provisioning roles "
+                      "(Python 3.6/3.7, make setup PROFILE=legacy): %s") % (len(legacy), ", ".join(legacy)))
+    too_old = hosts_by_profile(results, "unsupported")
+    if too_old:
+        lines.append(("Python 过旧、无法运行加固角色的主机 %d 台：%s" if lang == "zh" else
+                      "%d host(s) have a Python too old for any profile: %s") % (len(too_old), ", ".join(too_old)))
+    return lines
+
+
 def host_detail(name, entry, lang):
     labels = STATUS_LABELS[lang]
     title = "%s  [%s%s]" % (name, labels[entry["status"]],
@@ -69,8 +94,8 @@ def host_detail(name, entry, lang):
                      outcome["message_zh"] if lang == "zh" else outcome["message_en"]))
     lines.extend("  " + line for line in render_rows(HEADERS[lang], rows, (22, 34, 8, 90)))
     python = entry.get("python") or {}
-    if python.get("profile") == "legacy":
-        lines.append("  Python %s: %s" % (python.get("version"), python.get("note")))
+    if python.get("profile") in ("legacy", "unsupported"):
+        lines.append("  Python %s: %s" % (python.get("version"), profile_note(python, lang)))
     for item in entry.get("limited") or []:
         lines.append("  " + ("受权限限制：" if lang == "zh" else "limited without root: ") + item)
     return lines
@@ -101,4 +126,5 @@ def render_verdict(results, lang="zh"):
     else:
         lines.append("%d host(s): %d audited, %d unreachable, %d failed" % (
             results["summary"]["hosts"], counts["ok"], counts["unreachable"], counts["failed"]))
+    lines.extend(profile_lines(results, lang))
     return "\n".join(lines)
