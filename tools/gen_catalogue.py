@@ -21,8 +21,10 @@ def table():
     lines = ["| id | survey row | requirement | how it is measured | says `unknown` when |",
              "|---|---|---|---|---|"]
     for item in CHECKS.values():
+        # a sub-check is one item of its parent's requirement (the parent summarises it)
+        row = "%s ↳ `%s`" % (item.survey_row, item.parent) if item.parent else item.survey_row
         lines.append("| `%s` | %s | %s<br>%s | %s | %s |" % (
-            item.id, item.survey_row, item.title_zh, item.title_en, item.measured_en, item.unknown_en))
+            item.id, row, item.title_zh, item.title_en, item.measured_en, item.unknown_en))
     return "\n".join(lines)
 
 

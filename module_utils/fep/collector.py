@@ -19,6 +19,7 @@ from .cpu import gather_cpu
 from .disks import gather_disks
 from .memory import gather_memory
 from .nics import gather_nics
+from .opengauss import gather_opengauss, parse_mounts
 from .osinfo import gather_os
 from .pci import gather_accelerators
 from .ports import gather_ports
@@ -48,21 +49,10 @@ HYPERVISOR_VENDORS = (
 )
 
 
-def gather_mounts(reader):
-    """Real and network filesystems from ``proc/mounts`` (backup storage evidence)."""
-    mounts = []
-    for line in (reader.read_text("proc/mounts") or "").splitlines():
-        fields = line.split()
-        if len(fields) < 3 or fields[2] in PSEUDO_FS:
-            continue
-        mounts.append({
-            "device": fields[0],
-            "mountpoint": fields[1].replace("\\040", " "),
-            "fstype": fields[2],
-            "network": fields[2] in NETWORK_FS,
-            "options": fields[3] if len(fields) > 3 else "",
-        })
-    return mounts
+def gather_mounts(entries):
+    """Real and network filesystems among the ``proc/mounts`` entries (backup storage evidence)."""
+    return [dict(entry, network=entry["fstype"] in NETWORK_FS)
+            for entry in entries if entry["fstype"] not in PSEUDO_FS]
 
 
 def gather_virtualization(reader, cpu):
@@ -78,13 +68,24 @@ def gather_virtualization(reader, cpu):
             break
     if hypervisor is None and (cpu or {}).get("hypervisor"):
         hypervisor = "unknown hypervisor"
-    container = None
-    if reader.exists("run/.containerenv"):
-        container = "podman"
-    elif reader.exists(".dockerenv"):
-        container = "docker"
-    return {"vm": hypervisor is not None, "hypervisor": hypervisor, "container": container,
+    return {"vm": hypervisor is not None, "hypervisor": hypervisor, "container": detect_container(reader),
             "manufacturer": dmi.get("sys_vendor"), "product": dmi.get("product_name")}
+
+
+def detect_container(reader):
+    """The container runtime this host runs in, or None (systemd-detect-virt --container's clues)."""
+    if reader.exists("run/.containerenv"):
+        return "podman"
+    if reader.exists(".dockerenv"):
+        return "docker"
+    # systemd writes the manager's $container here; PID 1's environment needs root
+    marker = reader.read_value("run/systemd/container")
+    if marker:
+        return marker
+    for item in (reader.read_text("proc/1/environ", limit=65536) or "").split("\0"):
+        if item.startswith("container=") and item[len("container="):]:
+            return item[len("container="):]
+    return None
 
 
 def python_info():
@@ -117,6 +118,9 @@ def collect(root="/", options=None):
     ports = _section(reader, "ports", gather_ports, reader)
     security_and_names = _section(
         reader, "security", gather_security, reader, options.get("agents")) or (None, [])
+    mount_entries = parse_mounts(reader.read_text("proc/mounts"))
+    if not mount_entries:
+        reader.mark_unknown("mounts", "proc/mounts unreadable or empty")
     probes = {}
     if options.get("probes"):
         if reader.live:
@@ -142,7 +146,9 @@ def collect(root="/", options=None):
         "ports": ports,
         "security": security_and_names[0],
         "processes": sorted(set(security_and_names[1])),
-        "mounts": _section(reader, "mounts", gather_mounts, reader),
+        "mounts": _section(reader, "mounts", gather_mounts, mount_entries) if mount_entries else None,
+        "opengauss": _section(reader, "opengauss", gather_opengauss, reader, options.get("opengauss_data_dir"),
+                              mount_entries),
         "virtualization": _section(reader, "virtualization", gather_virtualization, reader, cpu),
         "probes": probes,
         "unknown": reader.unknown,

@@ -45,6 +45,11 @@ def parse_scheduler(text):
     return words[0] if len(words) == 1 else None
 
 
+def available_schedulers(text):
+    """Every scheduler ``queue/scheduler`` offers: ``[mq-deadline] kyber none`` -> three names."""
+    return (text or "").replace("[", " ").replace("]", " ").split()
+
+
 def is_raid_virtual(vendor, model):
     """True when vendor/model name a hardware RAID controller's logical drive."""
     if (vendor or "").upper() in _RAID_ONLY_VENDORS:
@@ -191,7 +196,8 @@ def _read_disk(reader, name):
     vendor = reader.read_value(base + "/device/vendor")
     if vendor and vendor.startswith("0x"):
         vendor = None  # a virtio bus id, not the SCSI vendor name
-    return describe_disk(
+    scheduler_text = reader.read_value(base + "/queue/scheduler")
+    disk = describe_disk(
         name=name,
         size_sectors=sectors,
         rotational=reader.read_int(base + "/queue/rotational"),
@@ -199,8 +205,16 @@ def _read_disk(reader, name):
         model=reader.read_value(base + "/device/model"),
         vendor=vendor,
         removable=reader.read_int(base + "/removable"),
-        scheduler=parse_scheduler(reader.read_value(base + "/queue/scheduler")),
+        scheduler=parse_scheduler(scheduler_text),
     )
+    # the IO queue the openGauss installer tunes (gs_checkos A9/A10)
+    disk.update({
+        "schedulers": available_schedulers(scheduler_text),
+        "nr_requests": reader.read_int(base + "/queue/nr_requests"),
+        "read_ahead_kb": reader.read_int(base + "/queue/read_ahead_kb"),
+        "logical_block_size": reader.read_int(base + "/queue/logical_block_size"),
+    })
+    return disk
 
 
 def gather_disks(reader):

@@ -8,6 +8,7 @@ nftables/iptables rule set on a live host run as root.
 import re
 import xml.etree.ElementTree as ElementTree
 
+from . import opengauss_spec
 from .ports import process_name
 
 # Process (comm) or systemd unit names of host security agents, by category.
@@ -41,19 +42,7 @@ TIME_SYNC_DAEMONS = ("chronyd", "ntpd", "systemd-timesyncd", "timemaster", "ptp4
 
 # sysctl keys the openGauss installer checks (gs_checkos A6/A10 and the
 # reserved ports); read from proc/sys so a snapshot works.
-OPENGAUSS_SYSCTLS = (
-    "net.ipv4.tcp_max_tw_buckets", "net.ipv4.tcp_tw_reuse", "net.ipv4.tcp_tw_recycle",
-    "net.ipv4.tcp_keepalive_time", "net.ipv4.tcp_keepalive_intvl",
-    "net.ipv4.tcp_keepalive_probes", "net.ipv4.tcp_retries2", "net.core.wmem_max",
-    "net.core.rmem_max", "net.core.wmem_default", "net.core.rmem_default", "kernel.sem",
-    "net.ipv4.tcp_rmem", "net.ipv4.tcp_wmem", "vm.min_free_kbytes",
-    "net.core.netdev_max_backlog", "net.ipv4.tcp_max_syn_backlog", "net.core.somaxconn",
-    "net.ipv4.tcp_syncookies", "vm.overcommit_memory", "kernel.shmall", "kernel.shmmax",
-    "net.ipv4.ip_local_port_range", "net.ipv4.tcp_fin_timeout", "net.ipv4.tcp_sack",
-    "net.ipv4.tcp_timestamps", "net.ipv4.tcp_retries1", "net.ipv4.tcp_syn_retries",
-    "net.ipv4.tcp_synack_retries", "vm.extfrag_threshold", "vm.overcommit_ratio",
-    "fs.aio-max-nr", "net.ipv4.ip_local_reserved_ports",
-)
+OPENGAUSS_SYSCTLS = opengauss_spec.SYSCTL_KEYS
 
 _BRACKETED = re.compile(r"\[([^\]]+)\]")
 
@@ -286,7 +275,8 @@ def gather_sysctls(reader, keys=OPENGAUSS_SYSCTLS):
     """Current values (whitespace-normalised); None when the key does not exist."""
     values = {}
     for key in keys:
-        text = reader.read_text("proc/sys/" + key.replace(".", "/"))
+        # a small read: /proc/sys allocates the requested size (4 MiB fails with ENOMEM on 6.x kernels)
+        text = reader.read_text("proc/sys/" + key.replace(".", "/"), limit=65536)
         values[key] = " ".join(text.split()) if text is not None else None
     return values
 
@@ -308,10 +298,11 @@ def gather_limits(reader):
         if name.endswith(".conf"):
             entries.extend(parse_limits(reader.read_text("etc/security/limits.d/" + name)))
     configured = {}
-    # later files win, as pam_limits applies them in order
+    # later files win, as pam_limits applies them in order; "-" sets soft and hard
     for domain, kind, item, value in entries:
-        configured.setdefault(domain, {})["%s %s" % (kind, item)] = value
-    return {"configured": configured}
+        for one_kind in (("soft", "hard") if kind == "-" else (kind,)):
+            configured.setdefault(domain, {})["%s %s" % (one_kind, item)] = value
+    return {"configured": configured, "readable": reader.exists("etc/security/limits.conf")}
 
 
 def pam_limits_in_sshd(reader):
@@ -347,10 +338,21 @@ def gather_locale_timezone(reader):
     return {"lang": lang, "timezone": timezone}
 
 
+def logind_files(reader):
+    """logind.conf and its drop-ins in systemd's order: drop-ins by file name, /etc over /run over /usr/lib."""
+    main = "etc/systemd/logind.conf" if reader.exists("etc/systemd/logind.conf") else "usr/lib/systemd/logind.conf"
+    dropins = {}
+    for directory in ("usr/lib/systemd/logind.conf.d", "run/systemd/logind.conf.d", "etc/systemd/logind.conf.d"):
+        for name in reader.listdir(directory):
+            if name.endswith(".conf"):
+                dropins[name] = "%s/%s" % (directory, name)
+    return [main] + [dropins[name] for name in sorted(dropins)]
+
+
 def gather_remove_ipc(reader):
+    """The effective RemoveIPC= of systemd-logind (None: not set, systemd's default is yes)."""
     value = None
-    for rel in ["etc/systemd/logind.conf"] + [
-            "etc/systemd/logind.conf.d/" + n for n in reader.listdir("etc/systemd/logind.conf.d")]:
+    for rel in logind_files(reader):
         for line in (reader.read_text(rel) or "").splitlines():
             line = line.strip()
             if line.startswith("RemoveIPC="):

@@ -82,13 +82,17 @@ def mitogen_strategy_dir():
     return str(Path(next(iter(spec.submodule_search_locations))) / "plugins" / "strategy")
 
 
-# preset -> environment overrides; "floor" reads ANSIBLE_FORKS and ANSIBLE_SSH_ARGS too
+# preset -> environment overrides; "floor" reads ANSIBLE_FORKS too.  SSH_ARGS is not an
+# environment variable: the audit play sets ansible_ssh_args, which only an extra var overrides;
+# run_variant passes it as one (audit, naive) and gives it to the floor's ssh.
 PRESETS = {
-    "nocp": {"ANSIBLE_SSH_ARGS": "-o ControlMaster=no -o ServerAliveInterval=15"},
-    "cp": {"ANSIBLE_SSH_ARGS": "-o ControlMaster=auto -o ControlPersist=120s -o ServerAliveInterval=15"},
+    "nocp": {"SSH_ARGS": "-o ControlMaster=no -o ServerAliveInterval=15"},
+    "cp": {"SSH_ARGS": "-o ControlMaster=auto -o ControlPersist=120s -o ServerAliveInterval=15"},
     "nopipe": {"ANSIBLE_PIPELINING": "False"},
     "free": {"ANSIBLE_STRATEGY": "free"},
     "mitogen": {"ANSIBLE_STRATEGY": "mitogen_linear"},
+    "poll10": {"ANSIBLE_INTERNAL_POLL_INTERVAL": "0.01"},  # the main loop's sleep (default 0.001 s)
+    "noinject": {"ANSIBLE_INJECT_FACT_VARS": "False"},  # facts not also copied to top-level vars
     "interp": {},  # ansible_python_interpreter=/usr/bin/python3 (extra var, see run_variant)
     "alt": {},  # the checkout given by --alt-repo (alt2: the second one, …)
 }
@@ -301,7 +305,13 @@ def effective_forks(env, repo):
 
 
 def effective_ssh_args(env, repo):
-    return env.get("ANSIBLE_SSH_ARGS") or ansible_cfg(repo).get("ssh_connection", "ssh_args", fallback="")
+    """The ssh options the audit's hosts get: a preset's, else the audit play's, else ansible.cfg's."""
+    if env.get("SSH_ARGS"):
+        return env["SSH_ARGS"]
+    import yaml
+    plays = yaml.safe_load((repo / "playbooks" / "audit.yml").read_text(encoding="utf-8"))
+    play_vars = plays[0].get("vars") or {}
+    return play_vars.get("ansible_ssh_args") or ansible_cfg(repo).get("ssh_connection", "ssh_args", fallback="")
 
 
 def load_fep_audit(repo=REPO):
@@ -411,6 +421,8 @@ def run_variant(variant, count, inventory, addresses, scratch):
     kind, presets, env, repo = variant_env(variant, work)
     forks = effective_forks(env, repo)
     extra = ["-e", "ansible_python_interpreter=/usr/bin/python3"] if "interp" in presets else []
+    if env.get("SSH_ARGS"):
+        extra += ["-e", json.dumps({"ansible_ssh_args": env["SSH_ARGS"]})]
     if kind == "audit":
         argv = [str(BIN / "ansible-playbook"), "-i", str(inventory), str(repo / "playbooks/audit.yml"),
                 "-e", "fep_fail_on_findings=false", "-e", "fep_report_dir=%s" % (work / "report")] + extra
@@ -629,6 +641,22 @@ def wait_for_quiet(limit, timeout):
         time.sleep(15)
 
 
+def wait_for_idle(fraction, timeout, window=2.0):
+    """Wait until the machine's busy share of all cores over ``window`` s is below ``fraction``.
+
+    The 1-min load still counts the previous run; this looks at the last seconds only.
+    """
+    if fraction <= 0:
+        return
+    deadline = time.time() + timeout
+    while True:
+        busy0 = busy_seconds()
+        time.sleep(window)
+        busy = (busy_seconds() - busy0) / (window * (os.cpu_count() or 1))
+        if busy < fraction or time.time() > deadline:
+            return
+
+
 def main(argv=None):
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["_floor"]:
@@ -647,6 +675,10 @@ def main(argv=None):
     parser.add_argument("--label", default="", help="suffix of the results file name")
     parser.add_argument("--wait-load", type=float, default=0.0,
                         help="before starting, wait (up to 10 min) until the 1-min load is below this")
+    parser.add_argument("--wait-idle", type=float, default=0.0,
+                        help="before each run, wait (up to --wait-idle-max s) until the machine's CPU use over "
+                        "2 s is below this fraction (0-1) of all cores: other users' bursts on a shared machine")
+    parser.add_argument("--wait-idle-max", type=float, default=180)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--warmup-size", type=int, default=0,
                         help="hosts of the unrecorded warm-up run of each variant (default: smallest N; 0 = that)")
@@ -686,6 +718,7 @@ def main(argv=None):
                 order = [v for v in variants if not (v.startswith("naive") and count not in naive_sizes)]
                 rng.shuffle(order)
                 for variant in order:
+                    wait_for_idle(args.wait_idle, args.wait_idle_max)
                     record = run_variant(variant, count, inventories[count][0], inventories[count][1], scratch)
                     record["rep"] = rep
                     runs.append(record)

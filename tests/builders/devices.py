@@ -76,7 +76,7 @@ _BLOCK_MAJORS = (("loop", 7), ("md", 9), ("dm-", 253), ("vd", 252), ("zram", 251
 
 def add_block_device(root, name, size_bytes, rotational, model=None, vendor=None,
                      transport="sata", scheduler="[mq-deadline] kyber bfq none",
-                     removable=0, scsi_type=0, slaves=(), dm_uuid=None):
+                     removable=0, scsi_type=0, slaves=(), dm_uuid=None, nr_requests=64):
     """A whole disk (or loop/dm/md volume) as the kernel shows it in sys/block.
 
     ``transport`` picks the bus path: sata, sas, scsi (a RAID controller's
@@ -100,7 +100,7 @@ def add_block_device(root, name, size_bytes, rotational, model=None, vendor=None
         "scheduler": scheduler,
         "logical_block_size": 512,
         "hw_sector_size": 512,
-        "nr_requests": 64,
+        "nr_requests": nr_requests,
         "read_ahead_kb": 128,
     })
     (block_dir / "holders").mkdir(parents=True, exist_ok=True)

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from tests.builders import devices
 from tests.builders.cpu_tree import write_cpu_snapshot
+from tests.builders.os_settings import write_opengauss_settings
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 GIB_KIB = 1024 * 1024
@@ -25,7 +26,11 @@ TCP6_HEADER = ("  sl  local_address                         remote_address      
                " tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n")
 
 # Every profile's expected verdicts live beside it, so tests and the lab
-# assert "the verdicts its hardware deserves" from one place.
+# assert "the verdicts its hardware deserves" from one place:
+#   expect           what its hardware and OS deserve, in a snapshot and in the lab alike;
+#   expect_snapshot  what its OS settings ("settings": stock or tuned, tests/builders/
+#                    os_settings.py) deserve: only a snapshot presents them, a lab host
+#                    shows the lab image's own settings (LAB_EXPECT).
 PROFILES = {
     "kunpeng-kylin-l3": {
         "description": "compliant level-3 server: Kunpeng 920 5250 ×4, Kylin V10 SP3",
@@ -41,11 +46,19 @@ PROFILES = {
         "processes": [("systemd", []), ("sshd", [22]), ("firewalld", []), ("chronyd", []),
                       ("gaussdb", [5432]), ("qaxsafed", [])],
         "mounts": [("/dev/mapper/klas-root", "/", "xfs"), ("10.20.30.40:/fep_backup", "/backup", "nfs4")],
+        "settings": "tuned",
         "expect": {"cpu.domestic": "pass", "cpu.cores": "pass", "memory.size": "pass",
                    "storage.size": "pass", "storage.ssd": "pass", "nic.dual": "pass",
-                   "accelerator.gpu_npu": "pass", "os.domestic": "pass", "db.opengauss": "pass",
+                   "accelerator.gpu_npu": "pass", "os.domestic": "pass", "db.opengauss.os": "pass",
+                   "db.opengauss.arch": "pass", "db.opengauss.cpu_flags": "skip",
                    "port.5432": "pass", "port.8884": "pass", "security.firewall": "pass",
                    "security.antivirus": "pass", "server.backup_storage": "pass"},
+        # prepared for openGauss: every installer item passes; a snapshot cannot show free space
+        "expect_snapshot": {"db.opengauss": "unknown", "db.opengauss.data_dir": "unknown",
+                            **{"db.opengauss." + item: "pass" for item in (
+                                "kernel", "locale", "timezone", "swap", "sysctl", "limits", "io_scheduler",
+                                "aio_max_nr", "time_sync", "firewalld", "thp", "remove_ipc", "selinux",
+                                "pam_limits", "packages", "user_group", "port")}},
     },
     "hygon-uos-l2-short": {
         "description": "level-2 Hygon C86 7280 ×2 on UOS 1060e: 64 GiB memory, one NIC",
@@ -58,9 +71,19 @@ PROFILES = {
         "os": "uos_server_20_1060e",
         "processes": [("systemd", []), ("sshd", [22]), ("chronyd", [])],
         "mounts": [("/dev/sda3", "/", "xfs")],
+        "settings": "stock",
         "expect": {"cpu.domestic": "pass", "cpu.cores": "pass", "memory.size": "fail",
                    "nic.dual": "fail", "os.domestic": "pass", "storage.ssd": "pass",
-                   "db.opengauss": "pass", "security.firewall": "fail"},
+                   "db.opengauss.os": "pass", "db.opengauss.arch": "pass", "db.opengauss.cpu_flags": "pass",
+                   "security.firewall": "fail"},
+        # as installed: the installer would reject it (sysctl, THP, aio-max-nr, RemoveIPC)
+        "expect_snapshot": {"db.opengauss": "fail", "db.opengauss.sysctl": "fail", "db.opengauss.thp": "fail",
+                            "db.opengauss.aio_max_nr": "fail", "db.opengauss.remove_ipc": "fail",
+                            "db.opengauss.limits": "warn", "db.opengauss.io_scheduler": "warn",
+                            "db.opengauss.packages": "warn", "db.opengauss.user_group": "warn",
+                            "db.opengauss.port": "warn", "db.opengauss.time_sync": "pass",
+                            "db.opengauss.firewalld": "pass", "db.opengauss.pam_limits": "pass",
+                            "db.opengauss.data_dir": "unknown"},
     },
     "phytium-openeuler-8884": {
         "description": "Phytium FT-2500 ×2 on openEuler 22.03 SP3 whose port 8884 is taken by nginx",
@@ -73,8 +96,13 @@ PROFILES = {
         "os": "openeuler_22.03_lts_sp3",
         "processes": [("systemd", []), ("sshd", [22]), ("firewalld", []), ("nginx", [8884, 80])],
         "mounts": [("/dev/mapper/openeuler-root", "/", "xfs")],
+        "settings": "stock",
         "expect": {"cpu.domestic": "pass", "cpu.cores": "pass", "port.8884": "fail",
-                   "port.8881": "pass", "os.domestic": "pass", "memory.size": "pass"},
+                   "port.8881": "pass", "os.domestic": "pass", "memory.size": "pass",
+                   "db.opengauss.os": "pass", "db.opengauss.arch": "pass", "db.opengauss.cpu_flags": "skip"},
+        # firewalld runs without 5432, no chronyd
+        "expect_snapshot": {"db.opengauss": "fail", "db.opengauss.firewalld": "warn",
+                            "db.opengauss.time_sync": "warn", "db.opengauss.sysctl": "fail"},
     },
     "intel-centos": {
         "description": "Intel Xeon Gold 6248 ×2 on CentOS 7: fails CPU and OS",
@@ -87,8 +115,11 @@ PROFILES = {
         "os": "centos_7",
         "processes": [("systemd", []), ("sshd", [22]), ("firewalld", [])],
         "mounts": [("/dev/mapper/centos-root", "/", "xfs")],
+        "settings": "stock", "selinux": "enforcing",
         "expect": {"cpu.domestic": "fail", "cpu.cores": "fail", "os.domestic": "fail",
-                   "memory.size": "pass", "db.opengauss": "pass"},
+                   "memory.size": "pass", "db.opengauss.os": "pass", "db.opengauss.arch": "pass",
+                   "db.opengauss.cpu_flags": "pass"},
+        "expect_snapshot": {"db.opengauss": "fail", "db.opengauss.selinux": "warn"},
     },
     "loongson-kylin": {
         "description": "Loongson 3C5000 ×4 on Kylin V10 SP1: domestic, but no openGauss build",
@@ -101,10 +132,26 @@ PROFILES = {
         "os": "kylin_v10_sp1_tercel",
         "processes": [("systemd", []), ("sshd", [22]), ("firewalld", [])],
         "mounts": [("/dev/sda2", "/", "ext4")],
+        "settings": "stock",
         "expect": {"cpu.domestic": "pass", "cpu.cores": "pass", "db.opengauss": "fail",
+                   "db.opengauss.arch": "fail", "db.opengauss.cpu_flags": "skip", "db.opengauss.os": "pass",
                    "os.domestic": "pass", "memory.size": "pass"},
+        "expect_snapshot": {},
     },
 }
+
+
+# What every lab host shows besides its profile's hardware: the lab image is a stock
+# Debian 12 container, its settings real (not the profile's): the container's own network
+# namespace keeps the kernel's sysctl defaults (tcp_keepalive_time 7200 …), systemd's
+# logind.conf leaves RemoveIPC at yes, no omm user.  Until the fep_opengauss_prereqs role
+# has run on it, the installer would reject it.
+LAB_EXPECT = {"db.opengauss": "fail", "db.opengauss.sysctl": "fail", "db.opengauss.remove_ipc": "fail",
+              "db.opengauss.user_group": "warn"}
+# The db.opengauss.* items of the host kernel: inside a container they carry
+# container_unchangeable (docs/results-schema.md).
+HOST_KERNEL_ITEMS = tuple("db.opengauss." + item for item in (
+    "swap", "sysctl", "io_scheduler", "aio_max_nr", "thp", "selinux"))
 
 
 def _write(path, text):
@@ -137,11 +184,18 @@ def build_root(root, name, with_sysfs_topology=True):
     root = Path(root)
     root.mkdir(parents=True, exist_ok=True)
     write_cpu_snapshot(str(root), profile["cpu"], with_sysfs=with_sysfs_topology)
-    devices.write_meminfo(root, int(profile["memory_gib"] * GIB_KIB * 0.978))
+    mem_total_kib = int(profile["memory_gib"] * GIB_KIB * 0.978)
+    devices.write_meminfo(root, mem_total_kib)
     devices.write_smbios(root, dimm_sizes_mb=[g * GIB_MB for g in profile["dimms_gib"]])
+    tuned = profile["settings"] == "tuned"
     for disk_name, size, rotational, transport, model, vendor in profile["disks"]:
+        # NVMe drives come up with no scheduler; the role sets mq-deadline and a deep queue
+        scheduler = "[none] mq-deadline kyber bfq" if transport == "nvme" else "[mq-deadline] kyber bfq none"
         devices.add_block_device(root, disk_name, size, rotational, model=model, vendor=vendor,
-                                 transport=transport)
+                                 transport=transport,
+                                 scheduler="[mq-deadline] kyber bfq none" if tuned else scheduler,
+                                 nr_requests=32768 if tuned else (1023 if transport == "nvme" else 64))
+    add_root_volume(root, profile)
     devices.add_nic(root, "lo", physical=False, kind="loopback", speed=None, mac="00:00:00:00:00:00")
     for index, (nic, speed, driver) in enumerate(profile["nics"]):
         devices.add_nic(root, nic, physical=True, speed=speed, driver=driver,
@@ -162,9 +216,32 @@ def build_root(root, name, with_sysfs_topology=True):
         [("proc", "/proc", "proc"), ("sysfs", "/sys", "sysfs")] + list(profile["mounts"])))
     if any(comm == "firewalld" for comm, _ in profile["processes"]):
         _write(root / "etc/firewalld/firewalld.conf", "DefaultZone=public\nFirewallBackend=nftables\n")
+        database = '  <port port="5432" protocol="tcp"/>\n' if tuned else ""
         _write(root / "etc/firewalld/zones/public.xml",
                '<?xml version="1.0" encoding="utf-8"?>\n<zone>\n  <short>Public</short>\n'
-               '  <service name="ssh"/>\n  <port port="8884" protocol="tcp"/>\n</zone>\n')
+               '  <service name="ssh"/>\n  <port port="8884" protocol="tcp"/>\n%s</zone>\n' % database)
     _write(root / "etc/locale.conf", 'LANG="en_US.UTF-8"\n')
     os.symlink("../usr/share/zoneinfo/Asia/Shanghai", str(root / "etc/localtime"))
+    write_opengauss_settings(root, profile["settings"], mem_total_kib, selinux=profile.get("selinux", "disabled"))
     return profile
+
+
+def add_root_volume(root, profile):
+    """The block devices behind the profile's root filesystem: a partition, or LVM on one.
+
+    ``/dev/sda3`` becomes partition 3 of sda; ``/dev/mapper/<vg>-root`` an
+    LVM volume (dm-0) on partition 3 of the first disk, as installers lay it out.
+    """
+    device = next((d for d, mountpoint, _ in profile["mounts"] if mountpoint == "/"), None)
+    first = profile["disks"][0][0]
+    if device is None or not device.startswith("/dev/"):
+        return
+    name = device[len("/dev/"):]
+    if name.startswith("mapper/"):
+        part = first + ("p3" if first[-1].isdigit() else "3")
+        devices.add_partition(root, first, part, 200 * 10 ** 9)
+        devices.add_block_device(root, "dm-0", 200 * 10 ** 9, 0, transport=None, slaves=[part],
+                                 dm_uuid="LVM-" + name[len("mapper/"):])
+    else:
+        disk = next(d[0] for d in profile["disks"] if name.startswith(d[0]))
+        devices.add_partition(root, disk, name, 200 * 10 ** 9)

@@ -28,7 +28,8 @@ def live(listener, tmp_path_factory):
               "fep_hospital_level": 2, "fep_ports": {"web": listener},
               "fep_hospital": {"name": "本机"}}
     hosts = {
-        "live-root": dict(common),
+        # the hospital's database goes under a directory of its choice (fep_opengauss_data_dir)
+        "live-root": dict(common, fep_opengauss_data_dir=str(base / "gauss" / "data")),
         # an unprivileged audit account, as many regions are given
         # the system Python, as on a hospital server: the collector needs nothing else
         "live-nobody": dict(common, ansible_become=True, ansible_become_method="su",
@@ -68,3 +69,11 @@ def test_this_x86_vm_fails_cpu_and_os_with_reasons(live):
     checks = live[0]["hosts"]["live-root"]["checks"]
     assert checks["cpu.domestic"]["status"] == "fail" and "不是国产自研 CPU" in checks["cpu.domestic"]["message_zh"]
     assert checks["os.domestic"]["status"] == "fail" and "非国产系统" in checks["os.domestic"]["message_zh"]
+
+
+def test_the_declared_opengauss_data_dir_is_the_one_measured(live):
+    data_dir = live[0]["hosts"]["live-root"]["facts"]["opengauss"]["data_dir"]
+    # not created yet: judged on its nearest existing parent, the test's own directory
+    assert data_dir["path"].endswith("/gauss/data")
+    assert data_dir["path"] == data_dir["measured"] + "/gauss/data"
+    assert data_dir["free_bytes"] > 0

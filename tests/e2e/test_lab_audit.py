@@ -12,7 +12,7 @@ import re
 
 import pytest
 
-from tests.builders.profiles import PROFILES
+from tests.builders.profiles import HOST_KERNEL_ITEMS, LAB_EXPECT, PROFILES
 from tests.lab import lab
 from tests.support import REPO, load_results, run_playbook
 
@@ -76,8 +76,30 @@ def test_host_is_audited_live_over_ssh(lab_audit, lab_hosts, profile):
 @pytest.mark.parametrize("profile", sorted(PROFILES))
 def test_profile_gets_the_verdicts_its_hardware_deserves(lab_audit, lab_hosts, profile):
     entry = lab_audit["results"]["hosts"][lab_hosts[profile].name]
-    observed = {check_id: entry["checks"][check_id]["status"] for check_id in PROFILES[profile]["expect"]}
-    assert observed == PROFILES[profile]["expect"]
+    # the profile's hardware, and the lab image's own (stock) openGauss settings
+    expected = dict(PROFILES[profile]["expect"], **LAB_EXPECT)
+    observed = {check_id: entry["checks"][check_id]["status"] for check_id in expected}
+    assert observed == expected
+
+
+@pytest.mark.parametrize("profile", sorted(PROFILES))
+def test_host_kernel_items_are_marked_unchangeable_in_the_container(lab_audit, lab_hosts, profile):
+    checks = lab_audit["results"]["hosts"][lab_hosts[profile].name]["checks"]
+    marked = sorted(c for c, o in checks.items() if o.get("container_unchangeable"))
+    assert marked == sorted(HOST_KERNEL_ITEMS)
+    for check_id in HOST_KERNEL_ITEMS:
+        assert checks[check_id]["scope"] == "host-kernel"
+        assert "只能在宿主机上修改" in checks[check_id]["message_zh"]
+
+
+def test_the_live_container_s_opengauss_facts(lab_audit, lab_hosts):
+    facts = lab_audit["results"]["hosts"][lab_hosts["kunpeng-kylin-l3"].name]["facts"]
+    sysctl = facts["security"]["sysctl"]
+    # the container's own network namespace starts from the kernel's defaults
+    assert sysctl["net.ipv4.tcp_keepalive_time"] == "7200"
+    data_dir = facts["opengauss"]["data_dir"]
+    assert (data_dir["measured"], data_dir["fstype"], data_dir["disks"]) == ("/opt", "overlay", [])
+    assert data_dir["free_bytes"] > 0  # statvfs on the live host
 
 
 def test_facts_combine_the_profile_and_the_live_container(lab_audit, lab_hosts):

@@ -27,6 +27,22 @@ def pytest_configure(config):
     config.addinivalue_line("markers", "group(name): run only on hosts in this inventory group")
 
 
+def pytest_runtest_setup(item):
+    """Skip a ``group``-marked test on other hosts before any fixture runs.
+
+    Module-scoped fixtures are set up before the autouse skip below, and one
+    that reads a group's variables would fail on hosts outside the group.
+    """
+    marker = item.get_closest_marker("group")
+    params = getattr(getattr(item, "callspec", None), "params", {})
+    host = params.get("_testinfra_host")
+    if marker is None or host is None:
+        return
+    hostvars = host.ansible.get_variables()
+    if marker.args[0] not in hostvars.get("group_names", []):
+        pytest.skip("%s is not in group %s" % (hostvars["inventory_hostname"], marker.args[0]))
+
+
 @pytest.fixture(scope="module")
 def hostvars(host):
     """The host's inventory variables (``inventory_hostname``, ``group_names`` included)."""

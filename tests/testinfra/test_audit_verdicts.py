@@ -10,7 +10,7 @@ import os
 
 import pytest
 
-from tests.builders.profiles import PROFILES
+from tests.builders.profiles import HOST_KERNEL_ITEMS, PROFILES
 
 pytestmark = pytest.mark.group("lab")
 
@@ -30,8 +30,15 @@ def test_host_was_audited(entry):
 
 
 def test_verdicts_are_the_profile_s(entry, hostvars):
+    # the hardware's verdicts: the openGauss settings depend on whether a role ran before
     expected = PROFILES[hostvars["fep_lab_profile"]]["expect"]
     assert {check_id: entry["checks"][check_id]["status"] for check_id in expected} == expected
+
+
+def test_host_kernel_items_carry_the_container_marker(entry):
+    # every lab host is a container: the kernel-wide items can only be changed on the host
+    assert sorted(c for c, o in entry["checks"].items() if o.get("container_unchangeable")) == \
+        sorted(HOST_KERNEL_ITEMS)
 
 
 def test_collector_read_the_live_host(entry):

@@ -11,7 +11,12 @@ GIB = 1024 ** 3
 ALL_IDS = [
     "server.dedicated", "server.backup_storage", "cpu.domestic", "cpu.cores", "memory.size",
     "storage.size", "storage.ssd", "nic.dual", "accelerator.gpu_npu", "os.domestic",
-    "db.opengauss", "port.8881", "port.5432", "port.8882", "port.8883", "port.8884",
+    "db.opengauss", "db.opengauss.os", "db.opengauss.arch", "db.opengauss.cpu_flags", "db.opengauss.kernel",
+    "db.opengauss.locale", "db.opengauss.timezone", "db.opengauss.swap", "db.opengauss.sysctl",
+    "db.opengauss.limits", "db.opengauss.io_scheduler", "db.opengauss.aio_max_nr", "db.opengauss.time_sync",
+    "db.opengauss.firewalld", "db.opengauss.thp", "db.opengauss.remove_ipc", "db.opengauss.selinux",
+    "db.opengauss.pam_limits", "db.opengauss.packages", "db.opengauss.user_group", "db.opengauss.data_dir",
+    "db.opengauss.port", "port.8881", "port.5432", "port.8882", "port.8883", "port.8884",
     "net.egress_8888", "net.gov_extranet", "net.health_private", "net.bandwidth",
     "security.antivirus", "security.firewall", "security.ips", "security.url_filter",
     "security.ca_cert",
@@ -196,18 +201,6 @@ def test_accelerator_is_optional_and_named():
 ])
 def test_os_domestic(category, server, status):
     assert verdict("os.domestic", facts(**{"os.category": category, "os.server_edition": server}))["status"] == status
-
-
-@pytest.mark.parametrize("arch,flags,os_id,category,status", [
-    ("aarch64", None, "kylin", "kylin", "pass"),
-    ("x86_64", {"avx": True, "rdtscp": True}, "uos", "uos", "pass"),
-    ("x86_64", {"avx": False, "rdtscp": True}, "kylin", "kylin", "fail"),  # old Zhaoxin
-    ("loongarch64", None, "kylin", "kylin", "fail"),
-    ("aarch64", None, "debian", "non_domestic", "warn"),
-])
-def test_db_opengauss(arch, flags, os_id, category, status):
-    fact_dict = facts(**{"cpu.arch": arch, "cpu.x86_flags": flags, "os.id": os_id, "os.category": category})
-    assert verdict("db.opengauss", fact_dict)["status"] == status
 
 
 def _listen(port, process, pid=4321):

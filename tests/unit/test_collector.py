@@ -9,8 +9,8 @@ import pytest
 import fep.collector as collector
 from tests.builders.profiles import build_root
 
-PUBLIC_SECTIONS = ["accelerators", "collector", "cpu", "disks", "memory", "mounts", "nics", "os", "ports",
-                   "probes", "processes", "schema", "security", "storage", "unknown", "virtualization",
+PUBLIC_SECTIONS = ["accelerators", "collector", "cpu", "disks", "memory", "mounts", "nics", "opengauss", "os",
+                   "ports", "probes", "processes", "schema", "security", "storage", "unknown", "virtualization",
                    "warnings"]
 
 
@@ -31,6 +31,8 @@ def test_collect_returns_every_public_section(kunpeng_root):
     assert [n["name"] for n in facts["nics"] if n["physical"]] == ["enp125s0f0", "enp125s0f1"]
     assert facts["security"]["firewall"]["state"] == "running"
     assert any(m["network"] and m["mountpoint"] == "/backup" for m in facts["mounts"])
+    assert facts["opengauss"]["data_dir"]["disks"] == ["nvme0n1"]  # LVM klas-root on nvme0n1p3
+    assert facts["opengauss"]["timezone_offset"] == "+0800"
 
 
 def test_a_crashing_section_is_unknown_and_the_rest_survives(kunpeng_root, monkeypatch):

@@ -12,14 +12,19 @@ HDD_4T = 4000787030016
 HDD_1T2 = 1200243695616
 
 
+DEFAULT_SCHEDULERS = ["mq-deadline", "kyber", "bfq", "none"]
+
+
 def disk(name, size, rotational, ssd, transport, kind, model=None, vendor=None,
          scheduler="mq-deadline", raid_virtual=False, virtual=False, counted=True,
-         removable=False, note=None):
-    """The expected record of one disk."""
+         removable=False, note=None, schedulers=None, nr_requests=64):
+    """The expected record of one disk (the builder's queue: 64 requests, 128 KB read-ahead, 512 B blocks)."""
     return {"name": name, "size_bytes": size, "rotational": rotational, "ssd": ssd,
             "transport": transport, "type": kind, "model": model, "vendor": vendor,
             "removable": removable, "scheduler": scheduler, "raid_virtual": raid_virtual,
-            "virtual": virtual, "counted": counted, "note": note}
+            "virtual": virtual, "counted": counted, "note": note,
+            "schedulers": DEFAULT_SCHEDULERS if schedulers is None else schedulers,
+            "nr_requests": nr_requests, "read_ahead_kb": 128, "logical_block_size": 512}
 
 
 def storage(total, ssd, hdd, count, unreliable=0):
@@ -92,9 +97,9 @@ HDD = disk("sdb", HDD_4T, True, False, "sata", "hdd", "ST4000NM0035-1V4", "ATA")
     pytest.param(
         server_with_lvm,
         [disk("nvme0n1", NVME_3T84, False, True, "nvme", "nvme", "HWE52P433T8M002N",
-              scheduler="none"),
+              scheduler="none", schedulers=["none", "mq-deadline"]),
          disk("nvme1n1", NVME_3T84, False, True, "nvme", "nvme", "HWE52P433T8M002N",
-              scheduler="none"),
+              scheduler="none", schedulers=["none", "mq-deadline"]),
          SATA_SSD, HDD],
         storage(2 * NVME_3T84 + SATA_960G + HDD_4T, 2 * NVME_3T84 + SATA_960G, HDD_4T, 4),
         id="2nvme-sata-ssd-hdd-lvm-not-double-counted"),
@@ -172,6 +177,17 @@ def test_unreadable_rotational_counts_as_unreliable_hdd():
         1000204886016, None, None, disks.NOTE_NO_ROTATIONAL)
     assert disks.summarise_storage([record]) == storage(1000204886016, 0, 1000204886016, 1,
                                                          1000204886016)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("[none] mq-deadline kyber bfq", ["none", "mq-deadline", "kyber", "bfq"]),
+    ("[mq-deadline] kyber bfq none", ["mq-deadline", "kyber", "bfq", "none"]),
+    ("none", ["none"]),
+    ("", []),
+    (None, []),
+])
+def test_available_schedulers(text, expected):
+    assert disks.available_schedulers(text) == expected
 
 
 @pytest.mark.parametrize("text, expected", [

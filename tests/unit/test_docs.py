@@ -6,6 +6,7 @@ import subprocess
 import sys
 
 from fep.checks import CHECKS
+from fep.checks.inputs import ARG_VARIABLES
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
@@ -26,6 +27,7 @@ def test_readme_lists_every_check_id_once():
 def test_every_playbook_variable_is_documented():
     with open(os.path.join(REPO, "playbooks", "audit.yml"), encoding="utf-8") as handle:
         used = set(re.findall(r"\b(fep_[a-z_]+)\b", handle.read())) - {"fep_audit", "fep_results", "fep_validate"}  # actions
+    used |= {name for name in ARG_VARIABLES.values() if name.startswith("fep_")}  # read by fep_audit itself
     with open(os.path.join(REPO, "docs", "variables.md"), encoding="utf-8") as handle:
         documented = set(re.findall(r"`(fep_[a-z_]+)`", handle.read()))
     assert used - documented == set()

@@ -39,15 +39,17 @@ def host_sections(page):
 def test_totals_match_the_results(results):
     page = render_html(results)
     host_status = Counter(entry["status"] for entry in results["hosts"].values())
+    # the requirements of the sheet: db.opengauss.* count through db.opengauss
     check_status = Counter(outcome["status"] for entry in results["hosts"].values()
-                           for outcome in entry["checks"].values())
+                           for check_id, outcome in entry["checks"].items() if check_id.count(".") == 1)
     assert card(page, "hosts") == len(results["hosts"]) == 6
     assert card(page, "ok") == host_status["ok"] == 5
     assert card(page, "unreachable") == host_status["unreachable"] == 1
     assert card(page, "failed") == host_status["failed"]
     for status in ("pass", "fail", "warn", "unknown", "skip", "error"):
         assert card(page, status) == check_status[status], status
-    assert card(page, "fail") == 8  # the fixture's findings, by hand
+    assert card(page, "fail") == 11  # the fixture's findings, by hand (db.opengauss fails on 4 hosts)
+    assert check_status == Counter(results["summary"]["check_status"])
 
 
 def test_every_hospital_has_a_row_with_its_status(results):
@@ -74,8 +76,10 @@ def test_drill_down_has_every_check_of_every_hospital(results):
     sections = host_sections(render_html(results))
     assert sorted(sections) == sorted(results["hosts"])
     for host, entry in results["hosts"].items():
-        rows = re.findall(r'<tr class="check row-[a-z]+" id="[^"]+" data-check="([^"]+)"', sections[host])
-        assert rows == list(entry["checks"]), host
+        rows = re.findall(r'<tr class="check row-[a-z]+( sub)?" id="[^"]+" data-check="([^"]+)"', sections[host])
+        assert [check_id for _, check_id in rows] == list(entry["checks"]), host
+        # the sub-checks sit right under db.opengauss, marked as its items
+        assert {check_id for sub, check_id in rows if sub} == {c for c in entry["checks"] if c.startswith("db.opengauss.")}
     memory = sections["hygon-uos-l2-short"].split('data-check="memory.size"')[1].split("</tr>")[0]
     outcome = results["hosts"]["hygon-uos-l2-short"]["checks"]["memory.size"]
     for key in ("observed", "expected", "message_zh", "remedy_zh"):

@@ -38,6 +38,9 @@ def test_defaults_are_valid():
     ({"bandwidth_probe_url": "ftp://x/y"}, "fep_bandwidth_probe_url"),
     ({"security_agents": {"edr": ["x"]}}, "fep_security_agents: unknown category 'edr'"),
     ({"root": "relative/path"}, "fep_root: must be an absolute path"),
+    ({"opengauss_data_dir": "data/og"}, "fep_opengauss_data_dir: must be an absolute path"),
+    ({"opengauss_data_dir": ["/data"]}, "fep_opengauss_data_dir: must be an absolute path"),
+    ({"thresholds": {"opengauss_data_free_gib": "lots"}}, "fep_thresholds.opengauss_data_free_gib"),
 ])
 def test_bad_values_name_the_variable(args, needle):
     _, errors = validate_inputs(args)
@@ -51,6 +54,14 @@ def test_probe_configuration_is_normalised():
     assert errors == []
     assert inputs["probes"] == {"egress": ["203.0.113.80"], "gov_extranet": ["[2001:db8::1]:443"],
                                 "bandwidth_url": "https://203.0.113.9/10M.bin", "timeout": 2.0}
+
+
+def test_opengauss_data_dir_defaults_to_the_installer_s_and_follows_the_inventory():
+    assert validate_inputs({})[0]["opengauss_data_dir"] == "/opt/openGauss/data"
+    inputs, errors = validate_inputs({"opengauss_data_dir": "/data/opengauss", "thresholds": {
+        "opengauss_data_free_gib": 500}})
+    assert errors == []
+    assert (inputs["opengauss_data_dir"], inputs["thresholds"]) == ("/data/opengauss", {"opengauss_data_free_gib": 500.0})
 
 
 def test_auto_interpreter_means_discovery():

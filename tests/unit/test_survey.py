@@ -98,8 +98,24 @@ def test_passing_hospital_ticks_kylin_npu_and_opengauss(forms):
     sheet = sheet_of(forms, PASSING_L3)
     assert verdict(sheet, "os.domestic") == "☑ 麒麟  ☐ 欧拉  ☐ 统信\n☐ 其它国产系统  ☐ 非国产系统"
     assert verdict(sheet, "accelerator.gpu_npu") == "☐ GPU  ☑ NPU"
-    assert verdict(sheet, "db.opengauss") == "☑ 支持  ☐ 不支持"
     assert "Ascend 910B" in current(sheet, "accelerator.gpu_npu")
+
+
+def test_database_row_ticks_from_the_opengauss_summary(forms, results, tmp_path):
+    # prepared for openGauss, but a snapshot cannot show the data directory's free space
+    sheet = sheet_of(forms, PASSING_L3)
+    assert verdict(sheet, "db.opengauss") == "☐ 支持  ☐ 不支持"
+    assert current(sheet, "db.opengauss") == "待医院填写：无法确定 1 项：数据目录"
+    # the installer would reject the stock UOS server
+    sheet = sheet_of(forms, FAILING_L2)
+    assert verdict(sheet, "db.opengauss") == "☐ 支持  ☑ 不支持"
+    assert current(sheet, "db.opengauss").startswith("openGauss 安装前检查不满足 4 项：内核参数")
+    # measured live: every item passes
+    entry = copy.deepcopy(results["hosts"][PASSING_L3])
+    entry["checks"]["db.opengauss"] = dict(entry["checks"]["db.opengauss"], status="pass",
+                                           message_zh="满足 openGauss 安装程序的各项检查（20 项通过）")
+    sheet = build(tmp_path, PASSING_L3, entry)
+    assert verdict(sheet, "db.opengauss") == "☑ 支持  ☐ 不支持"
 
 
 def test_declared_items_say_so(forms):
@@ -371,10 +387,14 @@ def test_form_rows_match_the_registry():
         for form_row in rows:
             for check_id in form_row.checks:
                 placed[check_id] = "%s-%s" % (section, form_row.number)
-    assert set(placed) == set(CHECKS)
+    # sub-checks (db.opengauss.*) fill their parent's row through its summary
+    assert set(placed) == {c for c, meta in CHECKS.items() if meta.parent is None}
     for check_id, row in placed.items():
         expected = CHECKS[check_id].survey_row
         assert expected == row or (check_id == "security.ca_cert" and expected == "附件1-三"), check_id
+    for check_id, meta in CHECKS.items():
+        if meta.parent is not None:
+            assert meta.survey_row == placed[meta.parent], check_id
 
 
 # --- files, names, languages ------------------------------------------------------------------

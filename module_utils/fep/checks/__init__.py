@@ -13,6 +13,7 @@ This sub-package is controller-side only: it is not shipped to targets.
 # import order is the catalogue order: survey form section 二, then 三
 from . import hardware  # noqa: F401  (each import registers its checks)
 from . import software  # noqa: F401
+from . import opengauss  # noqa: F401  (db.opengauss and its sub-checks, after os.domestic)
 from . import network  # noqa: F401
 from . import security  # noqa: F401
 # isort: on

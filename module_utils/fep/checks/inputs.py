@@ -7,6 +7,7 @@ the ops team wrote (``fep_hospital_level``), not the argument name.
 """
 import re
 
+from .. import opengauss_spec
 from .registry import CHECKS, COMMON_THRESHOLDS, DEFAULT_PORTS, LEVEL_THRESHOLDS
 
 ARG_VARIABLES = {
@@ -23,6 +24,7 @@ ARG_VARIABLES = {
     "probe_timeout": "fep_probe_timeout",
     "security_agents": "fep_security_agents",
     "frontend_processes": "fep_frontend_processes",
+    "opengauss_data_dir": "fep_opengauss_data_dir",
     "python": "ansible_python_interpreter",
 }
 
@@ -177,6 +179,9 @@ def validate_inputs(args):
     root = str(args.get("root") or "/")
     if not root.startswith("/"):
         errors.append("%s: must be an absolute path, got %r" % (var["root"], root))
+    data_dir = args.get("opengauss_data_dir") or opengauss_spec.DATA_DIR
+    if not isinstance(data_dir, str) or not data_dir.startswith("/"):
+        errors.append("%s: must be an absolute path, got %r" % (var["opengauss_data_dir"], data_dir))
 
     inputs = {
         "root": root,
@@ -189,6 +194,8 @@ def validate_inputs(args):
         "probes": probes,
         "security_agents": agents,
         "frontend_processes": [str(p) for p in _as_list(args.get("frontend_processes"))],
+        # the collector measures the filesystem under it (db.opengauss.data_dir)
+        "opengauss_data_dir": data_dir if isinstance(data_dir, str) else opengauss_spec.DATA_DIR,
         # "auto*" means ansible's own discovery: the plugin tries the usual paths
         "python": None if str(args.get("python") or "auto").startswith("auto") else str(args["python"]),
     }

@@ -3,6 +3,8 @@
 import traceback
 from collections import OrderedDict
 
+from .. import opengauss_spec
+
 STATUSES = ("pass", "warn", "fail", "skip", "unknown", "error")
 
 # Thresholds of the sheet (附件1 一、(一)(二)(三), 二、(二)); overridable per
@@ -20,6 +22,8 @@ COMMON_THRESHOLDS = {
     "storage_tolerance_pct": 4.0,
     "nics": 2,
     "bandwidth_mbps": 10.0,
+    # free space the openGauss data directory should have (db.opengauss.data_dir)
+    "opengauss_data_free_gib": float(opengauss_spec.DATA_FREE_GIB),
 }
 
 # The sheet's five inbound ports, by service name; ``fep_ports`` overrides a
@@ -39,11 +43,24 @@ DEFAULT_FRONTEND_PROCESSES = ("gaussdb", "gs_ctl", "fep-server", "fep-agent", "f
 CHECKS = OrderedDict()
 
 
+# Scope of a sub-check whose setting belongs to the kernel as a whole: from
+# inside a container it can only be read, never changed (docs/results-schema.md).
+HOST_KERNEL = "host-kernel"
+CONTAINER_NOTE = ("（在容器内审计：此项属于宿主机内核，只能在宿主机上修改）",
+                  " (audited inside a container: a host-kernel setting that can only be changed on the host)")
+
+
 class Check(object):
-    """Metadata of one check plus the function that judges it."""
+    """Metadata of one check plus the function that judges it.
+
+    A check with ``parent`` is a *sub-check*: one item of a family whose
+    parent (a *summary*, ``func(facts, ctx, parts)``) judges from the
+    sub-checks' results.  ``scope`` = ``host-kernel`` marks settings of the
+    kernel as a whole.
+    """
 
     def __init__(self, check_id, func, survey_row, title_zh, title_en, tags,
-                 measured_en, unknown_en):
+                 measured_en, unknown_en, parent=None, scope=None):
         self.id = check_id
         self.func = func
         self.survey_row = survey_row
@@ -52,17 +69,39 @@ class Check(object):
         self.tags = tuple(tags)
         self.measured_en = measured_en
         self.unknown_en = unknown_en
+        self.parent = parent
+        self.scope = scope
+        self.children = []
 
 
-def check(check_id, survey_row, title_zh, title_en, tags, measured, unknown):
-    """Decorator registering a check function ``func(facts, ctx) -> result``."""
+def check(check_id, survey_row, title_zh, title_en, tags, measured, unknown, parent=None, scope=None):
+    """Decorator registering a check function ``func(facts, ctx) -> result``.
+
+    With ``parent`` the check is a sub-check of an already registered summary.
+    """
     def register(func):
         if check_id in CHECKS:
             raise ValueError("duplicate check id %s" % check_id)
+        if parent is not None and parent not in CHECKS:
+            raise ValueError("check %s: parent %s is not registered" % (check_id, parent))
         CHECKS[check_id] = Check(check_id, func, survey_row, title_zh, title_en,
-                                 tags, measured, unknown)
+                                 tags, measured, unknown, parent, scope)
+        if parent is not None:
+            CHECKS[parent].children.append(check_id)
         return func
     return register
+
+
+def is_sub_check(check_id):
+    """True for a sub-check (an item summarised by its parent check)."""
+    meta = CHECKS.get(check_id)
+    return meta is not None and meta.parent is not None
+
+
+def top_level(results):
+    """``{id: result}`` without the sub-checks: the rows of the requirement sheet."""
+    return OrderedDict((check_id, outcome) for check_id, outcome in results.items()
+                       if not is_sub_check(check_id))
 
 
 def result(status, observed, expected, zh, en, remedy_zh="", remedy_en="", source="detected"):
@@ -113,43 +152,86 @@ def unknown_reason(facts, *paths):
 
 
 def selected(check_obj, select):
-    """True when ``select`` (ids or tags; empty = all) includes the check."""
+    """True when ``select`` (ids or tags; empty = all) includes the check.
+
+    Selecting a summary selects its sub-checks: it judges from them.
+    """
     if not select:
         return True
-    return check_obj.id in select or any(tag in select for tag in check_obj.tags)
+    if check_obj.id in select or any(tag in select for tag in check_obj.tags):
+        return True
+    return check_obj.parent is not None and check_obj.parent in select
+
+
+def waiver_reason(check_obj, skip):
+    """Why ``check_obj`` is waived (its own waiver, else its parent's), or None."""
+    if check_obj.id in skip:
+        return str(skip[check_obj.id])
+    if check_obj.parent is not None and check_obj.parent in skip:
+        return str(skip[check_obj.parent])
+    return None
+
+
+def mark_scope(outcome, check_obj, facts):
+    """Add ``scope`` and, inside a container, ``container_unchangeable`` with a note."""
+    if check_obj.scope is None or outcome.get("source") == "waiver":
+        return outcome
+    outcome["scope"] = check_obj.scope
+    container = ((facts or {}).get("virtualization") or {}).get("container")
+    if check_obj.scope == HOST_KERNEL and container:
+        outcome["container_unchangeable"] = True
+        outcome["message_zh"] += CONTAINER_NOTE[0]
+        outcome["message_en"] += CONTAINER_NOTE[1]
+        if outcome.get("remedy_zh"):
+            outcome["remedy_zh"] = "在宿主机上：" + outcome["remedy_zh"]
+            outcome["remedy_en"] = "On the host: " + outcome["remedy_en"]
+    return outcome
+
+
+def _crashed(exc):
+    last = traceback.format_exc(limit=4).strip().splitlines()[-1]
+    return result(
+        "error", "", "",
+        "检查程序出错：%s" % last, "check crashed: %s (%s)" % (last, exc.__class__.__name__),
+        "请将此错误报告给 fepkit 维护者。", "Report this error to the fepkit maintainers.")
 
 
 def run_checks(facts, ctx, skip=None, select=None):
     """Run every selected check; ``{id: result}`` in registry order.
 
-    ``skip`` maps a check id to the recorded reason it is waived.
+    ``skip`` maps a check id to the recorded reason it is waived (waiving a
+    summary waives its sub-checks).  Sub-checks run before their summary,
+    which is given their results.
     """
     skip = skip or {}
     results = OrderedDict()
-    for check_id, check_obj in CHECKS.items():
-        if not selected(check_obj, select):
-            continue
-        if check_id in skip:
-            reason = str(skip[check_id])
-            results[check_id] = result(
+    chosen = [c for c in CHECKS.values() if selected(c, select)]
+    # sub-checks and plain checks first, summaries once their parts are known
+    for check_obj in sorted(chosen, key=lambda c: bool(c.children)):
+        reason = waiver_reason(check_obj, skip)
+        if reason is not None:
+            results[check_obj.id] = result(
                 "skip", "", "", "已豁免：%s" % reason, "waived: %s" % reason, source="waiver")
             continue
         try:
-            outcome = check_obj.func(facts, ctx)
+            if check_obj.children:
+                parts = OrderedDict((c, results[c]) for c in check_obj.children if c in results)
+                outcome = check_obj.func(facts, ctx, parts)
+            else:
+                outcome = mark_scope(check_obj.func(facts, ctx), check_obj, facts)
         except Exception as exc:  # noqa: BLE001 - one crashing check must not fail the host
-            last = traceback.format_exc(limit=4).strip().splitlines()[-1]
-            outcome = result(
-                "error", "", "",
-                "检查程序出错：%s" % last, "check crashed: %s (%s)" % (last, exc.__class__.__name__),
-                "请将此错误报告给 fepkit 维护者。", "Report this error to the fepkit maintainers.")
-        results[check_id] = outcome
-    return results
+            outcome = _crashed(exc)
+        results[check_obj.id] = outcome
+    return OrderedDict((c.id, results[c.id]) for c in chosen)
 
 
 def summarise(results):
-    """Counts per status, e.g. ``{"pass": 20, "fail": 3, ...}``."""
+    """Counts per status, e.g. ``{"pass": 20, "fail": 3, ...}``, of the top-level checks.
+
+    Sub-checks are counted through their summary (one row of the sheet).
+    """
     counts = OrderedDict((status, 0) for status in STATUSES)
-    for outcome in results.values():
+    for outcome in top_level(results).values():
         counts[outcome["status"]] += 1
     return counts
 

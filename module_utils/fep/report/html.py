@@ -14,7 +14,7 @@ import re
 from collections import OrderedDict
 from html import escape
 
-from ..checks.registry import CHECKS, STATUSES
+from ..checks.registry import CHECKS, STATUSES, is_sub_check
 from .hospital import mask_mobile
 from .labels import HOST_STATUS_LABELS, LEVEL_LABELS, SHORT_TITLES, STATUS_LABELS
 
@@ -189,6 +189,9 @@ table.checks th:nth-child(3){width:22%}table.checks th:nth-child(4){width:17%}
 table.checks th:nth-child(5){width:14%}table.checks th:nth-child(7){width:4.5em}
 table.checks td{overflow-wrap:anywhere}
 .check-title{display:block;color:var(--muted);font-size:.85rem}
+#by-check tr.sub td:nth-child(2)>div,table.checks tr.sub td:first-child>div{padding-left:1.2em;
+border-left:2px solid var(--line)}
+table.checks tr.sub td:first-child>div{font-size:.9rem}
 #toolbar{display:none;gap:8px;flex-wrap:wrap;margin:8px 0}
 #toolbar input{flex:1 1 240px;padding:6px 10px;font-size:1rem;border:1px solid var(--line);border-radius:6px}
 #toolbar button{padding:6px 12px;font-size:.9rem;border:1px solid var(--line);border-radius:6px;background:var(--panel)}
@@ -270,9 +273,14 @@ def host_overall(entry):
 
 
 def count_checks(entry):
-    """Counts per check status, from the checks themselves (not the stored summary)."""
+    """Counts per check status, from the checks themselves (not the stored summary).
+
+    Sub-checks count through their summary (db.opengauss), as in results.json.
+    """
     counts = OrderedDict((status, 0) for status in STATUSES)
-    for outcome in ((entry or {}).get("checks") or {}).values():
+    for check_id, outcome in ((entry or {}).get("checks") or {}).items():
+        if is_sub_check(check_id):
+            continue
         status = (outcome or {}).get("status")
         if status in counts:
             counts[status] += 1
@@ -389,7 +397,7 @@ def _hospital_table(page, hosts):
         overall = host_overall(entry)
         if entry.get("status") == "ok":
             failing = [c for c, o in (entry.get("checks") or {}).items()
-                       if (o or {}).get("status") in ("fail", "error")]
+                       if (o or {}).get("status") in ("fail", "error") and not is_sub_check(c)]
             failing_html = " ".join(
                 '<a class="chip" href="#%s-%s" title="%s: %s">%s</a>' % (
                     _anchor(index), page.e(check_id), page.e(check_id), page.e(page.title(check_id)),
@@ -438,9 +446,10 @@ def _by_check_table(page, results):
         row = counts[check_id]
         meta = CHECKS.get(check_id)
         cls = "fail" if row["fail"] or row["error"] else ("attention" if row["warn"] or row["unknown"] else "pass")
-        out.append('<tr class="row-%s"><td data-label="%s" class="nowrap"><div>%s</div></td>'
+        sub = is_sub_check(check_id)
+        out.append('<tr class="row-%s%s"><td data-label="%s" class="nowrap"><div>%s</div></td>'
                    '<td data-label="%s"><div>%s<span class="check-title id">%s</span></div></td>' % (
-                       cls, page.e(t["col_row"]), page.e(meta.survey_row if meta else ""),
+                       cls, " sub" if sub else "", page.e(t["col_row"]), page.e(meta.survey_row if meta else ""),
                        page.e(t["col_check"]), page.e(page.title(check_id)), page.e(check_id)))
         out.extend('<td class="num s-%s" data-label="%s"><div>%s</div></td>' % (
             s, page.e(page.labels[s]), "<b>%d</b>" % row[s] if row[s] else '<span class="zero">0</span>')
@@ -497,9 +506,9 @@ def _host_details(page, index, name, entry):
                 (t["col_remedy"], '<span class="remedy">%s</span>' % page.e(remedy) if remedy else "—"),
                 (t["col_source"], page.e(t["source"].get(source, source))),
             )
-            out.append('<tr class="check row-%s" id="%s-%s" data-check="%s">' % (
+            out.append('<tr class="check row-%s%s" id="%s-%s" data-check="%s">' % (
                 "pass" if status == "pass" else ("fail" if status in ("fail", "error") else "attention"),
-                _anchor(index), page.e(check_id), page.e(check_id)))
+                " sub" if is_sub_check(check_id) else "", _anchor(index), page.e(check_id), page.e(check_id)))
             out.extend('<td data-label="%s"><div>%s</div></td>' % (page.e(label), html) for label, html in cells)
             out.append("</tr>")
         out.append("</tbody></table></div>")

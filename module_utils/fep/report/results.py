@@ -7,6 +7,7 @@ what each host's audit task registered; nothing here talks to Ansible.
 import datetime
 from collections import OrderedDict
 
+from ..checks.opengauss import apply_hospital_consistency
 from ..checks.registry import STATUSES, summarise
 from .hospital import blank_hospital
 
@@ -50,7 +51,12 @@ def host_entry(registered, level=None, hospital=None):
 
 
 def build_results(hosts, generated=None, run=None):
-    """The whole document; ``hosts`` maps host name -> host_entry()."""
+    """The whole document; ``hosts`` maps host name -> host_entry().
+
+    Items that compare the servers of one hospital (kernel, LANG, time zone
+    of the openGauss checks) are judged here, where every host is known.
+    """
+    apply_hospital_consistency(hosts)
     counts = OrderedDict((s, 0) for s in HOST_STATUSES)
     checks = OrderedDict((s, 0) for s in STATUSES)
     for entry in hosts.values():

@@ -12,7 +12,7 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
-from ..checks.registry import CHECKS
+from ..checks.registry import CHECKS, is_sub_check
 from .labels import (
     HOST_STATUS_LABELS,
     LANGS,
@@ -84,8 +84,17 @@ SUMMARY_WIDTH = 11
 
 # --- what the roll-up says (pure functions over results.json) ---------------------
 
-def check_ids(results):
-    """Check ids in catalogue order: those any host ran, or the whole catalogue when none did."""
+def check_ids(results, subs=False):
+    """Check ids in catalogue order: those any host ran, or the whole catalogue when none did.
+
+    Sub-checks (db.opengauss.*) only with ``subs``: the wide tables keep one
+    column per requirement, the by-check table lists every item.
+    """
+    return [c for c in all_check_ids(results) if subs or not is_sub_check(c)]
+
+
+def all_check_ids(results):
+    """Every check id of the run (sub-checks included), in catalogue order."""
     present = []
     for entry in results["hosts"].values():
         for check_id in entry.get("checks") or {}:
@@ -114,8 +123,9 @@ def sorted_hosts(results):
 
 
 def host_status_counts(entry):
-    """Verdict counts of one host, from its checks (not trusting a stale summary)."""
-    return Counter(outcome["status"] for outcome in (entry.get("checks") or {}).values())
+    """Verdict counts of one host's requirements, from its checks (not trusting a stale summary)."""
+    return Counter(outcome["status"] for check_id, outcome in (entry.get("checks") or {}).items()
+                   if not is_sub_check(check_id))
 
 
 def is_compliant(entry):
@@ -179,10 +189,21 @@ def remark(entry, lang):
     """Why a hospital is not audited, or which requirements it fails."""
     if entry["status"] != "ok":
         return entry.get("message") or ""
-    failing = [check_id for check_id, outcome in (entry.get("checks") or {}).items() if outcome["status"] == "fail"]
+    checks = entry.get("checks") or {}
+    failing = [check_id for check_id, outcome in checks.items()
+               if outcome["status"] == "fail" and not is_sub_check(check_id)]
     if not failing:
         return None
-    return TEXT[lang]["failing"] + TEXT[lang]["sep"].join(short_title(c, lang) for c in failing)
+    sep = TEXT[lang]["sep"]
+
+    def named(check_id):
+        parts = [c for c in (CHECKS[check_id].children if check_id in CHECKS else ())
+                 if (checks.get(c) or {}).get("status") == "fail"]
+        if not parts:
+            return short_title(check_id, lang)
+        items = sep.join(short_title(c, lang) for c in parts)
+        return ("%s（%s）" if lang == "zh" else "%s (%s)") % (short_title(check_id, lang), items)
+    return TEXT[lang]["failing"] + sep.join(named(c) for c in failing)
 
 
 # --- sheets ----------------------------------------------------------------------------
@@ -282,11 +303,14 @@ def write_by_check(out, row, results, ids, lang):
     headers = text["by_check_columns"] + tuple(STATUS_LABELS[lang][s] for s in STATUS_ORDER) + (text["not_audited"],)
     for column, title in enumerate(headers, start=1):
         out.cell(row, column, title, header=True)
+    ids = check_ids(results, subs=True)
     counts = counts_by_check(results, ids)
     for check_id in ids:
         row += 1
         out.cell(row, 1, check_id)
-        out.cell(row, 2, short_title(check_id, lang), wrap=True).comment = title_comment(check_id, lang)
+        # a sub-check reads as an item of its requirement: indented under it
+        title = ("  └ " if is_sub_check(check_id) else "") + short_title(check_id, lang)
+        out.cell(row, 2, title, wrap=True).comment = title_comment(check_id, lang)
         out.cell(row, 3, CHECKS[check_id].survey_row if check_id in CHECKS else None, align="center")
         for column, key in enumerate(keys, start=4):
             number = counts[check_id][key]
@@ -297,7 +321,8 @@ def write_by_check(out, row, results, ids, lang):
     out.cell(row, 2, None)
     out.cell(row, 3, None)
     for column, key in enumerate(keys, start=4):
-        out.cell(row, column, sum(c[key] for c in counts.values()), bold=True, align="center")
+        total = sum(number[key] for check_id, number in counts.items() if not is_sub_check(check_id))
+        out.cell(row, column, total, bold=True, align="center")
     return row + 2
 
 

@@ -2,7 +2,7 @@
 """The verdict printed at the end of an audit: plain text, CJK-aware widths."""
 import unicodedata
 
-from ..checks.registry import CHECKS
+from ..checks.registry import CHECKS, is_sub_check
 from .labels import HOST_STATUS_LABELS as _HOST_STATUS
 from .labels import STATUS_LABELS as _CHECK_STATUS
 
@@ -89,6 +89,11 @@ def host_detail(name, entry, lang):
     rows = []
     for check_id, outcome in entry["checks"].items():
         meta = CHECKS.get(check_id)
+        if is_sub_check(check_id):
+            # sub-checks that need attention, under their summary; the passing ones are in the reports
+            if outcome["status"] in ("pass", "skip"):
+                continue
+            check_id = "  └ " + check_id.rsplit(".", 1)[1]
         rows.append((check_id, meta.title_zh if lang == "zh" else meta.title_en,
                      labels[outcome["status"]],
                      outcome["message_zh"] if lang == "zh" else outcome["message_en"]))
@@ -99,6 +104,18 @@ def host_detail(name, entry, lang):
     for item in entry.get("limited") or []:
         lines.append("  " + ("受权限限制：" if lang == "zh" else "limited without root: ") + item)
     return lines
+
+
+def failing_checks(checks):
+    """Failed or crashed top-level checks; a summary names its failing sub-checks: ``db.opengauss(sysctl,thp)``."""
+    failing = []
+    for check_id, outcome in checks.items():
+        if is_sub_check(check_id) or outcome["status"] not in ("fail", "error"):
+            continue
+        parts = [c.rsplit(".", 1)[1] for c in (CHECKS[check_id].children if check_id in CHECKS else ())
+                 if (checks.get(c) or {}).get("status") in ("fail", "error")]
+        failing.append("%s(%s)" % (check_id, ",".join(parts)) if parts else check_id)
+    return failing
 
 
 def render_verdict(results, lang="zh"):
@@ -114,7 +131,7 @@ def render_verdict(results, lang="zh"):
     rows = []
     for name, entry in hosts.items():
         summary = entry["summary"]
-        failing = [c for c, o in entry["checks"].items() if o["status"] in ("fail", "error")]
+        failing = failing_checks(entry["checks"])
         rows.append((name, entry.get("level") or "-", labels[entry["status"]], summary["pass"],
                      summary["fail"] + summary["error"], summary["warn"], summary["unknown"],
                      ", ".join(failing) or ("-" if entry["status"] == "ok" else entry.get("message", ""))))

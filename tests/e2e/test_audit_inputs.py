@@ -1,0 +1,70 @@
+# -*- coding: utf-8 -*-
+"""The audit reads each host's fep_* variables itself (plugins/action/fep_audit.py).
+
+The playbook passes no arguments: the action templates the host's variables
+(ARG_VARIABLES), so values that are templates, group indirections and
+waiver reasons must arrive rendered, and a bad or unrenderable value must
+fail that host alone with a message naming the host and the variable.
+"""
+import pytest
+import yaml
+
+from tests.support import load_results, run_playbook
+
+PROFILE = "kunpeng-kylin-l3"
+
+
+@pytest.fixture(scope="module")
+def inputs_audit(region, tmp_path_factory):
+    base = dict(region["hosts"][PROFILE])
+    root = base["fep_root"]
+    hosts = {
+        # every input a template over other variables, as group_vars often write them
+        "templated": dict(base, fep_root="{{ snapshot_root }}", fep_hospital_level="{{ region_level }}",
+                          snapshot_root=root, region_level=3, waiver="{{ '机房' ~ '共用，已报备' }}",
+                          fep_check_skip={"server.dedicated": "{{ waiver }}"},
+                          fep_thresholds="{{ {'nics': region_nics} }}", region_nics=9),
+        "bad-port": dict(base, fep_ports={"web": 70000}),
+        "undefined": dict(base, fep_declared="{{ no_such_variable }}"),
+        "plain": dict(base),
+    }
+    for name, host in hosts.items():
+        host["fep_hospital"] = {"name": "医院 %s" % name}
+    tmp = tmp_path_factory.mktemp("inputs")
+    inventory = tmp / "hosts.yml"
+    inventory.write_text(yaml.safe_dump({"all": {"hosts": hosts}}, allow_unicode=True))
+    runner, stdout = run_playbook(tmp / "runner", "audit.yml", inventory,
+                                  extravars={"fep_report_dir": str(tmp / "rep"), "fep_fail_on_findings": False})
+    return {"runner": runner, "stdout": stdout, "results": load_results(tmp / "rep")}
+
+
+def test_templated_variables_arrive_rendered(inputs_audit):
+    entry = inputs_audit["results"]["hosts"]["templated"]
+    assert entry["status"] == "ok", entry["message"]
+    assert entry["level"] == 3
+    assert entry["facts"]["collector"]["snapshot"] is True  # fep_root rendered to the snapshot
+    dedicated = entry["checks"]["server.dedicated"]
+    assert (dedicated["status"], dedicated["source"]) == ("skip", "waiver")
+    assert "机房共用，已报备" in dedicated["message_zh"]
+    # the rendered threshold (9 NICs) is what the check judged against
+    assert entry["checks"]["nic.dual"]["status"] == "fail"
+    assert inputs_audit["results"]["hosts"]["plain"]["checks"]["nic.dual"]["status"] == "pass"
+
+
+def test_bad_value_fails_that_host_naming_host_and_variable(inputs_audit):
+    entry = inputs_audit["results"]["hosts"]["bad-port"]
+    assert entry["status"] == "failed"
+    assert "host bad-port: invalid inventory value(s): fep_ports.web: port must be 1-65535" in entry["message"]
+
+
+def test_unrenderable_value_fails_that_host_naming_host_and_variable(inputs_audit):
+    entry = inputs_audit["results"]["hosts"]["undefined"]
+    assert entry["status"] == "failed"
+    assert entry["message"].startswith("host undefined: fep_declared: ")
+    assert "no_such_variable" in entry["message"]
+    assert "Traceback" not in inputs_audit["stdout"]
+
+
+def test_other_hosts_are_still_audited(inputs_audit):
+    assert inputs_audit["results"]["hosts"]["plain"]["status"] == "ok"
+    assert inputs_audit["runner"].status == "successful"

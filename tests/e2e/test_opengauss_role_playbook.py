@@ -1,0 +1,140 @@
+# -*- coding: utf-8 -*-
+"""The fep_opengauss_prereqs role through ansible-runner, on this machine, changing nothing.
+
+- bad inputs stop a host before anything is read or changed, with a message
+  naming the host and the field (argument_specs, then the role's own checks);
+- the OS data of the RPM family is chosen by the role's real tasks
+  (tasks/platform.yml: filter, first_found, include_vars) from real
+  os-release files, in check mode, without installing anything: no
+  openEuler repository is reachable here.  The Debian path installs for real
+  in the molecule scenarios.
+"""
+import os
+import sys
+
+import pytest
+import yaml
+
+from fep.osinfo import parse_os_release
+from tests.support import REPO, run_playbook
+
+PLAYBOOK = os.path.join(REPO, "playbooks", "opengauss_prereqs.yml")
+FIXTURES = os.path.join(REPO, "tests", "fixtures", "os-release")
+LOCAL = {"ansible_connection": "local", "ansible_python_interpreter": sys.executable}
+
+
+def failures(runner):
+    """``{host: message}`` of the failed tasks."""
+    found = {}
+    for event in runner.events:
+        if event.get("event") == "runner_on_failed":
+            data = event["event_data"]
+            found[data["host"]] = data["res"].get("msg", "")
+    return found
+
+
+# host: (its bad input, words the failure must contain)
+BAD_INPUTS = {
+    "bad-selinux": ({"fep_opengauss_prereqs_selinux": "enforcing"},
+                    ["fep_opengauss_prereqs_selinux", "permissive, disabled", "enforcing"]),
+    "bad-scheduler": ({"fep_opengauss_prereqs_io_scheduler": "cfq"},
+                      ["fep_opengauss_prereqs_io_scheduler", "mq-deadline, deadline", "cfq"]),
+    "bad-uid": ({"fep_opengauss_prereqs_uid": "omm"}, ["fep_opengauss_prereqs_uid", "int"]),
+    "bad-data-dir": ({"fep_opengauss_prereqs_data_dirs": ["opengauss/data"]},
+                     ["bad-data-dir:", "fep_opengauss_prereqs_data_dirs[0]='opengauss/data'", "absolute path"]),
+    "bad-user": ({"fep_opengauss_prereqs_user": "Omm!"}, ["bad-user:", "fep_opengauss_prereqs_user='Omm!'"]),
+    "bad-sysctl": ({"fep_opengauss_prereqs_sysctl_overrides": {"net.core.somaxconn": "1\nvm.swappiness = 0"}},
+                   ["bad-sysctl:", "fep_opengauss_prereqs_sysctl_overrides.net.core.somaxconn", "one-line"]),
+    "bad-port": ({"fep_ports": {"database": 65530}}, ["bad-port:", "fep_opengauss_prereqs_port=65530 must be a TCP port"]),
+}
+
+
+@pytest.fixture(scope="module")
+def bad_run(tmp_path_factory):
+    base = tmp_path_factory.mktemp("og-inputs")
+    hosts = {name: dict(LOCAL, **variables) for name, (variables, _) in BAD_INPUTS.items()}
+    inventory = base / "hosts.yml"
+    inventory.write_text(yaml.safe_dump({"all": {"hosts": hosts}}))
+    # --check as a second safety: a host that got past the checks would still change nothing
+    runner, stdout = run_playbook(base / "runner", PLAYBOOK, inventory, cmdline="--check")
+    return runner, stdout
+
+
+@pytest.mark.parametrize("host", sorted(BAD_INPUTS))
+def test_bad_input_stops_the_host_with_a_message_naming_the_field(bad_run, host):
+    runner, stdout = bad_run
+    message = failures(runner).get(host)
+    assert message is not None, "%s was not stopped:\n%s" % (host, stdout[-3000:])
+    for words in BAD_INPUTS[host][1]:
+        assert words in message, message
+    assert "Traceback" not in stdout
+
+
+def test_no_host_with_bad_input_reached_the_server(bad_run):
+    runner, _ = bad_run
+    reached = [e["event_data"]["host"] for e in runner.events
+               if e.get("event") in ("runner_on_ok", "runner_on_failed")
+               and "fep_opengauss_host" in str(e["event_data"].get("task_action", ""))]
+    assert reached == []
+
+
+# -- the RPM family's choices, made by the role's own tasks --------------------------------------------------
+
+PLATFORMS = {
+    # fixture: (vars file, package manager, the names of libaio and unixODBC there)
+    "kylin_v10_sp3_lance": ("rpm.yml", "dnf", "libaio", "unixODBC"),
+    "openeuler_20.03_lts": ("openeuler.yml", "dnf", "libaio", "unixODBC"),
+    "openeuler_22.03_lts_sp3": ("openeuler.yml", "dnf", "libaio", "unixODBC"),
+    "uos_server_20_1050a": ("uos-20a.yml", "dnf", "libaio", "unixODBC"),
+    "uos_server_20_1060e": ("uos-20e.yml", "dnf", "libaio", "unixODBC"),
+    "debian_12": ("deb.yml", "apt", "libaio1", "unixodbc"),
+}
+
+PLATFORM_PLAY = """
+- name: Choose the OS data the way the role does, for hosts that only pretend
+  hosts: all
+  gather_facts: false
+  tasks:
+    - name: Run the role's platform tasks
+      ansible.builtin.include_role:
+        name: fep_opengauss_prereqs
+        tasks_from: platform.yml
+    - name: Show the choice
+      ansible.builtin.debug:
+        msg:
+          vars_file: "{{ __fep_opengauss_prereqs_vars_file | basename }}"
+          pkg_mgr: "{{ __fep_opengauss_prereqs_platform.pkg_mgr }}"
+          packages: "{{ __fep_opengauss_prereqs_packages }}"
+          documented: "{{ __fep_opengauss_prereqs_documented_packages }}"
+          chrony: "{{ __fep_opengauss_prereqs_chrony_service }}"
+"""
+
+
+@pytest.fixture(scope="module")
+def choices(tmp_path_factory):
+    base = tmp_path_factory.mktemp("og-platform")
+    hosts = {}
+    for fixture in PLATFORMS:
+        with open(os.path.join(FIXTURES, fixture), encoding="utf-8") as handle:
+            os_release = parse_os_release(handle.read())
+        # what fep_opengauss_host would have read on such a server
+        hosts[fixture.replace(".", "_")] = dict(LOCAL, __fep_opengauss_prereqs_host={
+            "os_release": os_release, "machine": "x86_64"})
+    inventory = base / "hosts.yml"
+    inventory.write_text(yaml.safe_dump({"all": {"hosts": hosts}}, allow_unicode=True))
+    playbook = base / "platform.yml"
+    playbook.write_text(PLATFORM_PLAY)
+    runner, stdout = run_playbook(base / "runner", str(playbook), inventory, cmdline="--check")
+    assert runner.rc == 0, stdout[-3000:]
+    return {e["event_data"]["host"]: e["event_data"]["res"]["msg"] for e in runner.events
+            if e.get("event") == "runner_on_ok" and e["event_data"].get("task") == "Show the choice"}
+
+
+@pytest.mark.parametrize("fixture", sorted(PLATFORMS))
+def test_role_tasks_choose_the_vars_file_and_package_names(choices, fixture):
+    vars_file, pkg_mgr, libaio, unixodbc = PLATFORMS[fixture]
+    choice = choices[fixture.replace(".", "_")]
+    assert (choice["vars_file"], choice["pkg_mgr"]) == (vars_file, pkg_mgr)
+    assert (choice["packages"]["libaio"], choice["packages"]["unixODBC"]) == (libaio, unixodbc)
+    assert choice["chrony"] == ("chrony" if pkg_mgr == "apt" else "chronyd")
+    assert ("redhat-lsb-core" in choice["documented"]) == (pkg_mgr != "apt")
