@@ -7,10 +7,15 @@ piped through the connection to ``python3 -`` on the target, like ``raw`` or
 (Kylin V10 / openEuler 20.03 ship Python 3.7, UOS 1050a 3.6) and costs one
 exec and no temporary files.  The checks then run here on the controller
 against the returned facts.
+
+Its inputs are the host's inventory variables (``ARG_VARIABLES``: ``fep_root``,
+``fep_ports`` …), read and templated here unless the task passes them as
+arguments; the playbook passes none (docs/performance.md: per-host cost).
 """
 import base64
 import json
 import os
+import re
 import zlib
 
 import ansible.module_utils
@@ -75,16 +80,35 @@ def find_package_dir():
                             "(ansible.cfg sets module_utils)")
 
 
+RELATIVE_IMPORT = re.compile(r"^\s*from \.(\w*) import ([\w, ]+)", re.MULTILINE)
+
+
+def imported_modules(text):
+    """The sibling modules a source imports (``from .x import y``, ``from . import x as y``)."""
+    names = set()
+    for module, imported in RELATIVE_IMPORT.findall(text):
+        if module:
+            names.add(module)
+        else:
+            names.update(part.split()[0] for part in imported.split(",") if part.strip())
+    return names
+
+
 def collector_sources(package_dir):
-    """Target-side modules: the top level of the package (sub-packages stay here)."""
-    sources = {}
+    """Target-side modules the collector imports: the top level of the package, minus the
+    modules only the roles' own modules use (sub-packages stay on the controller)."""
+    available = {}
     for name in sorted(os.listdir(package_dir)):
         if name.endswith(".py"):
             with open(os.path.join(package_dir, name), "rb") as handle:
-                text = handle.read().decode("utf-8")
-            module = "fep" if name == "__init__.py" else "fep." + name[:-3]
-            sources[module] = text
-    return sources
+                available[name[:-3]] = handle.read().decode("utf-8")
+    wanted, pending = {"__init__", "collector"}, ["__init__", "collector"]
+    while pending:
+        for name in imported_modules(available[pending.pop()]):
+            if name in available and name not in wanted:
+                wanted.add(name)
+                pending.append(name)
+    return {"fep" if name == "__init__" else "fep." + name: available[name] for name in sorted(wanted)}
 
 
 _PACKED = {}
@@ -110,6 +134,16 @@ try:
     packed_sources(find_package_dir())
 except AnsibleActionFail:  # pragma: no cover - reported when the action runs
     pass
+
+
+def collector_config(inputs):
+    """What the collector on the target needs of the validated inputs (validate_inputs)."""
+    return {
+        "root": inputs["root"],
+        "agents": inputs["security_agents"],
+        "probes": inputs["probes"],
+        "opengauss_data_dir": inputs["opengauss_data_dir"],
+    }
 
 
 def python_command(interpreter):
@@ -168,13 +202,7 @@ class ActionModule(ActionBase):
         if errors:
             raise AnsibleActionFail("host %s: invalid inventory value(s): %s" % (host, "; ".join(errors)))
 
-        config = {
-            "root": inputs["root"],
-            "agents": inputs["security_agents"],
-            "probes": inputs["probes"],
-            "opengauss_data_dir": inputs["opengauss_data_dir"],
-        }
-        payload = build_payload(config)
+        payload = build_payload(collector_config(inputs))
         interpreter = inputs["python"]
         command = python_command(interpreter)
         outcome = self._low_level_execute_command(command, in_data=payload.encode("utf-8"))

@@ -3,7 +3,7 @@
 """Fleet benchmark: the audit vs the SSH floor vs the naive gather-facts playbook.
 
     python tests/bench/bench.py                     # what `make bench` runs
-    python tests/bench/bench.py --sizes 100 --reps 5 --variants audit,floor,audit+nocp,floor+nocp
+    python tests/bench/bench.py --sizes 100 --reps 5 --variants audit,floor,audit+cp,floor+cp --wait-idle 0.3
     python tests/bench/bench.py --alt-repo /tmp/checkout-with-a-change --variants audit,audit+alt
 
 Runs against the fleet of ``tests/bench/fleet.py`` (it starts one with at least max(sizes)
@@ -14,11 +14,12 @@ Variants (``kind[+preset…]``):
 
 * ``audit``  — ``ansible-playbook playbooks/audit.yml`` with the project's ansible.cfg;
 * ``floor``  — the same collector payload (``fep_audit.build_payload``) piped to ``python3 -``
-  over plain ``ssh`` with ansible.cfg's ssh_args and the same parallelism (forks), from a
-  ThreadPool of ``ssh`` subprocesses in a child Python process;
+  over plain ``ssh`` with the audit play's ``ansible_ssh_args`` (else ansible.cfg's ssh_args) and
+  the same parallelism (forks), from a ThreadPool of ``ssh`` subprocesses in a child Python process;
 * ``naive``  — ``tests/bench/naive_audit.yml``: gather_facts plus one assert per requirement;
-* presets change the Ansible/ssh configuration through environment variables, for the floor
-  too where they apply (``PRESETS`` below), e.g. ``audit+nocp``, ``floor+nocp``, ``audit+f100``.
+* presets change the Ansible/ssh configuration through environment variables (ssh options
+  through an ``ansible_ssh_args`` extra var), for the floor too where they apply (``PRESETS``
+  below), e.g. ``audit+cp``, ``floor+cp``, ``audit+f100``.
 
 Every run starts cold: a fresh ControlPath directory, and after the run every ssh ControlPersist
 master it left behind is stopped, so no run reuses another's connections.
@@ -334,15 +335,15 @@ def payload_file(repo, scratch, cache={}):  # noqa: B006 - a per-process cache o
 
 
 def floor_payload(repo=REPO):
-    """Exactly what fep_audit sends for a host with the playbook's default arguments."""
+    """Exactly what fep_audit sends for a fleet host (whose inventory sets no audit input)."""
     fep_audit = load_fep_audit(repo)
-    args = {"root": "/", "ports": {}, "thresholds": {}, "declared": {}, "skip": {}, "select": [],
-            "national_platform": [], "probe_targets": {}, "bandwidth_probe_url": "",
-            "probe_timeout": 3, "security_agents": {}, "frontend_processes": []}
-    inputs, errors = fep_audit.validate_inputs(args)
+    inputs, errors = fep_audit.validate_inputs({})
     if errors:
         raise SystemExit("floor payload: %s" % errors)
-    config = {"root": inputs["root"], "agents": inputs["security_agents"], "probes": inputs["probes"]}
+    if hasattr(fep_audit, "collector_config"):
+        config = fep_audit.collector_config(inputs)
+    else:  # a checkout from before collector_config (--alt-repo)
+        config = {"root": inputs["root"], "agents": inputs["security_agents"], "probes": inputs["probes"]}
     return fep_audit.build_payload(config)
 
 

@@ -68,3 +68,39 @@ def test_collector_imports_only_stdlib_and_itself(path):
             continue
         for name in names:
             assert name in sys.stdlib_module_names, "%s imports %s" % (os.path.basename(path), name)
+
+
+def load_fep_audit():
+    sys.path.insert(0, os.path.join(REPO, "plugins", "action"))
+    try:
+        import fep_audit  # the plugin module itself
+    finally:
+        sys.path.pop(0)
+    return fep_audit
+
+
+def test_payload_carries_what_the_collector_imports_and_nothing_else():
+    fep_audit = load_fep_audit()
+    shipped = set(fep_audit.collector_sources(PACKAGE))
+    # the collector's own imports, followed through security -> opengauss_spec
+    assert {"fep", "fep.collector", "fep.cpu", "fep.security", "fep.opengauss", "fep.opengauss_spec"} <= shipped
+    # used only by the fep_opengauss_prereqs role's modules, which AnsiballZ packs itself
+    assert "fep.opengauss_role" not in shipped
+
+
+def test_payload_runs_with_only_the_shipped_modules(tmp_path):
+    # a missing module would surface as an ImportError inside the piped program
+    fep_audit = load_fep_audit()
+    root = tmp_path / "root"
+    root.mkdir()
+    payload = fep_audit.build_payload({"root": str(root)}, PACKAGE)
+    proc = subprocess.run([sys.executable, "-"], input=payload, capture_output=True, text=True,
+                          check=False, cwd=str(tmp_path))
+    assert proc.returncode == 0, proc.stderr
+    assert "FEP_RESULT_BEGIN" in proc.stdout and "Traceback" not in proc.stdout
+
+
+def test_relative_imports_are_read_in_both_spellings():
+    fep_audit = load_fep_audit()
+    text = "from .cpu import gather_cpu\nfrom . import opengauss_spec as spec, sysread\n"
+    assert fep_audit.imported_modules(text) == {"cpu", "opengauss_spec", "sysread"}

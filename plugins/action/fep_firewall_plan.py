@@ -1,0 +1,55 @@
+# -*- coding: utf-8 -*-
+"""Plan the firewalld changes of the fep_firewall role (computed here, nothing runs on the host).
+
+Input: what the role's read-only probe printed (firewall-cmd listings) and the
+validated inputs.  Output: the plan (``create_zones``, ``policy_commands``,
+``ops`` for ansible.posix.firewalld, ``reload``, ``warnings``), ``changed``
+when the host's firewall would change, and a ``diff`` of every zone the plan
+touches, so that ``--check --diff`` shows exactly what a run would do.
+"""
+import ansible.module_utils
+from ansible import constants as C
+from ansible.errors import AnsibleActionFail
+from ansible.plugins.action import ActionBase
+
+# ansible packs project module_utils for targets only; import them here too
+ansible.module_utils.__path__.extend(
+    p for p in C.DEFAULT_MODULE_UTILS_PATH or [] if p not in ansible.module_utils.__path__)
+
+try:
+    from ansible.module_utils.fep.firewall import firewalld
+except ImportError:  # pragma: no cover - module_utils path not configured
+    firewalld = None
+
+
+class ActionModule(ActionBase):
+    TRANSFERS_FILES = False
+    _supports_check_mode = True
+
+    def run(self, tmp=None, task_vars=None):
+        result = super(ActionModule, self).run(tmp, task_vars)
+        if firewalld is None:
+            raise AnsibleActionFail("fepkit: cannot import module_utils/fep/firewall (check ansible.cfg)")
+        args = self._task.args
+        for name in ("probe", "desired", "managed"):
+            if name not in args:
+                raise AnsibleActionFail("fep_firewall_plan: argument %r is required" % name)
+        state = firewalld.read_state(args["probe"])
+        if state["state"] != "running":
+            result.update(failed=True, changed=False,
+                          msg="firewalld is not running (firewall-cmd --state: %s)" % (state["state"] or "no answer"))
+            return result
+        plan = firewalld.plan(state, args["desired"], args["managed"])
+        result.update(plan)
+        # ansible shows (and strips) "warnings"; the role reads its own copy
+        result["firewall_warnings"] = list(plan["warnings"])
+        result["summary"] = firewalld.summary(plan)
+        if plan["blocked"]:
+            result.update(failed=True, changed=False, msg="; ".join(plan["blocked"]))
+            return result
+        result["changed"] = plan["changed"]
+        if plan["changed"]:
+            result["diff"] = firewalld.diff(state, plan)
+        result["msg"] = ("%d change(s): %s" % (len(result["summary"]), "; ".join(result["summary"]))
+                         if plan["changed"] else "firewalld already as wanted")
+        return result
