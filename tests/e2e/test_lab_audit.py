@@ -26,8 +26,13 @@ def lab_hosts():
     """``{profile: LabHost}`` of the running lab (one host per profile)."""
     try:
         hosts = lab.inventory_hosts(INVENTORY)
-        down = [h.name for h in hosts if not (lab.container_state(h.name) or {}).get("running")]
-        problem = "not running: %s" % ", ".join(down) if down else None
+        states = {h.name: lab.container_state(h.name) or {} for h in hosts}
+        down = [h.name for h in hosts if not states[h.name].get("running")]
+        # containers of another checkout (or of older profiles) mount other snapshot roots
+        stale = [h.name for h in hosts if h.name not in down
+                 and states[h.name]["labels"].get(lab.SPEC_LABEL) != h.spec_hash()]
+        problem = ("not running: %s" % ", ".join(down) if down else
+                   "not started from this checkout's current specs: %s" % ", ".join(stale) if stale else None)
     except (OSError, lab.LabError) as exc:  # no podman, no ansible-inventory, bad inventory
         problem = str(exc)
     if problem:
