@@ -39,7 +39,7 @@ AGENT_CATEGORIES = ("antivirus", "ips", "url_filter")
 _TARGET = re.compile(r"^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9_.-]+)(:\d{1,5})?$")
 
 
-def _as_list(value):
+def as_list(value):
     if value is None or value == "":
         return []
     if isinstance(value, (list, tuple)):
@@ -57,7 +57,7 @@ def _int(value):
 
 def _check_targets(name, targets, errors):
     clean = []
-    for target in _as_list(targets):
+    for target in as_list(targets):
         text = str(target).strip()
         if not _TARGET.match(text):
             errors.append("%s: %r is not host, host:port or [ipv6]:port" % (name, target))
@@ -143,7 +143,7 @@ def validate_inputs(args):
         elif not str(reason or "").strip():
             errors.append("%s.%s: a waiver needs a reason" % (var["skip"], check_id))
 
-    select = [str(s) for s in _as_list(args.get("select"))]
+    select = [str(s) for s in as_list(args.get("select"))]
     known_selectors = set(CHECKS) | {t for c in CHECKS.values() for t in c.tags}
     for selector in select:
         if selector not in known_selectors:
@@ -174,7 +174,7 @@ def validate_inputs(args):
             errors.append("%s: unknown category %r (known: %s)" % (
                 var["security_agents"], category, ", ".join(AGENT_CATEGORIES)))
         else:
-            agents[category] = [str(n) for n in _as_list(names)]
+            agents[category] = [str(n) for n in as_list(names)]
 
     root = str(args.get("root") or "/")
     if not root.startswith("/"):
@@ -193,7 +193,7 @@ def validate_inputs(args):
         "select": select,
         "probes": probes,
         "security_agents": agents,
-        "frontend_processes": [str(p) for p in _as_list(args.get("frontend_processes"))],
+        "frontend_processes": [str(p) for p in as_list(args.get("frontend_processes"))],
         # the collector measures the filesystem under it (db.opengauss.data_dir)
         "opengauss_data_dir": data_dir if isinstance(data_dir, str) else opengauss_spec.DATA_DIR,
         # "auto*" means ansible's own discovery: the plugin tries the usual paths

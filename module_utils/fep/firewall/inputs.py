@@ -9,20 +9,12 @@ the ops team wrote, e.g. ``fep_firewall_zones.intranet.sources[1]: …``.
 import ipaddress
 import re
 
-from ..checks.inputs import validate_inputs
+from ..checks.inputs import as_list, validate_inputs
 from ..checks.registry import DEFAULT_PORTS
 from . import ZONE_PREFIX, ZONES
 
 # Linux interface names: at most 15 bytes, no slash or whitespace.
 _INTERFACE = re.compile(r"^[A-Za-z0-9_.:@-]{1,15}$")
-
-
-def _as_list(value):
-    if value is None or value == "":
-        return []
-    if isinstance(value, (list, tuple)):
-        return list(value)
-    return [value]
 
 
 def parse_network(text):
@@ -53,7 +45,7 @@ def _port(value):
 
 def _networks(name, values, errors):
     found = []
-    for index, value in enumerate(_as_list(values)):
+    for index, value in enumerate(as_list(values)):
         try:
             found.append(parse_network(value))
         except ValueError as exc:
@@ -101,7 +93,7 @@ def validate(raw):
             errors.append("fep_firewall_zones.%s: unknown key(s) %s (known: interfaces, sources, ports)"
                           % (name, ", ".join(unknown)))
         interfaces = []
-        for index, interface in enumerate(_as_list(spec.get("interfaces"))):
+        for index, interface in enumerate(as_list(spec.get("interfaces"))):
             field = "fep_firewall_zones.%s.interfaces[%d]" % (name, index)
             interface = str(interface)
             if not _INTERFACE.match(interface):
@@ -121,7 +113,7 @@ def validate(raw):
                     errors.append("fep_firewall_zones.%s.sources: %s overlaps %s of zone %s"
                                   % (name, network, other, other_zone))
             seen_networks.append((name, network))
-        services = _as_list(spec["ports"]) if "ports" in spec else _as_list(zone_ports.get(name))
+        services = as_list(spec["ports"]) if "ports" in spec else as_list(zone_ports.get(name))
         for service in services:
             if service not in ports:
                 errors.append("fep_firewall_zones.%s.ports: unknown service %r (known: %s)"
@@ -141,13 +133,13 @@ def validate(raw):
                       "is the hospital intranet and which the extranet")
 
     admin = _networks("fep_firewall_admin_sources", raw.get("fep_firewall_admin_sources"), errors)
-    if not _as_list(raw.get("fep_firewall_admin_sources")):
+    if not as_list(raw.get("fep_firewall_admin_sources")):
         errors.append("fep_firewall_admin_sources: required: the networks SSH must stay open from "
                       "(the control node's address at least), or the role could lock the ops team out")
 
     platform = _networks("fep_firewall_platform_addresses", raw.get("fep_firewall_platform_addresses"), errors)
     platform_ports = []
-    for index, value in enumerate(_as_list(raw.get("fep_firewall_platform_ports"))):
+    for index, value in enumerate(as_list(raw.get("fep_firewall_platform_ports"))):
         try:
             platform_ports.append(_port(value))
         except (TypeError, ValueError):
