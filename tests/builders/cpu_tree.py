@@ -20,6 +20,8 @@ import json
 import shutil
 from pathlib import Path
 
+from tests.builders.devices import write_file
+
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "cpu"
 
 
@@ -81,11 +83,6 @@ def layout(case_name):
     return cpus
 
 
-def _write(path, text):
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text)
-
-
 def write_sysfs_topology(root, cpus):
     """``sys/devices/system/cpu`` for ``cpus`` as returned by :func:`layout`."""
     base = Path(root) / "sys/devices/system/cpu"
@@ -95,7 +92,7 @@ def write_sysfs_topology(root, cpus):
         by_package.setdefault(package, []).append(number)
     everything = cpu_list(range(len(cpus))) + "\n"
     for name in ("online", "possible", "present"):
-        _write(base / name, everything)
+        write_file(base / name, everything)
     for number, (core_key, package, core_id) in enumerate(cpus):
         topology = base / f"cpu{number}" / "topology"
         siblings = cpu_list(by_core[core_key]) + "\n"
@@ -109,10 +106,10 @@ def write_sysfs_topology(root, cpus):
             "package_cpus_list": package_cpus,
         }
         for name, text in files.items():
-            _write(topology / name, text)
+            write_file(topology / name, text)
         if number:
             # cpu0 cannot be hot-unplugged on most platforms and has no "online"
-            _write(base / f"cpu{number}" / "online", "1\n")
+            write_file(base / f"cpu{number}" / "online", "1\n")
 
 
 def write_cpu_snapshot(root, case_name, with_sysfs=True, with_arch_file=True):
@@ -122,7 +119,7 @@ def write_cpu_snapshot(root, case_name, with_sysfs=True, with_arch_file=True):
     (root / "proc").mkdir(parents=True, exist_ok=True)
     shutil.copyfile(str(FIXTURES / case_name / "cpuinfo"), str(root / "proc" / "cpuinfo"))
     if with_arch_file:
-        _write(root / "proc/sys/kernel/arch", meta["arch"] + "\n")
+        write_file(root / "proc/sys/kernel/arch", meta["arch"] + "\n")
     if with_sysfs:
         write_sysfs_topology(root, layout(case_name))
     return meta

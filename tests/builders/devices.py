@@ -10,7 +10,8 @@ import struct
 from pathlib import Path
 
 
-def _write(path, text, mode=None):
+def write_file(path, text, mode=None):
+    """Write ``text`` (str or bytes) at ``path``, creating its parents; ``mode`` if given."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     if isinstance(text, bytes):
@@ -34,7 +35,7 @@ def _link(link, target):
 def _attrs(directory, values):
     for name, value in values.items():
         if value is not None:
-            _write(Path(directory) / name, f"{value}\n")
+            write_file(Path(directory) / name, f"{value}\n")
 
 
 # -- block devices ----------------------------------------------------------
@@ -205,14 +206,14 @@ def add_nic(root, name, physical=True, kind="ethernet", operstate="up", speed=10
         # the bonding driver's control file sits beside the interfaces
         masters = root / "sys/class/net/bonding_masters"
         names = masters.read_text().split() if masters.exists() else []
-        _write(masters, " ".join(names + [name]) + "\n")
+        write_file(masters, " ".join(names + [name]) + "\n")
     elif kind == "tun":
         _attrs(net_dir, {"tun_flags": "0x1002"})
     elif kind == "wireless":
         (net_dir / "wireless").mkdir(parents=True, exist_ok=True)
         _link(net_dir / "phy80211", root / "sys/devices/virtual/ieee80211/phy0")
     elif kind == "vlan":
-        _write(root / "proc/net/vlan" / name,
+        write_file(root / "proc/net/vlan" / name,
                f"{name}  VID: {vlan_id}\t REORDER_HDR: 1  dev->priv_flags: 1021\n"
                f"Device: {vlan_of}\nINGRESS priority mappings: 0:0  1:0  2:0  3:0\n")
     if master:
@@ -286,7 +287,7 @@ def write_meminfo(root, mem_total_kib, swap_kib=0, hugepages_total=0):
         f"{'DirectMap2M:':<16}{mem_total_kib // 2:>8} kB",
         f"{'DirectMap1G:':<16}{mem_total_kib // 2:>8} kB",
     ]
-    return _write(Path(root) / "proc/meminfo", "\n".join(lines) + "\n")
+    return write_file(Path(root) / "proc/meminfo", "\n".join(lines) + "\n")
 
 
 def _smbios_struct(stype, handle, formatted, strings=()):
@@ -382,5 +383,5 @@ def write_smbios(root, dimm_sizes_mb=(), cpus=(), system=("Huawei", "TaiShan 200
     """``sys/firmware/dmi/tables/{DMI,smbios_entry_point}`` (mode 0400 like the kernel's)."""
     table = smbios_table(dimm_sizes_mb, cpus, system)
     tables = Path(root) / "sys/firmware/dmi/tables"
-    _write(tables / "smbios_entry_point", smbios_entry_point(len(table)), mode=0o400)
-    return _write(tables / "DMI", table, mode=0o400)
+    write_file(tables / "smbios_entry_point", smbios_entry_point(len(table)), mode=0o400)
+    return write_file(tables / "DMI", table, mode=0o400)

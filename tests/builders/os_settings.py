@@ -18,6 +18,7 @@ if MODULE_UTILS not in sys.path:
     sys.path.insert(0, MODULE_UTILS)
 
 from fep import opengauss_spec as spec  # noqa: E402
+from tests.builders.devices import write_file  # noqa: E402
 
 # A 4.19 kernel (Kylin V10, openEuler 20.03/22.03) as installed: tcp_tw_recycle is gone.
 STOCK_SYSCTLS = {
@@ -83,16 +84,6 @@ LIBRARIES = {"libaio": ("libaio.so.1.0.1", "libaio.so.1"), "libedit": ("libedit.
 STOCK_PACKAGES = ("bzip2", "libaio", "libxml2", "lz4", "numactl")
 
 
-def _write(path, text):
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if isinstance(text, bytes):
-        path.write_bytes(text)
-    else:
-        path.write_text(text)
-    return path
-
-
 def tuned_sysctls(mem_total_kib, db_port=5432):
     """What the role leaves in /proc/sys: every value of the installer's table."""
     values = {key: value.replace(" ", "\t") for key, value in spec.SYSCTL_MANDATORY.items()}
@@ -106,7 +97,7 @@ def tuned_sysctls(mem_total_kib, db_port=5432):
 
 def write_sysctls(root, values):
     for key, value in values.items():
-        _write(Path(root) / "proc/sys" / key.replace(".", "/"), value + "\n")
+        write_file(Path(root) / "proc/sys" / key.replace(".", "/"), value + "\n")
 
 
 def tzif(abbreviation="CST", utc_offset=8 * 3600, footer="CST-8"):
@@ -124,33 +115,33 @@ def write_opengauss_settings(root, state, mem_total_kib, selinux="disabled", db_
     root = Path(root)
     tuned = state == "tuned"
     write_sysctls(root, tuned_sysctls(mem_total_kib, db_port) if tuned else STOCK_SYSCTLS)
-    _write(root / "sys/kernel/mm/transparent_hugepage/enabled",
+    write_file(root / "sys/kernel/mm/transparent_hugepage/enabled",
            "always madvise [never]\n" if tuned else "[always] madvise never\n")
-    _write(root / "sys/kernel/mm/transparent_hugepage/defrag", "always defer defer+madvise [madvise] never\n")
-    _write(root / "etc/security/limits.conf", "# /etc/security/limits.conf\n#<domain> <type> <item> <value>\n")
+    write_file(root / "sys/kernel/mm/transparent_hugepage/defrag", "always defer defer+madvise [madvise] never\n")
+    write_file(root / "etc/security/limits.conf", "# /etc/security/limits.conf\n#<domain> <type> <item> <value>\n")
     if tuned:
-        _write(root / "etc/security/limits.d/90-opengauss.conf", TUNED_LIMITS)
-    _write(root / "etc/pam.d/sshd", PAM_SSHD)
-    _write(root / "etc/pam.d/password-auth", PASSWORD_AUTH)
-    _write(root / "etc/systemd/logind.conf", "[Login]\n#KillUserProcesses=no\n%s\n"
+        write_file(root / "etc/security/limits.d/90-opengauss.conf", TUNED_LIMITS)
+    write_file(root / "etc/pam.d/sshd", PAM_SSHD)
+    write_file(root / "etc/pam.d/password-auth", PASSWORD_AUTH)
+    write_file(root / "etc/systemd/logind.conf", "[Login]\n#KillUserProcesses=no\n%s\n"
            % ("RemoveIPC=no" if tuned else "#RemoveIPC=yes"))
-    _write(root / "etc/selinux/config", "SELINUX=%s\nSELINUXTYPE=targeted\n" % selinux)
+    write_file(root / "etc/selinux/config", "SELINUX=%s\nSELINUXTYPE=targeted\n" % selinux)
     if selinux != "disabled":
-        _write(root / "sys/fs/selinux/enforce", "1\n" if selinux == "enforcing" else "0\n")
+        write_file(root / "sys/fs/selinux/enforce", "1\n" if selinux == "enforcing" else "0\n")
     passwd, group = PASSWD, GROUP
     if tuned:
         passwd += "omm:x:1000:1000::/home/omm:/bin/bash\n"
         group += "dbgrp:x:1000:\n"
-    _write(root / "etc/passwd", passwd)
-    _write(root / "etc/group", group)
+    write_file(root / "etc/passwd", passwd)
+    write_file(root / "etc/group", group)
     installed = spec.PACKAGES if tuned else STOCK_PACKAGES
     if "bzip2" in installed:
-        _write(root / "usr/bin/bzip2", b"\x7fELF")
+        write_file(root / "usr/bin/bzip2", b"\x7fELF")
     (root / "usr/lib64").mkdir(parents=True, exist_ok=True)
     for name, (library, soname) in LIBRARIES.items():
         if name in installed:
-            _write(root / "usr/lib64" / library, b"\x7fELF")
+            write_file(root / "usr/lib64" / library, b"\x7fELF")
             (root / "usr/lib64" / soname).symlink_to(library)
-    _write(root / "usr/share/zoneinfo/Asia/Shanghai", tzif())
+    write_file(root / "usr/share/zoneinfo/Asia/Shanghai", tzif())
     if tuned:
         (root / "opt/openGauss/data").mkdir(parents=True, exist_ok=True)

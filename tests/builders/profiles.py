@@ -13,6 +13,7 @@ from pathlib import Path
 
 from tests.builders import devices
 from tests.builders.cpu_tree import write_cpu_snapshot
+from tests.builders.devices import write_file
 from tests.builders.os_settings import write_opengauss_settings
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
@@ -154,16 +155,11 @@ HOST_KERNEL_ITEMS = tuple("db.opengauss." + item for item in (
     "swap", "sysctl", "io_scheduler", "aio_max_nr", "thp", "selinux"))
 
 
-def _write(path, text):
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text)
-
-
 def add_process(root, pid, comm, ports, tcp_lines, tcp6_lines):
     """A process with listening sockets: proc/<pid>/{comm,cmdline,fd/*} + socket table rows."""
     proc = Path(root) / "proc" / str(pid)
-    _write(proc / "comm", comm + "\n")
-    _write(proc / "cmdline", "/usr/sbin/%s\0" % comm)
+    write_file(proc / "comm", comm + "\n")
+    write_file(proc / "cmdline", "/usr/sbin/%s\0" % comm)
     (proc / "fd").mkdir(parents=True, exist_ok=True)
     os.symlink("/dev/null", str(proc / "fd" / "0"))
     for index, port in enumerate(ports):
@@ -204,23 +200,23 @@ def build_root(root, name, with_sysfs_topology=True):
         devices.add_pci_device(root, slot, vendor, device, cls)
     (root / "etc").mkdir(parents=True, exist_ok=True)
     shutil.copy(str(FIXTURES / "os-release" / profile["os"]), str(root / "etc" / "os-release"))
-    _write(root / "proc/sys/kernel/osrelease", "4.19.90-52.22.v2207.ky10.aarch64\n")
-    _write(root / "proc/sys/kernel/hostname", name + "\n")
+    write_file(root / "proc/sys/kernel/osrelease", "4.19.90-52.22.v2207.ky10.aarch64\n")
+    write_file(root / "proc/sys/kernel/hostname", name + "\n")
     tcp, tcp6 = [TCP_HEADER], [TCP6_HEADER]
     for index, (comm, ports) in enumerate(profile["processes"]):
         add_process(root, 1 if index == 0 else 1000 + index * 37, comm, ports, tcp, tcp6)
-    _write(root / "proc/net/tcp", "".join(tcp))
-    _write(root / "proc/net/tcp6", "".join(tcp6))
-    _write(root / "proc/mounts", "".join(
+    write_file(root / "proc/net/tcp", "".join(tcp))
+    write_file(root / "proc/net/tcp6", "".join(tcp6))
+    write_file(root / "proc/mounts", "".join(
         "%s %s %s rw,relatime 0 0\n" % mount for mount in
         [("proc", "/proc", "proc"), ("sysfs", "/sys", "sysfs")] + list(profile["mounts"])))
     if any(comm == "firewalld" for comm, _ in profile["processes"]):
-        _write(root / "etc/firewalld/firewalld.conf", "DefaultZone=public\nFirewallBackend=nftables\n")
+        write_file(root / "etc/firewalld/firewalld.conf", "DefaultZone=public\nFirewallBackend=nftables\n")
         database = '  <port port="5432" protocol="tcp"/>\n' if tuned else ""
-        _write(root / "etc/firewalld/zones/public.xml",
+        write_file(root / "etc/firewalld/zones/public.xml",
                '<?xml version="1.0" encoding="utf-8"?>\n<zone>\n  <short>Public</short>\n'
                '  <service name="ssh"/>\n  <port port="8884" protocol="tcp"/>\n%s</zone>\n' % database)
-    _write(root / "etc/locale.conf", 'LANG="en_US.UTF-8"\n')
+    write_file(root / "etc/locale.conf", 'LANG="en_US.UTF-8"\n')
     os.symlink("../usr/share/zoneinfo/Asia/Shanghai", str(root / "etc/localtime"))
     write_opengauss_settings(root, profile["settings"], mem_total_kib, selinux=profile.get("selinux", "disabled"))
     return profile

@@ -34,6 +34,12 @@ DECLARED = {"kunpeng-kylin-l3": {"server_dedicated": True, "ips": "深信服 AF-
 PROBES = {"hygon-uos-l2-short": {"egress": ["203.0.113.10:8888"], "timeout": 3.0}}
 
 
+def load_region_results():
+    """The sample region's results, a fresh copy for each caller to change at will."""
+    with open(FIXTURE, encoding="utf-8") as handle:
+        return json.load(handle)
+
+
 def rebuild(path=FIXTURE):
     with open(path, encoding="utf-8") as handle:
         old = json.load(handle, object_pairs_hook=OrderedDict)

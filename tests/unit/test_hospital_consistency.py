@@ -5,8 +5,6 @@ Judged in build_results, where every host of the run is known, so results.json,
 every report and the verdict table carry the comparison.
 """
 import copy
-import json
-import os
 
 import pytest
 
@@ -14,15 +12,14 @@ from fep.checks.opengauss import apply_hospital_consistency
 from fep.report.html import render_html
 from fep.report.results import build_results, failing_hosts
 from fep.report.table import render_verdict
+from tests.builders.region_fixture import load_region_results
 
-FIXTURE = os.path.join(os.path.dirname(os.path.dirname(__file__)), "fixtures", "results", "region.json")
 HOSPITAL = "江城市第一人民医院"
 
 
 @pytest.fixture(scope="module")
 def region():
-    with open(FIXTURE, encoding="utf-8") as handle:
-        return json.load(handle)
+    return load_region_results()
 
 
 def server(region, kernel=None, lang=None, offset=None, status="ok"):

@@ -2,7 +2,6 @@
 """The single-file HTML report: totals, hospitals, drill-down, escaping, privacy, language."""
 import copy
 import html
-import json
 import os
 import re
 from collections import Counter
@@ -10,15 +9,14 @@ from collections import Counter
 import pytest
 
 from fep.report.html import render_html
+from tests.builders.region_fixture import load_region_results
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-FIXTURE = os.path.join(REPO, "tests", "fixtures", "results", "region.json")
 
 
 @pytest.fixture()
 def results():
-    with open(FIXTURE, encoding="utf-8") as handle:
-        return json.load(handle)
+    return load_region_results()
 
 
 def card(page, key):

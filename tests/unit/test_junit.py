@@ -1,6 +1,5 @@
 # -*- coding: utf-8 -*-
 """JUnit XML: parses, counts match the results, unreachable hosts are failures."""
-import json
 import os
 import xml.etree.ElementTree as ET
 from collections import Counter
@@ -8,15 +7,14 @@ from collections import Counter
 import pytest
 
 from fep.report.junit import HOST_CASE, render_junit
+from tests.builders.region_fixture import load_region_results
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-FIXTURE = os.path.join(REPO, "tests", "fixtures", "results", "region.json")
 
 
 @pytest.fixture()
 def results():
-    with open(FIXTURE, encoding="utf-8") as handle:
-        return json.load(handle)
+    return load_region_results()
 
 
 def suite_of(root, host):

@@ -1,7 +1,6 @@
 # -*- coding: utf-8 -*-
 """render_reports (every report, private, one failure loses nothing) and tools/fep_report.py."""
 import importlib.util
-import json
 import os
 import shutil
 import stat
@@ -14,9 +13,9 @@ import yaml
 
 from fep.report import render
 from fep.report.render import ReportError, render_reports, survey_file_name
+from tests.builders.region_fixture import FIXTURE, load_region_results
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-FIXTURE = os.path.join(REPO, "tests", "fixtures", "results", "region.json")
 TOOL = os.path.join(REPO, "tools", "fep_report.py")
 XLSX_MODULES = all(importlib.util.find_spec("fep.report.%s" % name) for name in ("rollup", "survey"))
 NEEDS_XLSX = pytest.mark.skipif(
@@ -25,8 +24,7 @@ NEEDS_XLSX = pytest.mark.skipif(
 
 @pytest.fixture()
 def results():
-    with open(FIXTURE, encoding="utf-8") as handle:
-        return json.load(handle)
+    return load_region_results()
 
 
 @pytest.fixture()

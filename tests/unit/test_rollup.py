@@ -1,7 +1,6 @@
 # -*- coding: utf-8 -*-
 """Regional roll-up: the details and the counts, recomputed here from the fixture."""
 import copy
-import json
 import os
 import re
 import stat
@@ -14,8 +13,8 @@ import pytest
 from fep.checks import CHECKS
 from fep.report.hospital import mask_mobile
 from fep.report.rollup import write_rollup
+from tests.builders.region_fixture import load_region_results
 
-FIXTURE = os.path.join(os.path.dirname(os.path.dirname(__file__)), "fixtures", "results", "region.json")
 # The wording the roll-up must use (labels of the brief), written out to catch a changed label.
 STATUS_ZH = {"pass": "通过", "fail": "不满足", "warn": "警告", "unknown": "未知", "skip": "跳过", "error": "出错"}
 LEVEL_ZH = {2: "二级", 3: "三级"}
@@ -25,8 +24,7 @@ GREEN, RED = "C6EFCE", "FFC7CE"
 
 @pytest.fixture(scope="module")
 def results():
-    with open(FIXTURE, encoding="utf-8") as handle:
-        return json.load(handle)
+    return load_region_results()
 
 
 @pytest.fixture(scope="module")

@@ -1,7 +1,6 @@
 # -*- coding: utf-8 -*-
 """附件2 survey form: ticks, current situation and layout, read back with openpyxl."""
 import copy
-import json
 import os
 import stat
 
@@ -10,8 +9,8 @@ import pytest
 
 from fep.checks import CHECKS
 from fep.report.survey import NETWORK_ROWS, SERVER_ROWS, sheet_title, write_survey
+from tests.builders.region_fixture import load_region_results
 
-FIXTURE = os.path.join(os.path.dirname(os.path.dirname(__file__)), "fixtures", "results", "region.json")
 PASSING_L3 = "kunpeng-kylin-l3"
 FAILING_L2 = "hygon-uos-l2-short"
 UNREACHABLE = "xs-unreachable"
@@ -26,8 +25,7 @@ SERVER_YES_NO = ["server.dedicated", "server.backup_storage", "cpu.domestic", "c
 
 @pytest.fixture(scope="module")
 def results():
-    with open(FIXTURE, encoding="utf-8") as handle:
-        return json.load(handle)
+    return load_region_results()
 
 
 @pytest.fixture(scope="module")

@@ -1,17 +1,13 @@
 # -*- coding: utf-8 -*-
 """The verdict table: aligned for CJK text, detailed for a few hosts, one line each for a region."""
-import json
-import os
 
 from fep.report.results import build_results
 from fep.report.table import clip, render_verdict, width
-
-FIXTURE = os.path.join(os.path.dirname(os.path.dirname(__file__)), "fixtures", "results", "region.json")
+from tests.builders.region_fixture import load_region_results
 
 
 def load():
-    with open(FIXTURE, encoding="utf-8") as handle:
-        return json.load(handle)
+    return load_region_results()
 
 
 def test_cjk_characters_take_two_columns():
