@@ -275,8 +275,7 @@ def gather_sysctls(reader, keys=OPENGAUSS_SYSCTLS):
     """Current values (whitespace-normalised); None when the key does not exist."""
     values = {}
     for key in keys:
-        # a small read: /proc/sys allocates the requested size (4 MiB fails with ENOMEM on 6.x kernels)
-        text = reader.read_text("proc/sys/" + key.replace(".", "/"), limit=65536)
+        text = reader.read_text("proc/sys/" + key.replace(".", "/"))
         values[key] = " ".join(text.split()) if text is not None else None
     return values
 

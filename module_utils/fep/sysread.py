@@ -15,6 +15,22 @@ Standard library only, Python 3.6+: this code runs on hospital servers.
 import os
 import subprocess
 
+# procfs allocates the size a read asks for: /proc/sys refuses a 4 MiB read with ENOMEM on
+# 6.x kernels, so every file is read in chunks of this size up to its limit.
+READ_CHUNK = 65536
+
+
+def read_limited(handle, limit):
+    """At most ``limit`` bytes of ``handle``, read ``READ_CHUNK`` bytes at a time."""
+    chunks, size = [], 0
+    while size < limit:
+        chunk = handle.read(min(READ_CHUNK, limit - size))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        size += len(chunk)
+    return b"".join(chunks)
+
 
 class SysReader(object):
     """Read files under ``root`` and remember why something was unreadable."""
@@ -41,17 +57,13 @@ class SysReader(object):
     # -- reading -----------------------------------------------------------
     def read_text(self, rel, default=None, limit=4 * 1024 * 1024):
         """Text of a file, or ``default`` when it is missing or unreadable."""
-        try:
-            with open(self.path(rel), "rb") as handle:
-                data = handle.read(limit)
-        except (IOError, OSError):
-            return default
-        return data.decode("utf-8", "replace")
+        data = self.read_bytes(rel, limit=limit)
+        return default if data is None else data.decode("utf-8", "replace")
 
     def read_bytes(self, rel, default=None, limit=4 * 1024 * 1024):
         try:
             with open(self.path(rel), "rb") as handle:
-                return handle.read(limit)
+                return read_limited(handle, limit)
         except (IOError, OSError):
             return default
 

@@ -206,10 +206,24 @@ def test_sysctl_values_are_read_whitespace_normalised(tmp_path):
 
 
 def test_live_sysctls_are_readable_here():
-    # /proc/sys refuses huge reads on recent kernels (ENOMEM): the collector reads small
+    # /proc/sys refuses huge reads on recent kernels (ENOMEM): SysReader reads in chunks
     values = security.gather_sysctls(SysReader("/"), keys=("kernel.osrelease", "vm.overcommit_memory"))
     assert values["kernel.osrelease"] == os.uname().release
     assert values["vm.overcommit_memory"] in ("0", "1", "2")
+
+
+def test_live_proc_sys_reads_through_the_default_limit():
+    # the 4 MiB default limit of read_text must not become one 4 MiB read() on /proc/sys
+    reader = SysReader("/")
+    assert reader.read_text("proc/sys/kernel/osrelease").strip() == os.uname().release
+    assert reader.read_bytes("proc/sys/kernel/ostype") == b"Linux\n"
+
+
+def test_a_file_larger_than_a_chunk_is_read_whole_up_to_the_limit(tmp_path):
+    write(tmp_path, "proc/net/tcp", "x" * 200000)
+    reader = SysReader(str(tmp_path))
+    assert len(reader.read_text("proc/net/tcp")) == 200000
+    assert len(reader.read_bytes("proc/net/tcp", limit=70000)) == 70000
 
 
 def test_the_collector_passes_the_data_dir_option(server):
