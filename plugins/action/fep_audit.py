@@ -31,6 +31,7 @@ try:
     from ansible.module_utils.fep import checks as fep_checks
     from ansible.module_utils.fep.checks.inputs import ARG_VARIABLES, validate_inputs
     from ansible.module_utils.fep.collector import RESULT_BEGIN, RESULT_END
+    from ansible.module_utils.fep.report.results import OUTCOME_KEY
 except ImportError:  # pragma: no cover - module_utils path not configured
     fep_checks = None
 
@@ -224,16 +225,20 @@ class ActionModule(ActionBase):
             declared=inputs["declared"], probes=inputs["probes"],
             frontend_processes=inputs["frontend_processes"])
         # plain dicts: Ansible's variable storage does not keep OrderedDict
-        checks = json.loads(json.dumps(
-            fep_checks.run_checks(facts, ctx, skip=inputs["skip"], select=inputs["select"])))
+        checks = fep_checks.run_checks(facts, ctx, skip=inputs["skip"], select=inputs["select"])
         python_version = facts["collector"]["python"]["version"]
+        outcome = {
+            "level": inputs["level"],
+            "checks": checks,
+            "python": fep_checks.python_profile(python_version),
+            "limited": fep_checks.limited_by_privilege(facts),
+        }
         result.update({
             "ansible_facts": {"fep": facts},
-            "fep_level": inputs["level"],
-            "fep_checks": checks,
-            "fep_summary": dict(fep_checks.summarise(checks)),
-            "fep_python": fep_checks.python_profile(python_version),
-            "fep_limited": fep_checks.limited_by_privilege(facts),
+            # One string, not a tree: Ansible's main process copies, converts and strips every
+            # node of a result several times, serially, per host (docs/performance.md); the
+            # checks are ~30 KB of text that only fep_results reads (report/results.py).
+            OUTCOME_KEY: json.dumps(outcome, ensure_ascii=False, separators=(",", ":")),
         })
         for warning in facts.get("warnings") or []:
             self._display.vvv("fep_audit %s: %s" % (host, warning))

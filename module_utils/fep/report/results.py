@@ -5,6 +5,7 @@ Schema: docs/results-schema.md.  Pure functions: the action plugin passes in
 what each host's audit task registered; nothing here talks to Ansible.
 """
 import datetime
+import json
 from collections import OrderedDict
 
 from ..checks.opengauss import apply_hospital_consistency
@@ -13,6 +14,21 @@ from .hospital import blank_hospital
 
 SCHEMA_VERSION = 1
 HOST_STATUSES = ("ok", "unreachable", "failed")
+# The key of the audit task's result holding its checks, level, python profile and
+# privilege limits as one JSON string (plugins/action/fep_audit.py says why a string).
+OUTCOME_KEY = "fep_outcome"
+
+
+def audit_outcome(registered):
+    """The audit's outcome carried in the registered result, {} when it has none (failed)."""
+    text = registered.get(OUTCOME_KEY)
+    if not text:
+        return {}
+    try:
+        outcome = json.loads(text, object_pairs_hook=OrderedDict)
+    except (TypeError, ValueError):
+        return {}
+    return outcome if isinstance(outcome, dict) else {}
 
 
 def host_entry(registered, level=None, hospital=None):
@@ -29,20 +45,21 @@ def host_entry(registered, level=None, hospital=None):
             ("status", "failed"), ("level", level), ("hospital", hospital),
             ("message", "not audited: the play failed for this host before the audit task"),
             ("facts", {}), ("checks", OrderedDict()), ("summary", summarise({}))))
+    outcome = audit_outcome(registered)
     if registered.get("unreachable"):
         status = "unreachable"
-    elif registered.get("failed") or "fep_checks" not in registered:
+    elif registered.get("failed") or "checks" not in outcome:
         status = "failed"
     else:
         status = "ok"
-    checks = registered.get("fep_checks") or OrderedDict()
+    checks = outcome.get("checks") or OrderedDict()
     entry = OrderedDict((
         ("status", status),
-        ("level", registered.get("fep_level", level)),
+        ("level", outcome.get("level", level)),
         ("hospital", hospital),
         ("message", "" if status == "ok" else str(registered.get("msg") or status)),
-        ("python", registered.get("fep_python")),
-        ("limited", registered.get("fep_limited") or []),
+        ("python", outcome.get("python")),
+        ("limited", outcome.get("limited") or []),
         ("summary", summarise(checks)),
         ("checks", checks),
         ("facts", (registered.get("ansible_facts") or {}).get("fep") or {}),
