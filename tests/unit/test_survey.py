@@ -421,6 +421,9 @@ def test_existing_file_is_replaced_private_whatever_the_umask(results, tmp_path)
     ("A/B医院[分院]:*?", "h", "AB医院分院"),
     ("一" * 40, "h", "一" * 31),
     (None, "jc-renmin", "jc-renmin"),
+    ("x" * 30 + "'s", "h", "x" * 30),  # an apostrophe left at the end by the cut is refused by Excel
+    ("'?'", "'host'", "host"),
+    ("", "[]", "survey"),
 ])
 def test_sheet_title(name, host, expected):
     assert sheet_title(name, host) == expected

@@ -11,19 +11,14 @@ The form carries the contact's mobile number (it is what the form is for),
 so the file is created readable by its owner only.
 """
 import contextlib
-import functools
 import math
 import os
-import re
 import tempfile
 import unicodedata
 from typing import NamedTuple, Optional, Tuple
 
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-from openpyxl.utils import get_column_letter
-
 from .labels import BOX_EMPTY, BOX_TICKED, DECLARED, LANGS, NOT_AUDITED, TO_FILL, TO_FILL_COLOUR
+from .xlsx import INVALID_TITLE, PageSetup, Sheet, Style, cell_position, column_letter, workbook_bytes
 
 FORM = {
     "zh": {
@@ -183,11 +178,7 @@ BASE_FONT_SIZE = 10.5  # 五号, the usual size of Chinese official forms
 LINE_HEIGHT = 14  # points per line at BASE_FONT_SIZE
 VERDICTS = ("pass", "warn", "fail")
 BOXES_PER_LINE = {"os": 3, "security": 2}
-INVALID_TITLE_CHARS = re.compile(r"[\[\]:*?/\\]")
-
-THIN = Side(style="thin")
-BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
-TO_FILL_FILL = PatternFill("solid", fgColor=TO_FILL_COLOUR["fill"])
+PAGE = PageSetup(orientation="portrait", fit_width=1, fit_height=0, centred=True, margins=(0.5, 0.5, 0.6, 0.6))
 
 
 # --- what goes into the cells (pure functions) ------------------------------------
@@ -289,9 +280,12 @@ def row_cells(row, entry, lang):
 
 
 def sheet_title(name, host):
-    """A valid worksheet title: ≤ 31 characters, none of []:*?/\\."""
-    title = INVALID_TITLE_CHARS.sub("", name or "").strip("' ") or INVALID_TITLE_CHARS.sub("", host)
-    return title[:31] or "survey"
+    """A valid worksheet title: ≤ 31 characters, none of []:*?/\\, no apostrophe at either end."""
+    for candidate in (name, host):
+        title = INVALID_TITLE.sub("", candidate or "").strip("' ")[:31].strip("' ")
+        if title:
+            return title
+    return "survey"
 
 
 def display_width(text):
@@ -309,17 +303,6 @@ def line_count(text, width):
 
 # --- layout -------------------------------------------------------------------------
 
-@functools.lru_cache(maxsize=None)
-def _font(name, size, bold, colour):
-    """One Font object per distinct style (openpyxl styles are immutable and shared)."""
-    return Font(name=name, size=size, bold=bold, color=colour)
-
-
-@functools.lru_cache(maxsize=None)
-def _alignment(align):
-    return Alignment(horizontal=align, vertical="center", wrap_text=True)
-
-
 class FormSheet(object):
     """Writes cells the way the form needs them: merged, bordered, wrapped."""
 
@@ -329,34 +312,30 @@ class FormSheet(object):
         self.heights = {}
 
     def put(self, first, last, value, bold=False, align="left", to_fill=False, border=True, size=BASE_FONT_SIZE,
-            colour="000000"):
+            colour="000000", number_format="General"):
         """Write ``value`` into the range ``first:last`` (cell names), merging it when it spans cells."""
-        sheet = self.sheet
+        top, left = cell_position(first)
+        bottom, right = cell_position(last)
         if first != last:
-            sheet.merge_cells("%s:%s" % (first, last))
-        cell = sheet[first]
-        cell.value = value
-        cell.font = _font(self.font, size, bold, colour)
-        cell.alignment = _alignment(align)
-        # every cell of a merged range carries the border, or the printed grid has gaps
-        for row in sheet[first:last]:
-            for part in row:
-                if border:
-                    part.border = BORDER
-                if to_fill:
-                    part.fill = TO_FILL_FILL
-        top, bottom = sheet[first].row, sheet[last].row
-        if top == bottom and sheet[last].column <= PRINTED_COLUMNS:
-            # openpyxl cannot measure text: estimate the wrapped height so the printed form is not clipped
+            self.sheet.merge(first, last)
+        # every cell of a merged range carries the border and fill, or the printed grid has gaps
+        style = Style(font=self.font, size=size, bold=bold, colour=colour,
+                      fill=TO_FILL_COLOUR["fill"] if to_fill else None, border=border,
+                      horizontal=align, vertical="center", wrap=True, number_format=number_format)
+        for row in range(top, bottom + 1):
+            for column in range(left, right + 1):
+                self.sheet.put(row, column, value if (row, column) == (top, left) else None, style)
+        if top == bottom and right <= PRINTED_COLUMNS:
+            # a spreadsheet measures text only when it opens the file: estimate the wrapped
+            # height so the printed form is not clipped
             scale = size / BASE_FONT_SIZE
-            width = sum(COLUMN_WIDTHS[get_column_letter(c)]
-                        for c in range(sheet[first].column, sheet[last].column + 1))
+            width = sum(COLUMN_WIDTHS[column_letter(c)] for c in range(left, right + 1))
             height = line_count(value, width / scale) * LINE_HEIGHT * scale
             self.heights[top] = max(self.heights.get(top, 0), height)
 
     def finish_heights(self):
         for row, height in self.heights.items():
-            self.sheet.row_dimensions[row].height = max(LINE_HEIGHT, height) + 4
+            self.sheet.heights[row] = max(LINE_HEIGHT, height) + 4
 
 
 def write_header(form_sheet, entry, lang):
@@ -387,8 +366,7 @@ def write_header(form_sheet, entry, lang):
         put("%s%d" % (label_first, row), "%s%d" % (label_last, row), label, align="center")
         value_cell = "%s%d" % (value_column, row)
         value = volumes.get(key)
-        put(value_cell, value_cell, value, align="center", to_fill=value is None)
-        form_sheet.sheet[value_cell].number_format = "#,##0"
+        put(value_cell, value_cell, value, align="center", to_fill=value is None, number_format="#,##0")
 
 
 def write_section(form_sheet, start, heading, headers, rows, entry, lang):
@@ -451,26 +429,16 @@ def write_footer(form_sheet, row, host, entry, lang, generated):
 
 def setup_print(sheet, last_row):
     """A4 portrait, fit to one page wide; the check-id column is not printed."""
-    for column, width in COLUMN_WIDTHS.items():
-        sheet.column_dimensions[column].width = width
-    sheet.print_area = "A1:%s%d" % (get_column_letter(PRINTED_COLUMNS), last_row)
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-    sheet.page_setup.orientation = "portrait"
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
-    sheet.print_options.horizontalCentered = True
-    sheet.page_margins.left = sheet.page_margins.right = 0.5
-    sheet.page_margins.top = sheet.page_margins.bottom = 0.6
+    sheet.widths.update(COLUMN_WIDTHS)
+    sheet.print_area = "A1:%s%d" % (column_letter(PRINTED_COLUMNS), last_row)
+    sheet.page = PAGE
 
 
 def build_survey(host, entry, lang="zh", generated=None):
-    """The filled form as an openpyxl Workbook (not saved)."""
+    """The filled form as an xlsx Sheet (not saved)."""
     if lang not in LANGS:
         raise ValueError("lang must be one of %s, got %r" % (", ".join(LANGS), lang))
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = sheet_title((entry.get("hospital") or {}).get("name"), host)
+    sheet = Sheet(sheet_title((entry.get("hospital") or {}).get("name"), host))
     form_sheet = FormSheet(sheet, lang)
     form = FORM[lang]
     write_header(form_sheet, entry, lang)
@@ -479,11 +447,11 @@ def build_survey(host, entry, lang="zh", generated=None):
     last_row = write_footer(form_sheet, row, host, entry, lang, generated)
     form_sheet.finish_heights()
     setup_print(sheet, last_row)
-    return workbook
+    return sheet
 
 
-def save_private(workbook, path):
-    """Save ``workbook`` to ``path`` readable by the owner only (mode 0600).
+def save_private(content, path):
+    """Save ``content`` (the file's bytes, or an openpyxl Workbook) to ``path``, mode 0600.
 
     The data is written into a temporary file that mkstemp creates 0600 in
     the same directory, then renamed over ``path``: no moment exists where
@@ -493,7 +461,10 @@ def save_private(workbook, path):
     handle, temporary = tempfile.mkstemp(prefix=".fep-", suffix=".xlsx.tmp", dir=directory)
     try:
         with os.fdopen(handle, "wb") as stream:
-            workbook.save(stream)
+            if isinstance(content, bytes):
+                stream.write(content)
+            else:
+                content.save(stream)
         os.replace(temporary, path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
@@ -504,8 +475,9 @@ def save_private(workbook, path):
 def write_survey(host, entry, path, lang="zh", generated=None):
     """Write the survey form of one host (``results["hosts"][host]``) to ``path``.
 
-    ``generated`` is the results' timestamp, printed in the footer.
+    ``generated`` is the results' timestamp, printed in the footer and kept
+    as the file's creation date.
     """
-    save_private(build_survey(host, entry, lang, generated), path)
+    sheet = build_survey(host, entry, lang, generated)
+    save_private(workbook_bytes([sheet], created=generated), path)
     return path
-

@@ -1,0 +1,321 @@
+# -*- coding: utf-8 -*-
+"""A small writer of .xlsx workbooks for forms whose layout we fully control.
+
+The survey form (附件2) is written once per hospital: hundreds of files per
+regional run.  openpyxl builds a Python object per cell and per style and
+then serialises them (≈ 16 ms a form); the form needs only styled values,
+merged ranges, row heights, column widths and print settings, which this
+module writes directly as SpreadsheetML (ECMA-376) text in ≈ 1 ms.  openpyxl
+remains the reader the tests check these files with, and the writer of the
+regional roll-up (comments, filters, several sheets).
+
+Only what the forms use is supported: inline strings, numbers, one font,
+fill, border and alignment per cell, and a single print area.
+"""
+import io
+import re
+import zipfile
+from typing import NamedTuple, Optional
+
+# Characters XML 1.0 cannot carry (Excel refuses the file): dropped, like a
+# form field would drop them.
+ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+# Built-in number formats (ECMA-376 Part 1, 18.8.30): no custom format part needed.
+BUILTIN_NUMBER_FORMATS = {"General": 0, "0": 1, "0.00": 2, "#,##0": 3, "#,##0.00": 4, "0%": 9}
+PAPER_A4 = 9
+# Fixed member dates make the same form byte-identical run after run.
+ZIP_DATE = (2024, 1, 1, 0, 0, 0)
+
+NS_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+NS_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+NS_PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
+REL_DOCUMENT = NS_REL + "/officeDocument"
+REL_WORKSHEET = NS_REL + "/worksheet"
+REL_STYLES = NS_REL + "/styles"
+REL_CORE = "http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties"
+
+
+class Style(NamedTuple):
+    """Everything a cell's look depends on; equal styles share one entry of styles.xml."""
+    font: str = "Calibri"
+    size: float = 11
+    bold: bool = False
+    colour: str = "000000"
+    fill: Optional[str] = None  # RGB of a solid fill
+    border: bool = False  # thin on all four sides
+    horizontal: Optional[str] = None
+    vertical: Optional[str] = None
+    wrap: bool = False
+    number_format: str = "General"
+
+
+class PageSetup(NamedTuple):
+    orientation: str = "portrait"
+    paper: int = PAPER_A4
+    fit_width: Optional[int] = None  # pages wide; None: print at 100 %
+    fit_height: int = 0  # 0: as many pages tall as needed
+    centred: bool = False
+    margins: tuple = (0.7, 0.7, 0.75, 0.75)  # left, right, top, bottom (inches)
+
+
+def column_letter(index):
+    """1 -> A, 27 -> AA."""
+    letters = ""
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+INVALID_TITLE = re.compile(r"[\[\]:*?/\\]")
+CELL_NAME = re.compile(r"^([A-Z]+)(\d+)$")
+
+
+def cell_position(name):
+    """``"B12"`` -> ``(12, 2)``."""
+    match = CELL_NAME.match(name)
+    if not match:
+        raise ValueError("not a cell name: %r" % name)
+    column = 0
+    for letter in match.group(1):
+        column = column * 26 + ord(letter) - 64
+    return int(match.group(2)), column
+
+
+def escape(text):
+    text = ILLEGAL_XML.sub("", text)
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+
+
+def number_text(value):
+    return repr(float(value)) if isinstance(value, float) else str(int(value))
+
+
+class Sheet(object):
+    """Cells, merged ranges and print settings of one worksheet."""
+
+    def __init__(self, title):
+        if not title or len(title) > 31 or INVALID_TITLE.search(title) or title[0] == "'" or title[-1] == "'":
+            # what Excel refuses: it would not open the file
+            raise ValueError("invalid worksheet title %r: 1-31 characters, none of []:*?/\\, "
+                             "no leading or trailing apostrophe" % title)
+        self.title = title
+        self.cells = {}  # (row, column) -> (value, Style)
+        self.merged = []
+        self.widths = {}  # column letter -> width in characters
+        self.heights = {}  # row -> height in points
+        self.print_area = None  # "A1:E40"
+        self.page = PageSetup()
+
+    def put(self, row, column, value, style):
+        self.cells[(row, column)] = (value, style)
+
+    def merge(self, first, last):
+        self.merged.append("%s:%s" % (first, last))
+
+    @property
+    def max_row(self):
+        return max((row for row, _ in self.cells), default=0)
+
+    @property
+    def max_column(self):
+        return max((column for _, column in self.cells), default=0)
+
+    def xml(self, style_index):
+        """The worksheet part; ``style_index(style)`` gives a style's position in cellXfs."""
+        page = self.page
+        parts = ['<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+                 '<worksheet xmlns="%s" xmlns:r="%s">' % (NS_MAIN, NS_REL)]
+        if page.fit_width is not None:
+            parts.append('<sheetPr><pageSetUpPr fitToPage="1"/></sheetPr>')
+        if self.cells:
+            parts.append('<dimension ref="A1:%s%d"/>' % (column_letter(self.max_column), self.max_row))
+        parts.append('<sheetViews><sheetView workbookViewId="0"/></sheetViews>'
+                     '<sheetFormatPr defaultRowHeight="15"/>')
+        if self.widths:
+            parts.append("<cols>")
+            for letter, width in sorted(self.widths.items(), key=lambda item: cell_position(item[0] + "1")):
+                index = cell_position(letter + "1")[1]
+                parts.append('<col min="%d" max="%d" width="%s" customWidth="1"/>' % (index, index, width))
+            parts.append("</cols>")
+        parts.append("<sheetData>")
+        rows = {}
+        for (row, column), content in self.cells.items():
+            rows.setdefault(row, []).append((column, content))
+        for row in sorted(set(rows) | set(self.heights)):
+            height = self.heights.get(row)
+            parts.append('<row r="%d"%s>' % (row, ' ht="%s" customHeight="1"' % height if height else ""))
+            for column, (value, style) in sorted(rows.get(row, ())):
+                parts.append(cell_xml("%s%d" % (column_letter(column), row), value, style_index(style)))
+            parts.append("</row>")
+        parts.append("</sheetData>")
+        if self.merged:
+            parts.append('<mergeCells count="%d">' % len(self.merged))
+            parts.extend('<mergeCell ref="%s"/>' % ref for ref in self.merged)
+            parts.append("</mergeCells>")
+        if page.centred:
+            parts.append('<printOptions horizontalCentered="1"/>')
+        left, right, top, bottom = page.margins
+        parts.append('<pageMargins left="%s" right="%s" top="%s" bottom="%s" header="0.3" footer="0.3"/>'
+                     % (left, right, top, bottom))
+        fit = ""
+        if page.fit_width is not None:
+            fit = ' fitToWidth="%d" fitToHeight="%d"' % (page.fit_width, page.fit_height)
+        parts.append('<pageSetup paperSize="%d" orientation="%s"%s/>' % (page.paper, page.orientation, fit))
+        parts.append("</worksheet>")
+        return "".join(parts)
+
+
+def cell_xml(ref, value, style):
+    if value is None:
+        return '<c r="%s" s="%d"/>' % (ref, style)
+    if isinstance(value, bool):
+        return '<c r="%s" s="%d" t="b"><v>%d</v></c>' % (ref, style, value)
+    if isinstance(value, (int, float)):
+        return '<c r="%s" s="%d"><v>%s</v></c>' % (ref, style, number_text(value))
+    return '<c r="%s" s="%d" t="inlineStr"><is><t xml:space="preserve">%s</t></is></c>' % (
+        ref, style, escape(str(value)))
+
+
+class Styles(object):
+    """styles.xml: fonts, fills, borders and the cell formats combining them, numbered on first use."""
+
+    def __init__(self):
+        self.fonts = [("Calibri", 11, False, "000000")]
+        self.fills = [None, "gray125"]  # the two fills every workbook starts with
+        self.borders = [False]
+        self.formats = [Style()]
+        self._index = {Style(): 0}
+
+    def index(self, style):
+        found = self._index.get(style)
+        if found is None:
+            found = self._index[style] = len(self.formats)
+            self.formats.append(style)
+        return found
+
+    @staticmethod
+    def _position(items, item):
+        if item not in items:
+            items.append(item)
+        return items.index(item)
+
+    def xml(self):
+        xfs = []
+        for style in self.formats:
+            font = self._position(self.fonts, (style.font, style.size, style.bold, style.colour))
+            fill = self._position(self.fills, style.fill)
+            border = self._position(self.borders, style.border)
+            number = BUILTIN_NUMBER_FORMATS[style.number_format]
+            alignment = ""
+            if style.horizontal or style.vertical or style.wrap:
+                alignment = "<alignment%s%s%s/>" % (
+                    ' horizontal="%s"' % style.horizontal if style.horizontal else "",
+                    ' vertical="%s"' % style.vertical if style.vertical else "",
+                    ' wrapText="1"' if style.wrap else "")
+            xfs.append('<xf numFmtId="%d" fontId="%d" fillId="%d" borderId="%d" xfId="0"%s%s%s%s>%s</xf>' % (
+                number, font, fill, border,
+                ' applyNumberFormat="1"' if number else "", ' applyFill="1"' if fill else "",
+                ' applyBorder="1"' if border else "", ' applyAlignment="1"' if alignment else "", alignment))
+        fonts = "".join('<font>%s<sz val="%s"/><color rgb="FF%s"/><name val="%s"/></font>' % (
+            "<b/>" if bold else "", size, colour, escape(name)) for name, size, bold, colour in self.fonts)
+        fills = "".join(
+            '<fill><patternFill patternType="%s"/></fill>' % ("none" if fill is None else fill)
+            if fill in (None, "gray125") else
+            '<fill><patternFill patternType="solid"><fgColor rgb="FF%s"/><bgColor rgb="FF%s"/></patternFill></fill>'
+            % (fill, fill) for fill in self.fills)
+        thin = "".join('<%s style="thin"><color auto="1"/></%s>' % (side, side)
+                       for side in ("left", "right", "top", "bottom"))
+        borders = "".join("<border>%s<diagonal/></border>" % (thin if border else
+                                                               "<left/><right/><top/><bottom/>")
+                          for border in self.borders)
+        return ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+                '<styleSheet xmlns="%s">'
+                '<fonts count="%d">%s</fonts><fills count="%d">%s</fills><borders count="%d">%s</borders>'
+                '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
+                '<cellXfs count="%d">%s</cellXfs>'
+                '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'
+                '</styleSheet>' % (NS_MAIN, len(self.fonts), fonts, len(self.fills), fills,
+                                   len(self.borders), borders, len(xfs), "".join(xfs)))
+
+
+def quoted_title(title):
+    return "'%s'" % title.replace("'", "''")
+
+
+def absolute_range(area):
+    first, last = area.split(":")
+    (row1, col1), (row2, col2) = cell_position(first), cell_position(last)
+    return "$%s$%d:$%s$%d" % (column_letter(col1), row1, column_letter(col2), row2)
+
+
+def workbook_xml(sheets):
+    entries = "".join('<sheet name="%s" sheetId="%d" r:id="rId%d"/>' % (escape(sheet.title), number, number)
+                      for number, sheet in enumerate(sheets, 1))
+    names = "".join('<definedName name="_xlnm.Print_Area" localSheetId="%d">%s!%s</definedName>' % (
+        index, escape(quoted_title(sheet.title)), absolute_range(sheet.print_area))
+        for index, sheet in enumerate(sheets) if sheet.print_area)
+    return ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+            '<workbook xmlns="%s" xmlns:r="%s"><bookViews><workbookView/></bookViews>'
+            '<sheets>%s</sheets>%s</workbook>'
+            % (NS_MAIN, NS_REL, entries, "<definedNames>%s</definedNames>" % names if names else ""))
+
+
+def relationships(targets):
+    """A .rels part: ``targets`` is a list of (relationship type, target), numbered rId1, rId2 …"""
+    return ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Relationships xmlns="%s">%s</Relationships>'
+            % (NS_PKG_REL, "".join('<Relationship Id="rId%d" Type="%s" Target="%s"/>' % (number, kind, target)
+                                   for number, (kind, target) in enumerate(targets, 1))))
+
+
+def content_types(sheet_count):
+    sheets = "".join('<Override PartName="/xl/worksheets/sheet%d.xml" ContentType="application/'
+                     'vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>' % number
+                     for number in range(1, sheet_count + 1))
+    return ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+            '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+            '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+            '<Default Extension="xml" ContentType="application/xml"/>'
+            '<Override PartName="/xl/workbook.xml" '
+            'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+            '<Override PartName="/xl/styles.xml" '
+            'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>'
+            '%s'
+            '<Override PartName="/docProps/core.xml" '
+            'ContentType="application/vnd.openxmlformats-package.core-properties+xml"/>'
+            '</Types>' % sheets)
+
+
+def core_properties(creator, created):
+    """docProps/core.xml; ``created`` is an ISO 8601 timestamp or None."""
+    stamp = ('<dcterms:created xsi:type="dcterms:W3CDTF">%s</dcterms:created>' % escape(created)
+             if created else "")
+    return ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+            '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" '
+            'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" '
+            'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
+            '<dc:creator>%s</dc:creator>%s</cp:coreProperties>' % (escape(creator), stamp))
+
+
+def workbook_bytes(sheets, creator="fepkit", created=None):
+    """The .xlsx file of ``sheets`` (a list of Sheet) as bytes."""
+    styles = Styles()
+    members = [("xl/worksheets/sheet%d.xml" % number, sheet.xml(styles.index))
+               for number, sheet in enumerate(sheets, 1)]
+    members += [
+        ("[Content_Types].xml", content_types(len(sheets))),
+        ("_rels/.rels", relationships([(REL_DOCUMENT, "xl/workbook.xml"), (REL_CORE, "docProps/core.xml")])),
+        ("docProps/core.xml", core_properties(creator, created)),
+        ("xl/workbook.xml", workbook_xml(sheets)),
+        ("xl/_rels/workbook.xml.rels", relationships(
+            [(REL_WORKSHEET, "worksheets/sheet%d.xml" % number) for number in range(1, len(sheets) + 1)]
+            + [(REL_STYLES, "styles.xml")])),
+        ("xl/styles.xml", styles.xml()),
+    ]
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, text in sorted(members, key=lambda member: member[0] != "[Content_Types].xml"):
+            info = zipfile.ZipInfo(name, ZIP_DATE)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(info, text.encode("utf-8"))
+    return buffer.getvalue()
