@@ -13,6 +13,7 @@ import pytest
 from fep.checks import CHECKS
 from fep.report.hospital import mask_mobile
 from fep.report.rollup import write_rollup
+from fep.report.survey import line_count
 from tests.builders.region_fixture import load_region_results
 
 # The wording the roll-up must use (labels of the brief), written out to catch a changed label.
@@ -182,6 +183,21 @@ def test_counts_per_requirement(summary, results):
     for status, label in STATUS_ZH.items():
         assert total[label] == results["summary"]["check_status"][status]
     assert [k for k in table if k.startswith("db.opengauss")] == [c for c in CHECKS if c.startswith("db.opengauss")]
+
+
+def test_requirement_titles_get_the_lines_they_need(summary):
+    """Spreadsheets do not re-measure wrapped text when they open a file: the rows are sized here."""
+    width = summary.column_dimensions["B"].width
+    checked = 0
+    for row in range(1, summary.max_row + 1):
+        ident, title = summary.cell(row, 1).value, summary.cell(row, 2).value
+        if not (isinstance(ident, str) and ident in CHECKS and isinstance(title, str)):
+            continue
+        lines = line_count(title, width)
+        height = summary.row_dimensions[row].height
+        assert (height or 15) >= lines * 12, (ident, title, height)
+        checked += lines > 1
+    assert checked  # some titles need two lines, or this test proves nothing
 
 
 def expected_groups(results, group_of):

@@ -112,3 +112,38 @@ def test_same_content_same_bytes_and_creation_date_kept():
     assert make() == make()
     properties = openpyxl.load_workbook(io.BytesIO(make())).properties
     assert properties.creator == "fepkit" and properties.created.year == 2026
+
+
+def test_comments_frozen_panes_filter_and_print_titles():
+    sheet = Sheet("明细")
+    for row in range(1, 6):
+        for column in range(1, 5):
+            sheet.put(row, column, "%d/%d" % (row, column), Style())
+    sheet.comments[(2, 3)] = "配备至少 1 台专用服务器\n调查表 二-1 & more"
+    sheet.comments[(2, 4)] = "second"
+    sheet.freeze = "D3"
+    sheet.auto_filter = "A2:D5"
+    sheet.print_title_rows = "1:2"
+    other = Sheet("汇总")
+    other.put(1, 1, "x", Style())
+    other.comments[(1, 1)] = "on the second sheet"
+    other.freeze = "A2"
+    book = read_back([sheet, other])
+    details = book["明细"]
+    assert details["C2"].comment.text == "配备至少 1 台专用服务器\n调查表 二-1 & more"
+    assert details["C2"].comment.author == "fepkit"
+    assert details["D2"].comment.text == "second" and details["C3"].comment is None
+    assert details.freeze_panes == "D3"
+    assert details.auto_filter.ref == "A2:D5"
+    assert details.print_title_rows == "$1:$2"
+    assert book["汇总"]["A1"].comment.text == "on the second sheet"
+    assert book["汇总"].freeze_panes == "A2"
+
+
+def test_border_colours_are_kept_apart():
+    sheet = Sheet("b")
+    sheet.put(1, 1, 1, Style(border=True))
+    sheet.put(1, 2, 2, Style(border=True, border_colour="A6A6A6"))
+    cells = read_back([sheet]).active
+    assert cells["A1"].border.left.style == "thin" and cells["A1"].border.left.color.auto
+    assert cells["B1"].border.left.color.rgb.endswith("A6A6A6")

@@ -6,14 +6,14 @@ the audit and by ``tools/fep_report.py`` (``make report``) to regenerate the
 reports without re-auditing.  Reports hold hospital data: files are created
 mode 0600 and folders 0700.  One writer failing does not stop the others.
 """
-import importlib
-import inspect
 import json
 import os
 import re
 
 from .html import render_html
 from .junit import render_junit
+from .rollup import write_rollup
+from .survey import write_survey
 
 SCHEMA_VERSION = 1
 SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]")
@@ -85,11 +85,6 @@ def survey_file_name(host):
     return name + ".xlsx"
 
 
-def _xlsx_writer(module, function):
-    """Import an xlsx writer lazily: openpyxl and the module are only needed here."""
-    return getattr(importlib.import_module(".%s" % module, __package__), function)
-
-
 def _privatise(path):
     if not os.path.isfile(path):
         raise RuntimeError("the writer did not create %s" % os.path.basename(path))
@@ -106,7 +101,6 @@ def _junit(results, out_dir, lang):
 
 
 def _rollup(results, out_dir, lang):
-    write_rollup = _xlsx_writer("rollup", "write_rollup")
     path = os.path.join(out_dir, "rollup.xlsx")
     write_rollup(results, path, lang)
     return [_privatise(path)]
@@ -114,28 +108,18 @@ def _rollup(results, out_dir, lang):
 
 def _surveys(results, out_dir, lang, errors):
     """One form per host; one host's form failing does not stop the next."""
-    write_survey = _xlsx_writer("survey", "write_survey")
-    extra = {}
-    if _accepts(write_survey, "generated"):  # the footer prints when the audit ran
-        extra["generated"] = results.get("generated")
     folder = private_dir(os.path.join(out_dir, "survey"))
     os.chmod(folder, 0o700)
     written = []
     for host, entry in sorted(results["hosts"].items()):
         path = os.path.join(folder, survey_file_name(host))
         try:
-            write_survey(host, entry, path, lang, **extra)
+            # the footer prints when the audit ran
+            write_survey(host, entry, path, lang, generated=results.get("generated"))
             written.append(_privatise(path))
         except Exception as exc:  # noqa: BLE001 - report it and write the next form
             errors.append("survey/%s: %s" % (os.path.basename(path), _reason(exc)))
     return written
-
-
-def _accepts(function, name):
-    try:
-        return name in inspect.signature(function).parameters
-    except (TypeError, ValueError):
-        return False
 
 
 def _reason(exc):

@@ -7,11 +7,6 @@ than formulas: they read back identically everywhere and are testable.
 """
 from collections import Counter, OrderedDict
 
-from openpyxl import Workbook
-from openpyxl.comments import Comment
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-from openpyxl.utils import get_column_letter
-
 from ..checks.registry import CHECKS, is_sub_check
 from .labels import (
     HOST_STATUS_LABELS,
@@ -24,7 +19,8 @@ from .labels import (
     STATUS_LABELS,
     STATUS_ORDER,
 )
-from .survey import save_private
+from .survey import line_count, save_private
+from .xlsx import PageSetup, Sheet, Style, column_letter, workbook_bytes
 
 TEXT = {
     "zh": {
@@ -72,14 +68,17 @@ TEXT = {
 }
 
 FONT_NAME = {"zh": "宋体", "en": "Arial"}
-THIN = Side(style="thin", color="A6A6A6")
-BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
-HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+BORDER_COLOUR = "A6A6A6"
+HEADER_FILL = "DDEBF7"
+# A4 landscape, as wide as one page, as many pages tall as the region needs
+PAGE = PageSetup(orientation="landscape", fit_width=1, fit_height=0)
 FIXED_WIDTHS = (10, 10, 26, 22, 7, 9, 10, 9)
 AUDIT_STATUS_COLUMN = 7  # 审计状态, greyed out with the checks of a host that was not audited
 CHECK_WIDTH = 9
 REMARK_WIDTH = 50
 SUMMARY_WIDTH = 11
+TITLE_WIDTH = 14  # 汇总 column B: the short titles of the requirements and their items, wrapped
+LINE_HEIGHT = 13  # points per line at 10 pt
 
 
 # --- what the roll-up says (pure functions over results.json) ---------------------
@@ -180,9 +179,9 @@ def full_title(check_id, lang):
 
 
 def title_comment(check_id, lang):
-    """The full requirement and its survey row, behind a short column title."""
+    """The full requirement and its survey row, a note behind a short column title."""
     row = CHECKS[check_id].survey_row if check_id in CHECKS else ""
-    return Comment("%s\n%s" % (full_title(check_id, lang), TEXT[lang]["survey_row"].format(row=row)), "fepkit")
+    return "%s\n%s" % (full_title(check_id, lang), TEXT[lang]["survey_row"].format(row=row))
 
 
 def remark(entry, lang):
@@ -216,19 +215,15 @@ class Writer(object):
         self.font_name = FONT_NAME[lang]
 
     def cell(self, row, column, value, bold=False, colours=None, header=False, size=10, colour="000000",
-             border=True, wrap=False, align=None):
-        cell = self.sheet.cell(row=row, column=column, value=value)
-        font_colour = colours["font"] if colours else colour
-        cell.font = Font(name=self.font_name, size=size, bold=bold or header, color=font_colour)
-        if colours:
-            cell.fill = PatternFill("solid", fgColor=colours["fill"])
-        elif header:
-            cell.fill = HEADER_FILL
-        if border:
-            cell.border = BORDER
-        cell.alignment = Alignment(horizontal=align or ("center" if header else None), vertical="center",
-                                   wrap_text=wrap or header)
-        return cell
+             border=True, wrap=False, align=None, note=None):
+        fill = colours["fill"] if colours else (HEADER_FILL if header else None)
+        style = Style(font=self.font_name, size=size, bold=bold or header,
+                      colour=colours["font"] if colours else colour, fill=fill,
+                      border=border, border_colour=BORDER_COLOUR, horizontal=align or ("center" if header else None),
+                      vertical="center", wrap=wrap or header)
+        self.sheet.put(row, column, value, style)
+        if note:
+            self.sheet.comments[(row, column)] = note
 
 
 def write_check_headers(out, row, first_column, ids, lang):
@@ -236,10 +231,10 @@ def write_check_headers(out, row, first_column, ids, lang):
     for offset, check_id in enumerate(ids):
         column = first_column + offset
         out.cell(row, column, check_id, size=8, colour="7F7F7F", align="center", wrap=True)
-        out.cell(row + 1, column, short_title(check_id, lang), header=True).comment = title_comment(check_id, lang)
-    # openpyxl cannot autofit: two lines each for the wrapped ids and titles
-    out.sheet.row_dimensions[row].height = 24
-    out.sheet.row_dimensions[row + 1].height = 30
+        out.cell(row + 1, column, short_title(check_id, lang), header=True, note=title_comment(check_id, lang))
+    # a spreadsheet measures text only when it opens the file: two lines each for the wrapped ids and titles
+    out.sheet.heights[row] = 24
+    out.sheet.heights[row + 1] = 30
 
 
 def write_details(sheet, results, ids, lang):
@@ -279,18 +274,14 @@ def write_details(sheet, results, ids, lang):
         out.cell(row, remark_column, remark(entry, lang))
 
     for column, width in enumerate(FIXED_WIDTHS, start=1):
-        sheet.column_dimensions[get_column_letter(column)].width = width
+        sheet.widths[column_letter(column)] = width
     for offset in range(len(ids)):
-        sheet.column_dimensions[get_column_letter(fixed + 1 + offset)].width = CHECK_WIDTH
-    sheet.column_dimensions[get_column_letter(remark_column)].width = REMARK_WIDTH
+        sheet.widths[column_letter(fixed + 1 + offset)] = CHECK_WIDTH
+    sheet.widths[column_letter(remark_column)] = REMARK_WIDTH
     # the header rows and the columns that name the hospital stay in view while scrolling
-    sheet.freeze_panes = "D3"
-    sheet.auto_filter.ref = "A2:%s%d" % (get_column_letter(remark_column), max(row, 3))
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
+    sheet.freeze = "D3"
+    sheet.auto_filter = "A2:%s%d" % (column_letter(remark_column), max(row, 3))
+    sheet.page = PAGE
     sheet.print_title_rows = "1:2"
 
 
@@ -310,7 +301,11 @@ def write_by_check(out, row, results, ids, lang):
         out.cell(row, 1, check_id)
         # a sub-check reads as an item of its requirement: indented under it
         title = ("  └ " if is_sub_check(check_id) else "") + short_title(check_id, lang)
-        out.cell(row, 2, title, wrap=True).comment = title_comment(check_id, lang)
+        out.cell(row, 2, title, wrap=True, note=title_comment(check_id, lang))
+        # a spreadsheet does not re-measure wrapped text on opening: size the row for its lines
+        lines = line_count(title, TITLE_WIDTH)
+        if lines > 1:
+            out.sheet.heights[row] = lines * LINE_HEIGHT + 3
         out.cell(row, 3, CHECKS[check_id].survey_row if check_id in CHECKS else None, align="center")
         for column, key in enumerate(keys, start=4):
             number = counts[check_id][key]
@@ -362,30 +357,25 @@ def write_summary(sheet, results, ids, lang):
     write_groups(out, row, text["by_city"], text["city"],
                  group_counts(results, ids, lambda e: _division(e, "city") or text["no_city"]), ids, lang)
     # the tables share columns: 1 names the row (check id or group), the rest hold numbers
-    sheet.column_dimensions["A"].width = 22
-    for column in range(2, max(3 + len(STATUS_ORDER) + 1, 1 + len(text["group_columns"]) + len(ids)) + 1):
-        sheet.column_dimensions[get_column_letter(column)].width = SUMMARY_WIDTH
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
+    sheet.widths["A"] = 22
+    sheet.widths["B"] = TITLE_WIDTH
+    for column in range(3, max(3 + len(STATUS_ORDER) + 1, 1 + len(text["group_columns"]) + len(ids)) + 1):
+        sheet.widths[column_letter(column)] = SUMMARY_WIDTH
+    sheet.page = PAGE
 
 
 def build_rollup(results, lang="zh"):
-    """The roll-up as an openpyxl Workbook (not saved)."""
+    """The roll-up's two sheets, 明细 and 汇总 (xlsx Sheets, not saved)."""
     if lang not in LANGS:
         raise ValueError("lang must be one of %s, got %r" % (", ".join(LANGS), lang))
     ids = check_ids(results)
-    workbook = Workbook()
-    details = workbook.active
-    details.title = TEXT[lang]["details"]
+    details, summary = Sheet(TEXT[lang]["details"]), Sheet(TEXT[lang]["summary"])
     write_details(details, results, ids, lang)
-    write_summary(workbook.create_sheet(TEXT[lang]["summary"]), results, ids, lang)
-    return workbook
+    write_summary(summary, results, ids, lang)
+    return [details, summary]
 
 
 def write_rollup(results, path, lang="zh"):
     """Write the regional roll-up of ``results`` (results.json) to ``path``, mode 0600."""
-    save_private(build_rollup(results, lang), path)
+    save_private(workbook_bytes(build_rollup(results, lang), created=results.get("generated")), path)
     return path

@@ -451,7 +451,7 @@ def build_survey(host, entry, lang="zh", generated=None):
 
 
 def save_private(content, path):
-    """Save ``content`` (the file's bytes, or an openpyxl Workbook) to ``path``, mode 0600.
+    """Write ``content`` (a file's bytes) to ``path``, mode 0600.
 
     The data is written into a temporary file that mkstemp creates 0600 in
     the same directory, then renamed over ``path``: no moment exists where
@@ -461,10 +461,7 @@ def save_private(content, path):
     handle, temporary = tempfile.mkstemp(prefix=".fep-", suffix=".xlsx.tmp", dir=directory)
     try:
         with os.fdopen(handle, "wb") as stream:
-            if isinstance(content, bytes):
-                stream.write(content)
-            else:
-                content.save(stream)
+            stream.write(content)
         os.replace(temporary, path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):

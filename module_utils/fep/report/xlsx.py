@@ -9,8 +9,9 @@ module writes directly as SpreadsheetML (ECMA-376) text in ≈ 1 ms.  openpyxl
 remains the reader the tests check these files with, and the writer of the
 regional roll-up (comments, filters, several sheets).
 
-Only what the forms use is supported: inline strings, numbers, one font,
-fill, border and alignment per cell, and a single print area.
+Only what the reports use is supported: inline strings, numbers, one font,
+fill, border and alignment per cell, merged ranges, comments, frozen panes,
+an auto-filter, a print area and repeated title rows.
 """
 import io
 import re
@@ -32,6 +33,8 @@ NS_PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
 REL_DOCUMENT = NS_REL + "/officeDocument"
 REL_WORKSHEET = NS_REL + "/worksheet"
 REL_STYLES = NS_REL + "/styles"
+REL_COMMENTS = NS_REL + "/comments"
+REL_VML = NS_REL + "/vmlDrawing"
 REL_CORE = "http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties"
 
 
@@ -43,6 +46,7 @@ class Style(NamedTuple):
     colour: str = "000000"
     fill: Optional[str] = None  # RGB of a solid fill
     border: bool = False  # thin on all four sides
+    border_colour: Optional[str] = None  # RGB; None: automatic (black)
     horizontal: Optional[str] = None
     vertical: Optional[str] = None
     wrap: bool = False
@@ -105,6 +109,10 @@ class Sheet(object):
         self.widths = {}  # column letter -> width in characters
         self.heights = {}  # row -> height in points
         self.print_area = None  # "A1:E40"
+        self.print_title_rows = None  # "1:2": repeated at the top of every printed page
+        self.freeze = None  # "D3": rows above and columns left of it stay in view
+        self.auto_filter = None  # "A2:K40"
+        self.comments = {}  # (row, column) -> text (notes shown on hover)
         self.page = PageSetup()
 
     def put(self, row, column, value, style):
@@ -130,8 +138,8 @@ class Sheet(object):
             parts.append('<sheetPr><pageSetUpPr fitToPage="1"/></sheetPr>')
         if self.cells:
             parts.append('<dimension ref="A1:%s%d"/>' % (column_letter(self.max_column), self.max_row))
-        parts.append('<sheetViews><sheetView workbookViewId="0"/></sheetViews>'
-                     '<sheetFormatPr defaultRowHeight="15"/>')
+        parts.append('<sheetViews><sheetView workbookViewId="0">%s</sheetView></sheetViews>'
+                     '<sheetFormatPr defaultRowHeight="15"/>' % frozen_pane(self.freeze))
         if self.widths:
             parts.append("<cols>")
             for letter, width in sorted(self.widths.items(), key=lambda item: cell_position(item[0] + "1")):
@@ -149,6 +157,8 @@ class Sheet(object):
                 parts.append(cell_xml("%s%d" % (column_letter(column), row), value, style_index(style)))
             parts.append("</row>")
         parts.append("</sheetData>")
+        if self.auto_filter:
+            parts.append('<autoFilter ref="%s"/>' % self.auto_filter)
         if self.merged:
             parts.append('<mergeCells count="%d">' % len(self.merged))
             parts.extend('<mergeCell ref="%s"/>' % ref for ref in self.merged)
@@ -162,8 +172,53 @@ class Sheet(object):
         if page.fit_width is not None:
             fit = ' fitToWidth="%d" fitToHeight="%d"' % (page.fit_width, page.fit_height)
         parts.append('<pageSetup paperSize="%d" orientation="%s"%s/>' % (page.paper, page.orientation, fit))
+        if self.comments:
+            parts.append('<legacyDrawing r:id="rId2"/>')  # sheet_relationships(): rId1 comments, rId2 shapes
         parts.append("</worksheet>")
         return "".join(parts)
+
+
+def frozen_pane(cell):
+    """The <pane> that keeps the rows above and the columns left of ``cell`` in view."""
+    if not cell:
+        return ""
+    row, column = cell_position(cell)
+    split = ""
+    if column > 1:
+        split += ' xSplit="%d"' % (column - 1)
+    if row > 1:
+        split += ' ySplit="%d"' % (row - 1)
+    pane = {(True, True): "bottomRight", (True, False): "topRight", (False, True): "bottomLeft"}.get(
+        (column > 1, row > 1))
+    if pane is None:
+        return ""
+    return '<pane%s topLeftCell="%s" activePane="%s" state="frozen"/><selection pane="%s"/>' % (
+        split, cell, pane, pane)
+
+
+def comments_xml(comments, author):
+    notes = "".join('<comment ref="%s%d" authorId="0"><text><t xml:space="preserve">%s</t></text></comment>' % (
+        column_letter(column), row, escape(text)) for (row, column), text in sorted(comments.items()))
+    return ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+            '<comments xmlns="%s"><authors><author>%s</author></authors><commentList>%s</commentList></comments>'
+            % (NS_MAIN, escape(author), notes))
+
+
+def comment_shapes_vml(comments):
+    """The legacy VML drawing Excel needs to show notes: one hidden box per comment."""
+    shapes = "".join(
+        '<v:shape id="_x0000_s%04d" type="#_x0000_t202" style="position:absolute;margin-left:59.25pt;'
+        'margin-top:1.5pt;width:144px;height:79px;z-index:1;visibility:hidden" fillcolor="#ffffe1" '
+        'o:insetmode="auto"><v:fill color2="#ffffe1"/><v:shadow color="black" obscured="t"/>'
+        '<v:path o:connecttype="none"/><v:textbox style="mso-direction-alt:auto"><div style="text-align:left"/>'
+        '</v:textbox><x:ClientData ObjectType="Note"><x:MoveWithCells/><x:SizeWithCells/>'
+        '<x:AutoFill>False</x:AutoFill><x:Row>%d</x:Row><x:Column>%d</x:Column></x:ClientData></v:shape>'
+        % (number, row - 1, column - 1) for number, (row, column) in enumerate(sorted(comments), 1026))
+    return ('<xml xmlns:v="urn:schemas-microsoft-com:vml" xmlns:o="urn:schemas-microsoft-com:office:office" '
+            'xmlns:x="urn:schemas-microsoft-com:office:excel"><o:shapelayout v:ext="edit">'
+            '<o:idmap v:ext="edit" data="1"/></o:shapelayout><v:shapetype id="_x0000_t202" coordsize="21600,21600" '
+            'o:spt="202" path="m,l,21600r21600,l21600,xe"><v:stroke joinstyle="miter"/>'
+            '<v:path gradientshapeok="t" o:connecttype="rect"/></v:shapetype>%s</xml>' % shapes)
 
 
 def cell_xml(ref, value, style):
@@ -183,7 +238,7 @@ class Styles(object):
     def __init__(self):
         self.fonts = [("Calibri", 11, False, "000000")]
         self.fills = [None, "gray125"]  # the two fills every workbook starts with
-        self.borders = [False]
+        self.borders = [(False, None)]
         self.formats = [Style()]
         self._index = {Style(): 0}
 
@@ -205,7 +260,7 @@ class Styles(object):
         for style in self.formats:
             font = self._position(self.fonts, (style.font, style.size, style.bold, style.colour))
             fill = self._position(self.fills, style.fill)
-            border = self._position(self.borders, style.border)
+            border = self._position(self.borders, (style.border, style.border_colour if style.border else None))
             number = BUILTIN_NUMBER_FORMATS[style.number_format]
             alignment = ""
             if style.horizontal or style.vertical or style.wrap:
@@ -224,11 +279,9 @@ class Styles(object):
             if fill in (None, "gray125") else
             '<fill><patternFill patternType="solid"><fgColor rgb="FF%s"/><bgColor rgb="FF%s"/></patternFill></fill>'
             % (fill, fill) for fill in self.fills)
-        thin = "".join('<%s style="thin"><color auto="1"/></%s>' % (side, side)
-                       for side in ("left", "right", "top", "bottom"))
-        borders = "".join("<border>%s<diagonal/></border>" % (thin if border else
+        borders = "".join("<border>%s<diagonal/></border>" % (thin_sides(colour) if border else
                                                                "<left/><right/><top/><bottom/>")
-                          for border in self.borders)
+                          for border, colour in self.borders)
         return ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
                 '<styleSheet xmlns="%s">'
                 '<fonts count="%d">%s</fonts><fills count="%d">%s</fills><borders count="%d">%s</borders>'
@@ -237,6 +290,11 @@ class Styles(object):
                 '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'
                 '</styleSheet>' % (NS_MAIN, len(self.fonts), fonts, len(self.fills), fills,
                                    len(self.borders), borders, len(xfs), "".join(xfs)))
+
+
+def thin_sides(colour):
+    colour_xml = '<color rgb="FF%s"/>' % colour if colour else '<color auto="1"/>'
+    return "".join('<%s style="thin">%s</%s>' % (side, colour_xml, side) for side in ("left", "right", "top", "bottom"))
 
 
 def quoted_title(title):
@@ -252,9 +310,20 @@ def absolute_range(area):
 def workbook_xml(sheets):
     entries = "".join('<sheet name="%s" sheetId="%d" r:id="rId%d"/>' % (escape(sheet.title), number, number)
                       for number, sheet in enumerate(sheets, 1))
-    names = "".join('<definedName name="_xlnm.Print_Area" localSheetId="%d">%s!%s</definedName>' % (
-        index, escape(quoted_title(sheet.title)), absolute_range(sheet.print_area))
-        for index, sheet in enumerate(sheets) if sheet.print_area)
+    names = []
+    for index, sheet in enumerate(sheets):
+        title = escape(quoted_title(sheet.title))
+        if sheet.auto_filter:
+            names.append('<definedName name="_xlnm._FilterDatabase" localSheetId="%d" hidden="1">%s!%s</definedName>'
+                         % (index, title, absolute_range(sheet.auto_filter)))
+        if sheet.print_area:
+            names.append('<definedName name="_xlnm.Print_Area" localSheetId="%d">%s!%s</definedName>'
+                         % (index, title, absolute_range(sheet.print_area)))
+        if sheet.print_title_rows:
+            first, last = sheet.print_title_rows.split(":")
+            names.append('<definedName name="_xlnm.Print_Titles" localSheetId="%d">%s!$%s:$%s</definedName>'
+                         % (index, title, first, last))
+    names = "".join(names)
     return ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
             '<workbook xmlns="%s" xmlns:r="%s"><bookViews><workbookView/></bookViews>'
             '<sheets>%s</sheets>%s</workbook>'
@@ -268,14 +337,19 @@ def relationships(targets):
                                    for number, (kind, target) in enumerate(targets, 1))))
 
 
-def content_types(sheet_count):
+def content_types(sheet_count, commented):
+    """[Content_Types].xml; ``commented`` lists the numbers of the sheets that carry comments."""
     sheets = "".join('<Override PartName="/xl/worksheets/sheet%d.xml" ContentType="application/'
                      'vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>' % number
                      for number in range(1, sheet_count + 1))
+    sheets += "".join('<Override PartName="/xl/comments%d.xml" ContentType="application/'
+                      'vnd.openxmlformats-officedocument.spreadsheetml.comments+xml"/>' % number
+                      for number in commented)
     return ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
             '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
             '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
             '<Default Extension="xml" ContentType="application/xml"/>'
+            '<Default Extension="vml" ContentType="application/vnd.openxmlformats-officedocument.vmlDrawing"/>'
             '<Override PartName="/xl/workbook.xml" '
             'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
             '<Override PartName="/xl/styles.xml" '
@@ -302,8 +376,18 @@ def workbook_bytes(sheets, creator="fepkit", created=None):
     styles = Styles()
     members = [("xl/worksheets/sheet%d.xml" % number, sheet.xml(styles.index))
                for number, sheet in enumerate(sheets, 1)]
+    commented = [number for number, sheet in enumerate(sheets, 1) if sheet.comments]
+    for number in commented:
+        comments = sheets[number - 1].comments
+        members += [
+            ("xl/comments%d.xml" % number, comments_xml(comments, creator)),
+            ("xl/drawings/vmlDrawing%d.vml" % number, comment_shapes_vml(comments)),
+            ("xl/worksheets/_rels/sheet%d.xml.rels" % number, relationships([
+                (REL_COMMENTS, "../comments%d.xml" % number),
+                (REL_VML, "../drawings/vmlDrawing%d.vml" % number)])),
+        ]
     members += [
-        ("[Content_Types].xml", content_types(len(sheets))),
+        ("[Content_Types].xml", content_types(len(sheets), commented)),
         ("_rels/.rels", relationships([(REL_DOCUMENT, "xl/workbook.xml"), (REL_CORE, "docProps/core.xml")])),
         ("docProps/core.xml", core_properties(creator, created)),
         ("xl/workbook.xml", workbook_xml(sheets)),
