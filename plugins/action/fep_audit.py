@@ -233,11 +233,15 @@ class ActionModule(ActionBase):
             "python": fep_checks.python_profile(python_version),
             "limited": fep_checks.limited_by_privilege(facts),
         }
+        outcome["facts"] = facts
+        if inputs["publish_facts"]:
+            # for plays that use the facts after the audit; off by default: Ansible cleans, copies
+            # and caches a fact tree per host, ~6 % of the audit's controller CPU (docs/performance.md)
+            result["ansible_facts"] = {"fep": facts}
         result.update({
-            "ansible_facts": {"fep": facts},
             # One string, not a tree: Ansible's main process copies, converts and strips every
             # node of a result several times, serially, per host (docs/performance.md); the
-            # checks are ~30 KB of text that only fep_results reads (report/results.py).
+            # facts and checks are ~40 KB that only fep_results reads (report/results.py).
             OUTCOME_KEY: json.dumps(outcome, ensure_ascii=False, separators=(",", ":")),
         })
         for warning in facts.get("warnings") or []:

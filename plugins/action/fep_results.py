@@ -5,6 +5,7 @@ Runs once on the control node after the audit play: it reads what each
 host's audit task registered (``__fep_audit``) from hostvars, so hosts that
 were unreachable or failed are in the results too.
 """
+import datetime
 import json
 import os
 
@@ -37,6 +38,12 @@ def host_view(raw, loader, host):
         return HostVarsVars(raw, loader=loader)
 
 
+def default_report_dir(playbook_dir, now=None):
+    """``reports/<YYYYmmdd-HHMMSS>/`` beside the playbooks folder, one per run."""
+    stamp = (now or datetime.datetime.now()).strftime("%Y%m%d-%H%M%S")
+    return os.path.join(os.path.dirname(os.path.abspath(playbook_dir)), "reports", stamp)
+
+
 def write_private(path, text):
     """Create ``path`` readable by the owner only (reports hold hospital data)."""
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
@@ -55,9 +62,7 @@ class ActionModule(ActionBase):
             raise AnsibleActionFail("fepkit: cannot import module_utils/fep (check ansible.cfg)")
         args = self._task.args
         hosts = args.get("hosts") or []
-        report_dir = args.get("report_dir")
-        if not report_dir:
-            raise AnsibleActionFail("fep_results: report_dir is required")
+        report_dir = args.get("report_dir") or default_report_dir(task_vars.get("playbook_dir") or os.getcwd())
         lang = args.get("lang") or "zh"
         hostvars = task_vars["hostvars"]
         entries = {}

@@ -4,6 +4,10 @@
 One message lists every problem as ``host H: variable.field: problem``; the
 run stops so that no survey form is produced from a wrong inventory.
 Personal values (mobiles) never appear in the message.
+
+When the metadata is valid, the host list is returned as the fact
+``__fep_audited_hosts`` (the playbook delegates it to localhost, where the
+results play reads it): one task instead of a set_fact after it.
 """
 
 
@@ -42,5 +46,7 @@ class ActionModule(ActionBase):
             result["msg"] = ("invalid hospital metadata in the inventory (%d problem(s)); nothing was audited:\n  %s"
                              % (len(problems), "\n  ".join(problems)))
         else:
-            result["msg"] = "hospital metadata valid for %d host(s)" % len(self._task.args.get("hosts") or [])
+            hosts = list(self._task.args.get("hosts") or [])
+            result["msg"] = "hospital metadata valid for %d host(s)" % len(hosts)
+            result["ansible_facts"] = {"__fep_audited_hosts": hosts}
         return result

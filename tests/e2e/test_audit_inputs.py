@@ -6,7 +6,9 @@ The playbook passes no arguments: the action templates the host's variables
 waiver reasons must arrive rendered, and a bad or unrenderable value must
 fail that host alone with a message naming the host and the variable.
 """
+import json
 import os
+import re
 
 import pytest
 import yaml
@@ -38,17 +40,40 @@ def inputs_audit(request, region, tmp_path_factory):
         "bad-port": dict(base, fep_ports={"web": 70000}),
         "undefined": dict(base, fep_declared="{{ no_such_variable }}"),
         "plain": dict(base),
+        "published": dict(base, fep_audit_facts="{{ 'yes' }}"),
     }
     for name, host in hosts.items():
         host["fep_hospital"] = {"name": "医院 %s" % name}
     tmp = tmp_path_factory.mktemp("inputs")
     inventory = tmp / "hosts.yml"
     inventory.write_text(yaml.safe_dump({"all": {"hosts": hosts}}, allow_unicode=True))
-    runner, stdout = run_playbook(tmp / "runner", "audit.yml", inventory, bin_dir=bin_dir,
+    # the audit, then a play that uses what it published (fep_audit_facts)
+    playbook = tmp / "audit_then_use.yml"
+    playbook.write_text(yaml.safe_dump([
+        {"import_playbook": os.path.join(REPO, "playbooks", "audit.yml")},
+        {"name": "Use the published facts", "hosts": "all", "gather_facts": False, "tasks": [
+            {"name": "Report the published facts", "ansible.builtin.debug": {
+                "msg": "{{ inventory_hostname }} published={{ ansible_facts.fep is defined }} "
+                       "cpu={{ ansible_facts.fep.cpu | default({}) | to_json }}"}}]}]))
+    runner, stdout = run_playbook(tmp / "runner", str(playbook), inventory, bin_dir=bin_dir,
                                   extravars={"fep_report_dir": str(tmp / "rep"), "fep_fail_on_findings": False})
     results = load_results(tmp / "rep")
     assert results["run"]["ansible_core"].startswith("2.16." if bin_dir else "2.19."), stdout
     return {"runner": runner, "stdout": stdout, "results": results}
+
+
+def test_facts_are_published_only_when_asked(inputs_audit):
+    """fep_audit_facts: the facts as ansible_facts.fep for the plays that follow (ansible-runner caches them)."""
+    results = inputs_audit["results"]
+    seen = {}
+    for event in inputs_audit["runner"].events:
+        data = event.get("event_data") or {}
+        if event.get("event") == "runner_on_ok" and data.get("task") == "Report the published facts":
+            host, published, cpu = re.match(r"(\S+) published=(\w+) cpu=(.*)$", data["res"]["msg"]).groups()
+            seen[host] = (published, json.loads(cpu))
+    assert seen["published"] == ("True", results["hosts"]["published"]["facts"]["cpu"])
+    assert seen["plain"] == ("False", {})
+    assert results["hosts"]["plain"]["facts"]["cpu"]  # results.json has the facts either way
 
 
 def test_templated_variables_arrive_rendered(inputs_audit):

@@ -41,6 +41,7 @@ def test_defaults_are_valid():
     ({"opengauss_data_dir": "data/og"}, "fep_opengauss_data_dir: must be an absolute path"),
     ({"opengauss_data_dir": ["/data"]}, "fep_opengauss_data_dir: must be an absolute path"),
     ({"thresholds": {"opengauss_data_free_gib": "lots"}}, "fep_thresholds.opengauss_data_free_gib"),
+    ({"publish_facts": "maybe"}, "fep_audit_facts: must be true or false, got 'maybe'"),
 ])
 def test_bad_values_name_the_variable(args, needle):
     _, errors = validate_inputs(args)
@@ -62,6 +63,13 @@ def test_opengauss_data_dir_defaults_to_the_installer_s_and_follows_the_inventor
         "opengauss_data_free_gib": 500}})
     assert errors == []
     assert (inputs["opengauss_data_dir"], inputs["thresholds"]) == ("/data/opengauss", {"opengauss_data_free_gib": 500.0})
+
+
+@pytest.mark.parametrize("value, expected", [
+    (None, False), (True, True), ("yes", True), ("True", True), ("off", False), (0, False)])
+def test_publishing_the_facts_is_a_boolean_off_by_default(value, expected):
+    inputs, errors = validate_inputs({} if value is None else {"publish_facts": value})
+    assert not errors and inputs["publish_facts"] is expected
 
 
 def test_auto_interpreter_means_discovery():

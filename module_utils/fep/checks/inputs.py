@@ -25,8 +25,11 @@ ARG_VARIABLES = {
     "security_agents": "fep_security_agents",
     "frontend_processes": "fep_frontend_processes",
     "opengauss_data_dir": "fep_opengauss_data_dir",
+    "publish_facts": "fep_audit_facts",
     "python": "ansible_python_interpreter",
 }
+BOOLEANS = {True: True, False: False, "true": True, "false": False, "yes": True, "no": False,
+            "on": True, "off": False, "1": True, "0": False}  # True == 1 and False == 0 as keys
 
 DECLARABLE = {
     "server_dedicated": bool, "backup_storage": (str, bool), "storage_ssd": bool,
@@ -183,8 +186,14 @@ def validate_inputs(args):
     if not isinstance(data_dir, str) or not data_dir.startswith("/"):
         errors.append("%s: must be an absolute path, got %r" % (var["opengauss_data_dir"], data_dir))
 
+    publish_facts = args.get("publish_facts", False)
+    publish_facts = BOOLEANS.get(publish_facts.lower() if isinstance(publish_facts, str) else publish_facts)
+    if publish_facts is None:
+        errors.append("%s: must be true or false, got %r" % (var["publish_facts"], args.get("publish_facts")))
+
     inputs = {
         "root": root,
+        "publish_facts": bool(publish_facts),
         "level": level,
         "ports": ports,
         "thresholds": thresholds,

@@ -14,7 +14,7 @@ from .hospital import blank_hospital
 
 SCHEMA_VERSION = 1
 HOST_STATUSES = ("ok", "unreachable", "failed")
-# The key of the audit task's result holding its checks, level, python profile and
+# The key of the audit task's result holding its facts, checks, level, python profile and
 # privilege limits as one JSON string (plugins/action/fep_audit.py says why a string).
 OUTCOME_KEY = "fep_outcome"
 
@@ -62,7 +62,7 @@ def host_entry(registered, level=None, hospital=None):
         ("limited", outcome.get("limited") or []),
         ("summary", summarise(checks)),
         ("checks", checks),
-        ("facts", (registered.get("ansible_facts") or {}).get("fep") or {}),
+        ("facts", outcome.get("facts") or {}),
     ))
     return entry
 
