@@ -6,7 +6,6 @@ host's audit task registered (``__fep_audit``) from hostvars, so hosts that
 were unreachable or failed are in the results too.
 """
 import datetime
-import json
 import os
 
 import ansible.module_utils
@@ -24,7 +23,7 @@ try:
     from ansible.module_utils.fep import __version__ as fep_version
     from ansible.module_utils.fep.report.hospital import validate_hospital
     from ansible.module_utils.fep.report.render import render_reports
-    from ansible.module_utils.fep.report.results import build_results, failing_hosts, host_entry
+    from ansible.module_utils.fep.report.results import build_results, failing_hosts, host_entry, results_text
     from ansible.module_utils.fep.report.table import render_verdict
 except ImportError:  # pragma: no cover
     build_results = None
@@ -85,7 +84,7 @@ class ActionModule(ActionBase):
         report_dir = os.path.abspath(os.path.expanduser(report_dir))
         os.makedirs(report_dir, mode=0o700, exist_ok=True)
         path = os.path.join(report_dir, "results.json")
-        write_private(path, json.dumps(results, ensure_ascii=False, indent=2, default=str) + "\n")
+        write_private(path, results_text(results))
         report_errors = []  # one report failing keeps the others and results.json
         reports = render_reports(results, report_dir, lang, errors=report_errors)
         result["warnings"] = ["report not written: %s" % error for error in report_errors]

@@ -167,3 +167,16 @@ def test_empty_and_sparse_results_render():
     sparse = {"schema": 1, "hosts": {"h1": {"status": "ok", "checks": {"cpu.cores": {"status": "fail"}}}}}
     page = render_html(sparse)
     assert 'data-check="cpu.cores"' in page and 'data-total="fail"><b>1</b>' in page
+
+
+def test_recorded_mobiles_are_masked_even_when_not_shaped_like_one():
+    from fep.report.html import mobile_masker, redact
+    mask = mobile_masker(["12345678901", "13800000001"])
+    text = "a 12345678901 b 0571-88881234 c 13800000001 d 13912345678 e 2013800000001x f 2013912345678"
+    # a recorded number is masked wherever it is, even inside a longer run of digits; a number
+    # merely shaped like a mobile only when it stands alone
+    assert redact(text, mask) == ("a 123****8901 b 0571-88881234 c 138****0001 d 139****5678 "
+                                  "e 20138****0001x f 2013912345678")
+    # without the region's numbers only the shape of a mobile is recognised
+    assert redact("12345678901 13912345678", None) == "12345678901 139****5678"
+    assert redact(None, mask) == ""

@@ -38,3 +38,17 @@ def test_a_result_without_outcome_is_a_failed_host():
     entry = host_entry({"failed": True, "msg": "host x: collector produced no result"})
     assert entry["status"] == "failed" and entry["message"].startswith("host x")
     assert host_entry({"unreachable": True, "msg": "ssh: timeout"})["status"] == "unreachable"
+
+
+def test_results_text_is_the_same_document_one_host_per_line():
+    from fep.report.results import results_text
+    from tests.builders.region_fixture import load_region_results
+    results = load_region_results()
+    text = results_text(results)
+    assert json.loads(text) == json.loads(json.dumps(results))
+    lines = text.splitlines()
+    for host in results["hosts"]:
+        line = [entry for entry in lines if entry.startswith('    "%s": {' % host)]
+        assert len(line) == 1 and json.loads("{%s}" % line[0].rstrip(",")) == {host: results["hosts"][host]}
+    assert '"schema": 1' in text and "医院" in text  # readable, not \\u-escaped
+    assert json.loads(results_text(dict(results, hosts={})))["hosts"] == {}

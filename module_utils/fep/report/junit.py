@@ -23,7 +23,7 @@ import xml.etree.ElementTree as ET
 from collections import OrderedDict
 
 from ..checks.registry import CHECKS
-from .html import known_mobiles, redact
+from .html import known_mobiles, mobile_masker, redact
 from .labels import STATUS_LABELS
 
 HOST_CASE = "host.audit"
@@ -47,10 +47,10 @@ class _Text(object):
     def __init__(self, results, lang):
         self.lang = lang if lang in WORDS else "zh"
         self.words = WORDS[self.lang]
-        self.mobiles = known_mobiles(results)
+        self.mask = mobile_masker(known_mobiles(results))
 
     def __call__(self, value):
-        return INVALID_XML.sub("\ufffd", redact(value, self.mobiles))
+        return INVALID_XML.sub("\ufffd", redact(value, self.mask))
 
 
 def _counts():

