@@ -224,8 +224,15 @@ def write_inventory(count):
             "    %s:" % host_name(index),
             "      ansible_host: %s" % address(index),
             "      fep_hospital_level: %d" % levels[profile],
-            "      fep_hospital: {name: %s}" % json.dumps("基准医院%03d（%s）" % (index, profile),
-                                                       ensure_ascii=False),
+            # the metadata a regional inventory carries: the reports mask the mobiles and group
+            # by city, so the benchmark pays for them as a real region would
+            "      fep_hospital: %s" % json.dumps({
+                "name": "基准医院%03d（%s）" % (index, profile),
+                "ownership": "公立" if index % 5 else "民营",
+                "division": {"province": "示例省", "city": "第%d市" % (index % 12 + 1), "county": "第%d区" % (index % 7 + 1)},
+                "contact": {"name": "联系人%03d" % index, "mobile": "139%08d" % index},
+                "volumes": {"outpatient_2023": 100000 + index * 37, "report_cards_yearly": 500 + index},
+            }, ensure_ascii=False),
             "      fep_bench_profile: %s" % profile,
         ]
     (STATE / "inventory.yml").write_text("\n".join(lines) + "\n", encoding="utf-8")

@@ -205,3 +205,85 @@ def test_committed_examples_hold_no_mobile_numbers():
             assert mobile not in text, (name, mobile)
     # the example is the example region, rendered by this code
     assert "江城市第一人民医院" in texts["report.html"] and "jc-renmin-fep" in texts["junit.xml"]
+
+
+# --- several processes ----------------------------------------------------------------------
+
+def files_of(folder):
+    found = {}
+    for base, _, names in os.walk(str(folder)):
+        for name in names:
+            path = os.path.join(base, name)
+            with open(path, "rb") as handle:
+                found[os.path.relpath(path, str(folder))] = handle.read()
+    return found
+
+
+def test_several_processes_write_the_same_files(results, tmp_path):
+    one = render_reports(results, str(tmp_path / "one"), processes=1)
+    three = render_reports(results, str(tmp_path / "three"), processes=3)
+    assert [os.path.relpath(p, str(tmp_path / "one")) for p in one] == \
+        [os.path.relpath(p, str(tmp_path / "three")) for p in three]  # same order too
+    assert files_of(tmp_path / "one") == files_of(tmp_path / "three")
+    for path in three:
+        assert mode(path) == 0o600
+
+
+def test_forms_are_written_by_forked_children(results, tmp_path, monkeypatch):
+    parent, real = os.getpid(), render.write_survey
+
+    def record_writer(host, entry, path, lang, generated=None):
+        real(host, entry, path, lang, generated)
+        with open(path + ".pid", "w") as handle:
+            handle.write(str(os.getpid()))
+
+    monkeypatch.setattr(render, "write_survey", record_writer)
+    render_reports(results, str(tmp_path), processes=3)
+    pids = {(tmp_path / "survey" / name).read_text() for name in os.listdir(str(tmp_path / "survey"))
+            if name.endswith(".pid")}
+    assert len(pids) > 1 and pids - {str(parent)}  # shared out, and not all written here
+
+
+def test_a_failing_form_in_a_child_is_reported_in_order(results, tmp_path, monkeypatch):
+    parent, real = os.getpid(), render.write_survey
+
+    def cursed(host, entry, path, lang, generated=None):
+        if host == "intel-centos":
+            raise ValueError("cell A1 is cursed\nsecond line (pid %d)" % (os.getpid() != parent))
+        return real(host, entry, path, lang, generated)
+
+    monkeypatch.setattr(render, "write_survey", cursed)
+    errors = []
+    written = render_reports(results, str(tmp_path), errors=errors, processes=4)
+    assert errors == ["survey/intel-centos.xlsx: ValueError: cell A1 is cursed"]
+    assert len(written) == 3 + len(results["hosts"]) - 1
+
+
+def test_a_dead_report_process_has_its_files_written_here(results, tmp_path, monkeypatch):
+    parent, real = os.getpid(), render.write_survey
+
+    def dies_in_a_child(host, entry, path, lang, generated=None):
+        if os.getpid() != parent:
+            os._exit(3)  # a child killed mid-way (OOM killer, a signal)
+        return real(host, entry, path, lang, generated)
+
+    monkeypatch.setattr(render, "write_survey", dies_in_a_child)
+    errors = []
+    written = render_reports(results, str(tmp_path), errors=errors, processes=3)
+    assert errors == []
+    assert sorted(os.listdir(str(tmp_path / "survey"))) == sorted(survey_file_name(h) for h in results["hosts"])
+    assert len(written) == 3 + len(results["hosts"])
+
+
+def test_work_is_shared_out_evenly():
+    jobs = [("big", 10, None, ()), ("mid", 6, None, ())] + [("form%d" % i, 1, None, ()) for i in range(14)]
+    shares = render.share_out(jobs, 3)
+    loads = [sum(job[1] for _, job in share) for share in shares]
+    assert sorted(loads) == [10, 10, 10]
+    assert sorted(index for share in shares for index, _ in share) == list(range(len(jobs)))
+
+
+def test_small_regions_stay_in_one_process(results):
+    assert render.report_processes(render.report_jobs(results)) == 1
+    many = dict(results, hosts={"h%03d" % i: e for i in range(40) for e in list(results["hosts"].values())[:1]})
+    assert render.report_processes(render.report_jobs(many)) == min(4, len(os.sched_getaffinity(0)))

@@ -11,6 +11,7 @@ The form carries the contact's mobile number (it is what the form is for),
 so the file is created readable by its owner only.
 """
 import contextlib
+import functools
 import math
 import os
 import tempfile
@@ -293,6 +294,7 @@ def display_width(text):
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
+@functools.lru_cache(maxsize=8192)  # the form's labels are the same on every form of a region
 def line_count(text, width):
     """Lines a wrapped cell needs; slightly pessimistic, a clipped print is worse than a tall row."""
     if text is None:
@@ -302,6 +304,13 @@ def line_count(text, width):
 
 
 # --- layout -------------------------------------------------------------------------
+
+@functools.lru_cache(maxsize=None)
+def form_style(font, size, bold, colour, to_fill, border, align, number_format):
+    """The few distinct styles of the form, made once."""
+    return Style(font=font, size=size, bold=bold, colour=colour, fill=TO_FILL_COLOUR["fill"] if to_fill else None,
+                 border=border, horizontal=align, vertical="center", wrap=True, number_format=number_format)
+
 
 class FormSheet(object):
     """Writes cells the way the form needs them: merged, bordered, wrapped."""
@@ -319,9 +328,7 @@ class FormSheet(object):
         if first != last:
             self.sheet.merge(first, last)
         # every cell of a merged range carries the border and fill, or the printed grid has gaps
-        style = Style(font=self.font, size=size, bold=bold, colour=colour,
-                      fill=TO_FILL_COLOUR["fill"] if to_fill else None, border=border,
-                      horizontal=align, vertical="center", wrap=True, number_format=number_format)
+        style = form_style(self.font, size, bold, colour, to_fill, border, align, number_format)
         for row in range(top, bottom + 1):
             for column in range(left, right + 1):
                 self.sheet.put(row, column, value if (row, column) == (top, left) else None, style)

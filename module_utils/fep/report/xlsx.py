@@ -13,6 +13,7 @@ Only what the reports use is supported: inline strings, numbers, one font,
 fill, border and alignment per cell, merged ranges, comments, frozen panes,
 an auto-filter, a print area and repeated title rows.
 """
+import functools
 import io
 import re
 import zipfile
@@ -75,6 +76,7 @@ INVALID_TITLE = re.compile(r"[\[\]:*?/\\]")
 CELL_NAME = re.compile(r"^([A-Z]+)(\d+)$")
 
 
+@functools.lru_cache(maxsize=4096)
 def cell_position(name):
     """``"B12"`` -> ``(12, 2)``."""
     match = CELL_NAME.match(name)
