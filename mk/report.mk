@@ -17,3 +17,5 @@ report: setup
 # tests/e2e/test_html_browser.py renders the HTML report in headless Chromium;
 # fonts-noto-cjk so that Chinese text renders instead of boxes.
 APT_PACKAGES += chromium fonts-noto-cjk
+# tests/e2e/test_xlsx_libreoffice.py: headless LibreOffice Calc (-nogui: the smallest soffice) and poppler's pdftotext.
+APT_PACKAGES += libreoffice-calc-nogui poppler-utils
