@@ -13,6 +13,7 @@ Its inputs are the host's inventory variables (``ARG_VARIABLES``: ``fep_root``,
 arguments; the playbook passes none (docs/performance.md: per-host cost).
 """
 import base64
+import gc
 import json
 import os
 import re
@@ -129,8 +130,15 @@ def build_payload(config, package_dir=None):
     return BOOTSTRAP % {"sources": packed, "config": json.dumps(config)}
 
 
-# Ansible's main process imports this plugin before it forks a worker per host: packing the
-# sources here, once, spares every worker (host) the compression.
+# Ansible's main process imports this plugin before it forks a worker per host. Two things are
+# done here once for all of them:
+# * gc.freeze(): every worker's cyclic garbage collector would otherwise walk, and so write to,
+#   each object the main process made (inventory, playbook, plugins), copying its memory pages
+#   (copy-on-write) in every fork; frozen objects are skipped. Only cyclic garbage made before
+#   this point is never collected, a bounded cost for a one-shot command (3 % wall, 4 % controller
+#   CPU at N = 100, docs/performance.md);
+# * packing the sources, which spares every worker (host) the compression.
+gc.freeze()
 try:
     packed_sources(find_package_dir())
 except AnsibleActionFail:  # pragma: no cover - reported when the action runs
