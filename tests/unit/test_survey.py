@@ -442,3 +442,11 @@ def test_english_form(results, tmp_path):
 def test_unknown_language_is_refused(results, tmp_path):
     with pytest.raises(ValueError, match="lang"):
         write_survey(PASSING_L3, results["hosts"][PASSING_L3], str(tmp_path / "x.xlsx"), lang="fr")
+
+
+def test_width_estimate_follows_the_fonts():
+    from fep.report.survey import display_width, line_count
+    assert display_width("内存") == 4 and display_width("1024") == 4
+    assert display_width("memory size") < len("memory size")  # Arial's lower case is narrower than a digit
+    # a long English cell needs fewer lines than the same number of CJK characters
+    assert line_count("x" * 60, 30) < line_count("内" * 60, 30)
