@@ -1,7 +1,9 @@
 # Reports (issue 3): regenerate report.html, junit.xml, rollup.xlsx and
 # survey/<host>.xlsx from a results.json without re-auditing.
 #   make report RESULTS=reports/<timestamp>/results.json [FEP_LANG=en] [REPORT_OUT=dir]
-# The audit itself writes the same reports next to results.json.
+# The audit itself writes the same reports next to results.json.  Several
+# RESULTS (one run per province or city) are merged into REPORT_OUT:
+#   make report RESULTS="reports/city-a/results.json reports/city-b/results.json" REPORT_OUT=reports/province
 REPORT_OUT ?=
 
 .PHONY: report
@@ -9,10 +11,15 @@ ifneq ($(filter report,$(MAKECMDGOALS)),)
 ifeq ($(strip $(RESULTS)),)
 $(error usage: make report RESULTS=reports/<timestamp>/results.json [FEP_LANG=en] [REPORT_OUT=dir])
 endif
+ifneq ($(word 2,$(RESULTS)),)
+ifeq ($(strip $(REPORT_OUT)),)
+$(error make report: several RESULTS are merged into a new folder: add REPORT_OUT=dir (e.g. REPORT_OUT=reports/merged))
+endif
+endif
 endif
 
 report: setup
-	$(BIN)/python tools/fep_report.py "$(RESULTS)" --lang $(FEP_LANG)$(if $(REPORT_OUT), --out "$(REPORT_OUT)")
+	$(BIN)/python tools/fep_report.py $(foreach file,$(RESULTS),"$(file)") --lang $(FEP_LANG)$(if $(REPORT_OUT), --out "$(REPORT_OUT)")
 
 # tests/e2e/test_html_browser.py renders the HTML report in headless Chromium;
 # fonts-noto-cjk so that Chinese text renders instead of boxes.

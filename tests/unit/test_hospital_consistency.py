@@ -90,6 +90,17 @@ def test_servers_of_other_hospitals_are_not_compared(region):
     assert results["hosts"]["b"]["checks"]["db.opengauss.locale"]["compared_with"] == []
 
 
+def test_same_name_in_another_county_is_another_hospital(region):
+    """县人民医院 exists in every county: a merged provincial run must not compare them."""
+    hosts = {"a": server(region), "b": server(region, lang="zh_CN.UTF-8"), "c": server(region)}
+    hosts["b"]["hospital"] = dict(hosts["b"]["hospital"], division=dict(
+        hosts["b"]["hospital"]["division"], county="西山县"))
+    results = build_results(hosts)
+    assert results["hosts"]["b"]["checks"]["db.opengauss.locale"]["compared_with"] == []
+    assert results["hosts"]["a"]["checks"]["db.opengauss.locale"]["compared_with"] == ["a", "c"]
+    assert results["hosts"]["a"]["checks"]["db.opengauss.locale"]["status"] == "pass"
+
+
 def test_hosts_without_a_hospital_name_stand_alone(region):
     hosts = {"a": server(region), "b": server(region, kernel="5.10.0")}
     for entry in hosts.values():

@@ -1,5 +1,7 @@
 # -*- coding: utf-8 -*-
 """render_reports (every report, private, one failure loses nothing) and tools/fep_report.py."""
+import copy
+import json
 import os
 import shutil
 import stat
@@ -12,6 +14,7 @@ import yaml
 
 from fep.report import render
 from fep.report.render import ReportError, render_reports, survey_file_name
+from fep.report.results import build_results, results_text
 from tests.builders.region_fixture import FIXTURE, load_region_results
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -158,6 +161,134 @@ def test_cli_bad_results_file_is_one_line(tmp_path, content, message):
     assert not (tmp_path / "out").exists()
 
 
+# --- tools/fep_report.py with several runs (a province of city runs) ---------------------------
+
+def write_run(folder, entries, generated):
+    """A run's results.json, written as the audit writes it (results_text)."""
+    region = load_region_results()
+    hosts = {name: copy.deepcopy(entry) for name, entry in entries.items()}
+    folder.mkdir(parents=True)
+    path = folder / "results.json"
+    path.write_text(results_text(build_results(hosts, generated=generated, run=region["run"])), encoding="utf-8")
+    return str(path)
+
+
+def city_runs(tmp_path):
+    """The sample region as the runs of its two cities, Heyang audited 40 minutes after Jiangcheng."""
+    cities = {}
+    for name, entry in load_region_results()["hosts"].items():
+        cities.setdefault(entry["hospital"]["division"]["city"], {})[name] = entry
+    return (write_run(tmp_path / "jiangcheng", cities["江城市"], "2026-11-25T17:30:00+08:00"),
+            write_run(tmp_path / "heyang", cities["河阳市"], "2026-11-25T18:10:00+08:00"))
+
+
+def makeup_run(tmp_path, generated):
+    """东山县中医医院's server (unreachable in the Heyang run) audited again once its VPN was back."""
+    region = load_region_results()
+    audited = dict(region["hosts"]["intel-centos"], hospital=region["hosts"]["xs-unreachable"]["hospital"])
+    return write_run(tmp_path / "makeup", {"xs-unreachable": audited}, generated)
+
+
+def region_mobiles():
+    found = [(e["hospital"].get("contact") or {}).get("mobile") for e in load_region_results()["hosts"].values()]
+    return [mobile for mobile in found if mobile]
+
+
+def test_cli_merges_city_runs_into_one_folder(tmp_path):
+    jiangcheng, heyang = city_runs(tmp_path)
+    out = tmp_path / "province"
+    proc = run_tool(jiangcheng, heyang, "--out", str(out))
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stderr == ""
+    merged_path = out / "results.json"
+    assert proc.stdout.splitlines()[0] == str(merged_path)
+    assert str(out / "report.html") in proc.stdout.splitlines()
+    assert mode(out) == 0o700 and mode(merged_path) == 0o600 and mode(out / "junit.xml") == 0o600
+    merged = json.loads(merged_path.read_text(encoding="utf-8"))
+    region = load_region_results()
+    assert merged["hosts"] == region["hosts"] and merged["summary"] == region["summary"]
+    assert [s["file"] for s in merged["run"]["merged_from"]] == [jiangcheng, heyang]
+    assert merged["generated"] == "2026-11-25T18:10:00+08:00"
+    junit = (out / "junit.xml").read_text(encoding="utf-8")
+    for host in region["hosts"]:
+        assert 'name="%s"' % host in junit
+    assert sorted(os.listdir(str(out / "survey"))) == sorted(survey_file_name(h) for h in region["hosts"])
+    assert "各医院结论" in (out / "report.html").read_text(encoding="utf-8")
+
+
+def test_cli_merge_notes_a_re_audited_host(tmp_path):
+    jiangcheng, heyang = city_runs(tmp_path)
+    makeup = makeup_run(tmp_path, "2026-11-27T09:15:00+08:00")
+    out = tmp_path / "province"
+    proc = run_tool(jiangcheng, heyang, makeup, "--out", str(out), "--lang", "en")
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("fep_report: note: host xs-unreachable ")
+    assert heyang in lines[0] and makeup in lines[0]
+    merged = json.loads((out / "results.json").read_text(encoding="utf-8"))
+    assert merged["hosts"]["xs-unreachable"]["status"] == "ok"
+    assert merged["summary"]["host_status"] == {"ok": 6, "unreachable": 0, "failed": 0}
+    assert merged["run"]["lang"] == "en"
+    assert "Hospitals" in (out / "report.html").read_text(encoding="utf-8")
+    for mobile in region_mobiles():
+        assert mobile not in proc.stdout + proc.stderr
+
+
+def test_cli_merge_of_runs_made_at_the_same_instant_is_refused(tmp_path):
+    jiangcheng, heyang = city_runs(tmp_path)
+    makeup = makeup_run(tmp_path, "2026-11-25T10:10:00+00:00")  # the Heyang run's instant, in UTC
+    out = tmp_path / "province"
+    proc = run_tool(jiangcheng, heyang, makeup, "--out", str(out))
+    assert proc.returncode == 2
+    lines = proc.stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("fep_report: host xs-unreachable is in "), proc.stderr
+    assert heyang in lines[0] and makeup in lines[0] and jiangcheng not in lines[0]
+    assert not out.exists()
+
+
+def test_cli_merge_with_a_broken_file_names_it(tmp_path):
+    jiangcheng, heyang = city_runs(tmp_path)
+    with open(heyang, "a", encoding="utf-8") as handle:
+        handle.write("}")  # a file cut or spliced by hand
+    out = tmp_path / "province"
+    proc = run_tool(jiangcheng, heyang, "--out", str(out))
+    assert proc.returncode == 2
+    lines = proc.stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("fep_report: %s is not valid JSON" % heyang), proc.stderr
+    assert not out.exists()
+
+
+def test_cli_merge_needs_a_new_folder(tmp_path):
+    jiangcheng, heyang = city_runs(tmp_path)
+    before = open(jiangcheng, encoding="utf-8").read()
+    proc = run_tool(jiangcheng, heyang)
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    assert "--out DIR" in proc.stderr
+    proc = run_tool(jiangcheng, heyang, "--out", os.path.dirname(jiangcheng))
+    assert proc.returncode == 2
+    assert proc.stderr.splitlines() == ["fep_report: --out %s is the folder of %s: the merge would overwrite that "
+                                        "run's results and reports; choose a new folder"
+                                        % (os.path.dirname(jiangcheng), jiangcheng)]
+    proc = run_tool(jiangcheng, heyang, jiangcheng, "--out", str(tmp_path / "province"))
+    assert proc.returncode == 2 and "is given twice" in proc.stderr
+    assert os.listdir(os.path.dirname(jiangcheng)) == ["results.json"]
+    assert open(jiangcheng, encoding="utf-8").read() == before
+    assert not (tmp_path / "province").exists()
+
+
+def test_cli_merge_with_a_report_failing_is_exit_1(tmp_path):
+    jiangcheng, heyang = city_runs(tmp_path)
+    out = tmp_path / "province"
+    out.mkdir()
+    (out / "survey").write_text("a file where the forms' folder should be")
+    proc = run_tool(jiangcheng, heyang, "--out", str(out))
+    assert proc.returncode == 1
+    assert "Traceback" not in proc.stderr
+    failed = [line for line in proc.stderr.splitlines() if line.startswith("fep_report: not written: survey/")]
+    assert len(failed) == 6
+    assert (out / "results.json").exists() and (out / "report.html").exists() and (out / "rollup.xlsx").exists()
+
+
 def make(*args):
     return subprocess.run(["make", *args], cwd=REPO, capture_output=True, text=True, check=False)
 
@@ -166,6 +297,19 @@ def test_make_report_runs_the_tool():
     proc = make("-n", "report", "RESULTS=reports/x/results.json", "FEP_LANG=en", "REPORT_OUT=/tmp/o")
     assert proc.returncode == 0, proc.stderr
     assert '/python tools/fep_report.py "reports/x/results.json" --lang en --out "/tmp/o"' in proc.stdout
+
+
+def test_make_report_merges_several_results():
+    proc = make("-n", "report", "RESULTS=reports/a/results.json reports/b/results.json", "REPORT_OUT=reports/ab")
+    assert proc.returncode == 0, proc.stderr
+    assert ('/python tools/fep_report.py "reports/a/results.json" "reports/b/results.json" --lang zh '
+            '--out "reports/ab"') in proc.stdout
+
+
+def test_make_report_merging_needs_report_out():
+    proc = make("report", "RESULTS=reports/a/results.json reports/b/results.json")
+    assert proc.returncode != 0
+    assert "several RESULTS are merged into a new folder: add REPORT_OUT=dir" in proc.stderr
 
 
 def test_make_report_without_results_says_how():
@@ -283,7 +427,23 @@ def test_work_is_shared_out_evenly():
     assert sorted(index for share in shares for index, _ in share) == list(range(len(jobs)))
 
 
-def test_small_regions_stay_in_one_process(results):
-    assert render.report_processes(render.report_jobs(results)) == 1
-    many = dict(results, hosts={"h%03d" % i: e for i in range(40) for e in list(results["hosts"].values())[:1]})
-    assert render.report_processes(render.report_jobs(many)) == min(4, len(os.sched_getaffinity(0)))
+def test_processes_follow_the_work_and_the_cpus(results):
+    assert render.report_processes(render.report_jobs(results), cpus=16) == 1  # 6 hosts: not worth a fork
+    one = next(iter(results["hosts"].values()))
+    region = dict(results, hosts={"h%04d" % i: one for i in range(40)})
+    assert render.report_processes(render.report_jobs(region), cpus=16) == 4  # 40 hosts' reports
+    province = dict(results, hosts={"h%04d" % i: one for i in range(1000)})
+    assert render.report_processes(render.report_jobs(province), cpus=2) == 2
+    assert render.report_processes(render.report_jobs(province), cpus=64) == render.MAX_REPORT_PROCESSES
+
+
+@pytest.mark.parametrize("files, expected", [
+    ({"/sys/fs/cgroup/cpu.max": "200000 100000\n"}, 2),  # a container limited to 2 CPUs
+    ({"/sys/fs/cgroup/cpu.max": "50000 100000\n"}, 1),
+    ({"/sys/fs/cgroup/cpu.max": "max 100000\n"}, None),
+    ({"/sys/fs/cgroup/cpu/cpu.cfs_quota_us": "400000\n", "/sys/fs/cgroup/cpu/cpu.cfs_period_us": "100000\n"}, 4),
+    ({"/sys/fs/cgroup/cpu/cpu.cfs_quota_us": "-1\n", "/sys/fs/cgroup/cpu/cpu.cfs_period_us": "100000\n"}, None),
+    ({}, None),
+])
+def test_cgroup_cpu_quota(files, expected):
+    assert render.cgroup_cpu_limit(files.get) == expected

@@ -202,7 +202,8 @@ def og_cpu_flags(facts, ctx):
 # --- A2-A4 the same on every server of the hospital --------------------------------------
 
 @_sub("kernel", "本院各服务器内核版本一致（A2）", "Same kernel on the hospital's servers (A2)",
-      "proc/sys/kernel/osrelease, compared across the servers of one hospital (fep_hospital.name) in the results",
+      "proc/sys/kernel/osrelease, compared across the servers of one hospital "
+      "(same fep_hospital name and division) in the results",
       "Kernel release unreadable", "内核版本")
 def og_kernel(facts, ctx):
     kernel = (section(facts, "os") or {}).get("kernel")
@@ -305,12 +306,23 @@ def compare_hospital(check_id, own, peers):
     return outcome
 
 
+def hospital_key(entry, host):
+    """What identifies the hospital a server belongs to: its division and its name."""
+    hospital = entry.get("hospital") or {}
+    if not hospital.get("name"):
+        return ("host", host)
+    division = hospital.get("division") or {}
+    return ("hospital",) + tuple(division.get(k) or "" for k in ("province", "city", "county")) + (hospital["name"],)
+
+
 def apply_hospital_consistency(hosts):
     """Compare kernel, LANG and time zone across the servers of each hospital; re-summarise.
 
     ``hosts`` maps host name -> results.json host entry (changed in place).
-    Servers of one hospital share ``hospital.name``; a host without a name is
-    a hospital of its own.  Each host's own verdict is recomputed from its
+    Servers of one hospital share ``hospital.name`` and division: names such
+    as 县人民医院 repeat across counties and provinces, which a regional or
+    national merge of runs brings together.  A host without a name is a
+    hospital of its own.  Each host's own verdict is recomputed from its
     facts first, so applying this twice gives the same results.
     """
     groups = OrderedDict()
@@ -318,8 +330,7 @@ def apply_hospital_consistency(hosts):
         entry = hosts[name]
         if entry.get("status") != "ok":
             continue
-        key = (entry.get("hospital") or {}).get("name") or ("host", name)
-        groups.setdefault(key, []).append(name)
+        groups.setdefault(hospital_key(entry, name), []).append(name)
     for names in groups.values():
         for check_id in CONSISTENCY:
             members = [n for n in names if _compared(hosts[n], check_id)]

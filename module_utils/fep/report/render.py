@@ -152,12 +152,45 @@ def share_out(jobs, count):
     return shares
 
 
-def report_processes(jobs):
-    """One process per CPU this process may use, at most one per 20 forms' worth of work."""
+MAX_REPORT_PROCESSES = 8  # each child may copy part of the results (copy-on-write): bound the memory
+
+
+def cgroup_cpu_limit(read=None):
+    """CPUs allowed by a cgroup quota (containers, AWX execution environments), None when unlimited."""
+    read = read or _read_text
+    text = read("/sys/fs/cgroup/cpu.max")  # cgroup v2: "<quota> <period>" or "max <period>"
+    if text:
+        quota, _, period = text.strip().partition(" ")
+    else:  # cgroup v1
+        quota, period = read("/sys/fs/cgroup/cpu/cpu.cfs_quota_us"), read("/sys/fs/cgroup/cpu/cpu.cfs_period_us")
+    try:
+        quota, period = int(quota), int(period)
+    except (TypeError, ValueError):  # "max", missing files
+        return None
+    return max(1, quota // period) if quota > 0 and period > 0 else None
+
+
+def _read_text(path):
+    try:
+        with open(path) as handle:
+            return handle.read()
+    except OSError:
+        return None
+
+
+def available_cpus():
+    """CPUs this process may use: its affinity, within the cgroup's quota."""
     try:
         cpus = len(os.sched_getaffinity(0))
     except AttributeError:  # not Linux
         cpus = os.cpu_count() or 1
+    limit = cgroup_cpu_limit()
+    return min(cpus, limit) if limit else cpus
+
+
+def report_processes(jobs, cpus=None):
+    """One process per available CPU (at most 8), at most one per 20 forms' worth of work."""
+    cpus = min(cpus or available_cpus(), MAX_REPORT_PROCESSES)
     return max(1, min(cpus, int(sum(job[1] for job in jobs) // 20)))
 
 
