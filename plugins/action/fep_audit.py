@@ -17,11 +17,12 @@ import gc
 import json
 import os
 import re
+import time
 import zlib
 
 import ansible.module_utils
 from ansible import constants as C
-from ansible.errors import AnsibleActionFail, AnsibleError
+from ansible.errors import AnsibleActionFail, AnsibleConnectionFailure, AnsibleError
 from ansible.plugins.action import ActionBase
 
 # ansible packs project module_utils for targets only; import them here too
@@ -163,6 +164,23 @@ def python_command(interpreter):
             'exec "$fep_py" -; fi; done; echo %s; exit 127' % (loop, NO_PYTHON))
 
 
+# ssh failures that another attempt would not change: wrong key or host key, unknown name, a
+# server that does not answer or refuses. Anything else (a connection closed or reset during the
+# handshake, a session that stalled until ServerAliveInterval gave up, ssh's bare exit 255) is a
+# dropped link: tried once more, unless it took longer than DROP_SECONDS.
+PERMANENT_SSH_FAILURES = re.compile(
+    r"Permission denied|Host key verification failed|REMOTE HOST IDENTIFICATION HAS CHANGED|"
+    r"Could not resolve hostname|Name or service not known|timed out|No route to host|"
+    r"Connection refused|Too many authentication failures|Unable to negotiate", re.IGNORECASE)
+DROP_SECONDS = 120  # a stalled session ends after ServerAliveInterval 15 s x 3 (the audit play's ssh args)
+RETRY_PAUSE = 1.0
+
+
+def dropped_connection(message, seconds):
+    """True when an ssh failure looks like a dropped link (worth one more try), not a dead host."""
+    return seconds < DROP_SECONDS and not PERMANENT_SSH_FAILURES.search(message or "")
+
+
 def parse_output(stdout):
     """The JSON document between the result markers, or None."""
     begin = stdout.rfind(RESULT_BEGIN)
@@ -199,6 +217,27 @@ class ActionModule(ActionBase):
         args.update(self._task.args)
         return args
 
+    def execute_once_more_if_dropped(self, host, command, payload, result):
+        """Pipe the collector; a link dropped during the ssh handshake is tried once more.
+
+        The audit only reads, so a second attempt is safe.  A host that is down,
+        refuses or rejects the key fails at once, and a connect timeout is not
+        repeated (it would double the wait for every dead server of a region).
+        """
+        started = time.monotonic()
+        try:
+            return self._low_level_execute_command(command, in_data=payload)
+        except AnsibleConnectionFailure as exc:
+            message = str(exc)
+            if not dropped_connection(message, time.monotonic() - started):
+                raise
+            self._display.vvv("fep_audit %s: connection dropped, trying once more: %s" % (host, message))
+        time.sleep(RETRY_PAUSE)
+        outcome = self._low_level_execute_command(command, in_data=payload)
+        result.setdefault("warnings", []).append(
+            "host %s: the ssh connection dropped during the audit and succeeded on a second attempt" % host)
+        return outcome
+
     def run(self, tmp=None, task_vars=None):
         result = super(ActionModule, self).run(tmp, task_vars)
         result["changed"] = False
@@ -214,7 +253,7 @@ class ActionModule(ActionBase):
         payload = build_payload(collector_config(inputs))
         interpreter = inputs["python"]
         command = python_command(interpreter)
-        outcome = self._low_level_execute_command(command, in_data=payload.encode("utf-8"))
+        outcome = self.execute_once_more_if_dropped(host, command, payload.encode("utf-8"), result)
         document = parse_output(outcome.get("stdout", ""))
         if document is None:
             stderr = (outcome.get("stderr") or "").strip()
