@@ -32,6 +32,8 @@ help:
 	@echo "make audit [INVENTORY=path]   audit this machine (default) or an inventory, print the verdict"
 	@echo "make setup PROFILE=legacy     control node for Python 3.6/3.7 servers (ansible-core 2.16, .venv-legacy)"
 	@echo "make report RESULTS=…         regenerate survey forms, roll-up, HTML and JUnit from a results.json"
+	@echo "make report RESULTS=\"a b\" REPORT_OUT=dir   merge several runs' results.json into one set of reports"
+	@echo "make bench                    fleet benchmark: audit vs SSH floor vs naive playbook (docs/performance.md)"
 	@echo "make test                     install test dependencies and run every test"
 	@echo "make lint                     ruff and ansible-lint (Python 3.6 target code: tests/unit/test_target_python.py)"
 	@echo "make docs                     regenerate the check catalogue in README.md and docs/"
