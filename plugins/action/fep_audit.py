@@ -218,7 +218,7 @@ class ActionModule(ActionBase):
         return args
 
     def execute_once_more_if_dropped(self, host, command, payload, result):
-        """Pipe the collector; a link dropped during the ssh handshake is tried once more.
+        """Pipe the collector; a dropped link (dropped_connection) is tried once more.
 
         The audit only reads, so a second attempt is safe.  A host that is down,
         refuses or rejects the key fails at once, and a connect timeout is not
@@ -271,7 +271,6 @@ class ActionModule(ActionBase):
             level=inputs["level"], thresholds=inputs["thresholds"], ports=inputs["ports"],
             declared=inputs["declared"], probes=inputs["probes"],
             frontend_processes=inputs["frontend_processes"])
-        # plain dicts: Ansible's variable storage does not keep OrderedDict
         checks = fep_checks.run_checks(facts, ctx, skip=inputs["skip"], select=inputs["select"])
         python_version = facts["collector"]["python"]["version"]
         outcome = {
@@ -279,8 +278,8 @@ class ActionModule(ActionBase):
             "checks": checks,
             "python": fep_checks.python_profile(python_version),
             "limited": fep_checks.limited_by_privilege(facts),
+            "facts": facts,
         }
-        outcome["facts"] = facts
         if inputs["publish_facts"]:
             # for plays that use the facts after the audit; off by default: Ansible cleans, copies
             # and caches a fact tree per host, ~6 % of the audit's controller CPU (docs/performance.md)

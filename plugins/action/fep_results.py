@@ -22,7 +22,7 @@ ansible.module_utils.__path__.extend(
 try:
     from ansible.module_utils.fep import __version__ as fep_version
     from ansible.module_utils.fep.report.hospital import validate_hospital
-    from ansible.module_utils.fep.report.render import render_reports
+    from ansible.module_utils.fep.report.render import private_dir, render_reports, write_private
     from ansible.module_utils.fep.report.results import build_results, failing_hosts, host_entry, results_text
     from ansible.module_utils.fep.report.table import render_verdict
 except ImportError:  # pragma: no cover
@@ -41,14 +41,6 @@ def default_report_dir(playbook_dir, now=None):
     """``reports/<YYYYmmdd-HHMMSS>/`` beside the playbooks folder, one per run."""
     stamp = (now or datetime.datetime.now()).strftime("%Y%m%d-%H%M%S")
     return os.path.join(os.path.dirname(os.path.abspath(playbook_dir)), "reports", stamp)
-
-
-def write_private(path, text):
-    """Create ``path`` readable by the owner only (reports hold hospital data)."""
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write(text)
-    os.chmod(path, 0o600)
 
 
 class ActionModule(ActionBase):
@@ -82,8 +74,7 @@ class ActionModule(ActionBase):
         }
         results = build_results(entries, run=run)
         report_dir = os.path.abspath(os.path.expanduser(report_dir))
-        os.makedirs(report_dir, mode=0o700, exist_ok=True)
-        path = os.path.join(report_dir, "results.json")
+        path = os.path.join(private_dir(report_dir), "results.json")
         write_private(path, results_text(results))
         report_errors = []  # one report failing keeps the others and results.json
         reports = render_reports(results, report_dir, lang, errors=report_errors)

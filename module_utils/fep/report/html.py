@@ -15,11 +15,10 @@ from collections import OrderedDict
 from html import escape
 
 from ..checks.registry import CHECKS, STATUSES, is_sub_check
-from .hospital import mask_mobile
+from .hospital import MOBILE, mask_mobile
 from .labels import HOST_STATUS_LABELS, LEVEL_LABELS, SHORT_TITLES, STATUS_LABELS
 
 HOST_STATUSES = ("ok", "unreachable", "failed")
-MOBILE_PATTERN = re.compile(r"(?<![0-9])1[3-9][0-9]{9}(?![0-9])")
 DIGIT_RUN = re.compile(r"[0-9]{11,}")
 
 TEXT = {
@@ -262,7 +261,7 @@ def mobile_masker(mobiles=()):
     def mask_run(match):
         run = match.group(0)
         if len(run) == 11:
-            return mask_mobile(run) if run in known or MOBILE_PATTERN.match(run) else run
+            return mask_mobile(run) if run in known or MOBILE.match(run) else run
         # a longer run of digits: only a recorded number inside it is personal data
         chars = list(run)
         for start in range(len(run) - 10):
