@@ -9,6 +9,7 @@ missing lab into a failure instead of a skip).
 """
 import os
 import re
+import time
 
 import pytest
 
@@ -123,6 +124,33 @@ def test_taken_port_names_the_real_process(lab_audit, lab_hosts):
     message = lab_audit["results"]["hosts"][host.name]["checks"]["port.8884"]["message_zh"]
     nginx_pid = lab.podman("exec", host.name, "pgrep", "-x", "nginx").split()
     assert message == "8884 被 nginx(pid %s) 占用" % nginx_pid[0]
+
+
+def ssh_login(host):
+    """One plain ssh login as root (the lab's key), closed at once."""
+    lab.run(["ssh", "-i", str(lab.SSH_KEY), "-o", "BatchMode=yes", "-o", "StrictHostKeyChecking=no",
+             "-o", "UserKnownHostsFile=/dev/null", "-o", "LogLevel=ERROR", "-o", "ControlMaster=no",
+             "root@%s" % host.address, "true"], timeout=60)
+
+
+def user_stop_delay(host):
+    """logind's UserStopDelaySec in seconds: how long an idle user manager is kept."""
+    out = lab.podman("exec", host.name, "busctl", "get-property", "org.freedesktop.login1",
+                     "/org/freedesktop/login1", "org.freedesktop.login1.Manager", "UserStopDelayUSec")
+    return int(out.split()[1]) / 1e6  # "t 10000000"
+
+
+def test_no_login_waits_for_root_s_user_manager_to_stop(lab_hosts):
+    # The hosts see the machine's cgroup v1 tree, where systemd in a container
+    # never learns that a cgroup emptied: stopping root's user manager after
+    # the last logout hung for its stop timeout (120 s), and every login in
+    # between waited with it. The CI saw audits and testinfra stall on it.
+    for host in lab_hosts.values():
+        ssh_login(host)
+    time.sleep(max(user_stop_delay(host) for host in lab_hosts.values()) + 1)
+    states = {host.name: lab.podman("exec", host.name, "systemctl", "show", "--property=ActiveState",
+                                    "--value", "user@0.service").strip() for host in lab_hosts.values()}
+    assert states == {host.name: "active" for host in lab_hosts.values()}
 
 
 @pytest.fixture()
