@@ -38,6 +38,40 @@ def run_playbook(private_dir, playbook, inventory, extravars=None, cmdline=None,
     return runner, ANSI.sub("", runner.stdout.read())
 
 
+def run_module(private_dir, module, module_args, python=None, bin_dir=None):
+    """Run ``module`` on one local host with interpreter ``python``; (runner, its result)."""
+    bin_dir = bin_dir or os.path.dirname(sys.executable)
+    inventory = os.path.join(str(private_dir), "hosts.yml")
+    os.makedirs(os.path.join(str(private_dir), "runner"), exist_ok=True)
+    with open(inventory, "w", encoding="utf-8") as handle:
+        json.dump({"all": {"hosts": {"snapshot-host": {
+            "ansible_connection": "local", "ansible_python_interpreter": python or sys.executable}}}}, handle)
+    runner = ansible_runner.run(
+        private_data_dir=os.path.join(str(private_dir), "runner"), project_dir=REPO, inventory=inventory,
+        host_pattern="snapshot-host", module=module, module_args=module_args, quiet=True,
+        envvars={"PATH": bin_dir + os.pathsep + os.environ.get("PATH", ""),
+                 "ANSIBLE_CONFIG": os.path.join(REPO, "ansible.cfg")})
+    results = [e["event_data"]["res"] for e in runner.events if e["event"] in ("runner_on_ok", "runner_on_failed")]
+    assert len(results) == 1, ANSI.sub("", runner.stdout.read())
+    return runner, results[0]
+
+
 def load_results(report_dir):
     with open(os.path.join(str(report_dir), "results.json"), encoding="utf-8") as handle:
         return json.load(handle)
+
+
+def find_python(version):
+    """An interpreter of ``version`` (e.g. "3.6") on this machine, or None.
+
+    Hospital servers run Python 3.6 and 3.7; the build and CI machines carry
+    pyenv builds of both (``~/.pyenv/versions``), other machines may have
+    ``/usr/bin/python3.x``.
+    """
+    pyenv_root = os.environ.get("PYENV_ROOT") or os.path.expanduser("~/.pyenv")
+    versions = os.path.join(pyenv_root, "versions")
+    candidates = sorted(os.path.join(versions, name, "bin", "python" + version)
+                        for name in (os.listdir(versions) if os.path.isdir(versions) else ())
+                        if name.startswith(version + "."))
+    candidates += ["/usr/bin/python" + version, "/usr/local/bin/python" + version]
+    return next((path for path in candidates if os.access(path, os.X_OK)), None)

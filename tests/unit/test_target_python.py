@@ -13,6 +13,9 @@ import sys
 
 import pytest
 
+from tests.builders.profiles import PROFILES, build_root
+from tests.support import find_python
+
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 PACKAGE = os.path.join(REPO, "module_utils", "fep")
 TARGET_FILES = sorted(
@@ -104,3 +107,34 @@ def test_relative_imports_are_read_in_both_spellings():
     fep_audit = load_fep_audit()
     text = "from .cpu import gather_cpu\nfrom . import opengauss_spec as spec, sysread\n"
     assert fep_audit.imported_modules(text) == {"cpu", "opengauss_spec", "sysread"}
+
+
+# -- the payload under the interpreters hospital servers ship ------------------
+# Kylin V10 and openEuler 20.03 ship Python 3.7, UOS 1050a 3.6.  vermin reads
+# the source; these run it (tests.support.find_python says where they come from).
+OLD_PYTHONS = ("3.6", "3.7")
+
+
+def collect(python, payload, cwd):
+    proc = subprocess.run([python, "-"], input=payload, capture_output=True, text=True, check=False, cwd=cwd)
+    assert proc.returncode == 0 and "Traceback" not in proc.stdout + proc.stderr, proc.stdout + proc.stderr
+    document = load_fep_audit().parse_output(proc.stdout)
+    assert document is not None, proc.stdout
+    return document
+
+
+@pytest.mark.parametrize("version", OLD_PYTHONS)
+@pytest.mark.parametrize("profile", sorted(PROFILES))
+def test_payload_collects_the_same_facts_under_old_pythons(version, profile, tmp_path):
+    python = find_python(version)
+    if python is None:
+        pytest.skip("no Python %s here (looked in $PYENV_ROOT/versions and /usr/bin)" % version)
+    root = tmp_path / "root"
+    build_root(root, profile)
+    payload = load_fep_audit().build_payload({"root": str(root)}, PACKAGE)
+    old, current = collect(python, payload, str(tmp_path)), collect(sys.executable, payload, str(tmp_path))
+    assert old["fep"]["collector"].pop("python")["version"].startswith(version + ".")
+    current["fep"]["collector"].pop("python")
+    for document in (old, current):
+        document["fep"]["collector"].pop("duration_ms")
+    assert old == current
