@@ -11,7 +11,7 @@ import os
 import pytest
 import yaml
 
-from tests.builders.profiles import PROFILES, build_root
+from tests.builders.profiles import PROFILES, build_root, snapshot_host
 from tests.support import REPO, find_python, load_results, run_module, run_playbook
 
 LEGACY_BIN = os.path.join(REPO, ".venv-legacy", "bin")
@@ -40,12 +40,8 @@ def old_region(tmp_path_factory):
     base = tmp_path_factory.mktemp("old-python-region")
     hosts = {}
     for version, profile in SERVERS.items():
-        root = base / "roots" / profile
-        build_root(root, profile)
-        hosts["py%s-%s" % (version.replace(".", ""), profile)] = {
-            "ansible_connection": "local", "ansible_python_interpreter": interpreter(version),
-            "fep_root": str(root), "fep_hospital_level": PROFILES[profile]["level"],
-            "fep_hospital": {"name": PROFILES[profile]["description"].split(":")[0]}}
+        hosts["py%s-%s" % (version.replace(".", ""), profile)] = snapshot_host(
+            base / "roots" / profile, profile, interpreter(version))
     inventory = base / "hosts.yml"
     inventory.write_text(yaml.safe_dump({"all": {"hosts": hosts}}))
     return {"base": base, "inventory": inventory, "hosts": hosts}
