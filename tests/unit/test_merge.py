@@ -153,6 +153,23 @@ def test_one_inventory_name_for_two_hospitals_is_a_warning(region):
     assert not [n for n in notes if n.startswith("warning:")]
 
 
+def test_the_same_hospital_name_in_another_county_is_another_hospital(region):
+    # the identity the consistency pass uses (hospital_key): 县人民医院 repeats across counties,
+    # and a division field left empty in one run and absent in the other is the same division
+    entry = region["hosts"]["loongson-kylin"]
+    moved = copy.deepcopy(entry)
+    moved["hospital"]["division"]["county"] = "另一县"
+    _, notes = merge_results([("a.json", run_of({"10.0.0.1": entry}, T_JIANGCHENG)),
+                              ("b.json", run_of({"10.0.0.1": moved}, T_HEYANG))])
+    assert [n for n in notes if n.startswith("warning:")]
+    blank, absent = copy.deepcopy(entry), copy.deepcopy(entry)
+    blank["hospital"]["division"]["county"] = ""
+    absent["hospital"]["division"].pop("county", None)
+    _, notes = merge_results([("a.json", run_of({"10.0.0.1": blank}, T_JIANGCHENG)),
+                              ("b.json", run_of({"10.0.0.1": absent}, T_HEYANG))])
+    assert not [n for n in notes if n.startswith("warning:")]
+
+
 # --- one hospital, servers in different runs ------------------------------------------------------
 
 def test_servers_of_one_hospital_from_two_runs_are_compared(region):

@@ -20,6 +20,7 @@ import datetime
 from collections import OrderedDict
 
 from .. import __version__ as FEPKIT_VERSION
+from ..checks.opengauss import hospital_key
 from .results import HOST_STATUSES, build_results
 
 # hosts named in one message at most; the rest are counted
@@ -76,12 +77,6 @@ def _names(hosts):
     return text
 
 
-def _hospital_identity(entry):
-    hospital = entry.get("hospital") or {}
-    division = hospital.get("division") or {}
-    return (hospital.get("name"), division.get("province"), division.get("city"), division.get("county"))
-
-
 def _private_copy(entry):
     """A copy of ``entry`` that the consistency pass may change without touching the source.
 
@@ -105,7 +100,8 @@ def overlap_notes(name, keep, dropped, sources):
     if kept["status"] != "ok" and any(sources[i][1]["hosts"][name]["status"] == "ok" for i in dropped):
         notes.append("note: host %s was %s in the later run: the earlier complete audit is dropped"
                      % (name, kept["status"]))
-    others = [i for i in dropped if _hospital_identity(sources[i][1]["hosts"][name]) != _hospital_identity(kept)]
+    # the identity the consistency pass groups servers by
+    others = [i for i in dropped if hospital_key(sources[i][1]["hosts"][name], name) != hospital_key(kept, name)]
     if others:
         # an inventory name (often an intranet IP) reused by another hospital loses that hospital
         notes.append("warning: host %s names another hospital (fep_hospital name or division) in %s than in "
