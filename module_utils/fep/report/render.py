@@ -12,6 +12,7 @@ import re
 
 from .html import render_html
 from .junit import render_junit
+from .private import private_dir, write_private
 from .rollup import write_rollup
 from .survey import write_survey
 
@@ -60,23 +61,6 @@ def results_problem(results):
         if not isinstance(entry, dict) or not isinstance(entry.get("checks", {}), dict):
             return "host %s: entry is not an object with 'checks'" % name
     return ""
-
-
-def private_dir(path):
-    """Create ``path`` (and parents) mode 0700; an existing folder is left as it is."""
-    if not os.path.isdir(path):
-        os.makedirs(path, mode=0o700, exist_ok=True)
-        os.chmod(path, 0o700)
-    return path
-
-
-def write_private(path, text):
-    """Write ``text`` to ``path`` readable by the owner only."""
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write(text)
-    os.chmod(path, 0o600)
-    return path
 
 
 def survey_file_name(host):

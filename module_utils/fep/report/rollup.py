@@ -19,7 +19,8 @@ from .labels import (
     STATUS_LABELS,
     STATUS_ORDER,
 )
-from .survey import line_count, save_private
+from .private import write_private
+from .survey import line_count
 from .xlsx import PageSetup, Sheet, Style, column_letter, workbook_bytes
 
 TEXT = {
@@ -377,5 +378,4 @@ def build_rollup(results, lang="zh"):
 
 def write_rollup(results, path, lang="zh"):
     """Write the regional roll-up of ``results`` (results.json) to ``path``, mode 0600."""
-    save_private(workbook_bytes(build_rollup(results, lang), created=results.get("generated")), path)
-    return path
+    return write_private(path, workbook_bytes(build_rollup(results, lang), created=results.get("generated")))

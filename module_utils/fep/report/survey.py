@@ -10,15 +10,13 @@ hospital: the box stays empty and the cell, filled light yellow, says
 The form carries the contact's mobile number (it is what the form is for),
 so the file is created readable by its owner only.
 """
-import contextlib
 import functools
 import math
-import os
-import tempfile
 import unicodedata
 from typing import NamedTuple, Optional, Tuple
 
 from .labels import BOX_EMPTY, BOX_TICKED, DECLARED, LANGS, NOT_AUDITED, TO_FILL, TO_FILL_COLOUR
+from .private import write_private
 from .xlsx import INVALID_TITLE, PageSetup, Sheet, Style, cell_position, column_letter, workbook_bytes
 
 FORM = {
@@ -461,25 +459,6 @@ def build_survey(host, entry, lang="zh", generated=None):
     return sheet
 
 
-def save_private(content, path):
-    """Write ``content`` (a file's bytes) to ``path``, mode 0600.
-
-    The data is written into a temporary file that mkstemp creates 0600 in
-    the same directory, then renamed over ``path``: no moment exists where
-    the content is readable by others, and a crash leaves no half file.
-    """
-    directory = os.path.dirname(os.path.abspath(path))
-    handle, temporary = tempfile.mkstemp(prefix=".fep-", suffix=".xlsx.tmp", dir=directory)
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(content)
-        os.replace(temporary, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(temporary)
-        raise
-
-
 def write_survey(host, entry, path, lang="zh", generated=None):
     """Write the survey form of one host (``results["hosts"][host]``) to ``path``.
 
@@ -487,5 +466,4 @@ def write_survey(host, entry, path, lang="zh", generated=None):
     as the file's creation date.
     """
     sheet = build_survey(host, entry, lang, generated)
-    save_private(workbook_bytes([sheet], created=generated), path)
-    return path
+    return write_private(path, workbook_bytes([sheet], created=generated))
