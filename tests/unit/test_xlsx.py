@@ -46,6 +46,14 @@ def test_characters_xml_cannot_carry_are_dropped_not_fatal():
     assert read_back([sheet]).active["A1"].value == "badchars\ttab"
 
 
+def test_a_lone_surrogate_is_dropped_not_fatal():
+    # json.load gives one for a "\\ud800" escape; UTF-8 cannot encode it, XML 1.0 cannot carry it
+    sheet = Sheet("x")
+    sheet.put(1, 1, "医\ud800院\ufffe", Style())
+    sheet.comments[(1, 1)] = "note\udfff"
+    assert read_back([sheet]).active["A1"].value == "医院"
+
+
 def test_styles_are_written_and_shared():
     sheet = Sheet("styles")
     yellow = Style(font="宋体", size=10.5, bold=True, colour="808080", fill="FFF2CC", border=True,

@@ -25,10 +25,9 @@ from collections import OrderedDict
 from ..checks.registry import CHECKS
 from .html import known_mobiles, mobile_masker, redact
 from .labels import STATUS_LABELS
+from .xlsx import INVALID_XML  # the XML 1.0 characters both XML writers must not write
 
 HOST_CASE = "host.audit"
-# XML 1.0 forbids most control characters even when escaped
-INVALID_XML = re.compile("[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 TIMESTAMP = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}")
 
 WORDS = {

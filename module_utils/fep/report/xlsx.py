@@ -5,9 +5,10 @@ The survey form (附件2) is written once per hospital: hundreds of files per
 regional run.  openpyxl builds a Python object per cell and per style and
 then serialises them (≈ 16 ms a form); the form needs only styled values,
 merged ranges, row heights, column widths and print settings, which this
-module writes directly as SpreadsheetML (ECMA-376) text in ≈ 1 ms.  openpyxl
-remains the reader the tests check these files with, and the writer of the
-regional roll-up (comments, filters, several sheets).
+module writes directly as SpreadsheetML (ECMA-376) text in ≈ 1 ms.  The
+regional roll-up (several sheets, notes, a filter) is written here too.
+openpyxl remains a test dependency: the independent reader the unit tests
+check these files with (LibreOffice is the other, in the e2e tests).
 
 Only what the reports use is supported: inline strings, numbers, one font,
 fill, border and alignment per cell, merged ranges, comments, frozen panes,
@@ -19,9 +20,11 @@ import re
 import zipfile
 from typing import NamedTuple, Optional
 
-# Characters XML 1.0 cannot carry (Excel refuses the file): dropped, like a
-# form field would drop them.
-ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+# Characters XML 1.0 cannot carry even escaped (its Char production): most
+# control characters, U+FFFE/U+FFFF and lone surrogates, which UTF-8 cannot
+# encode either.  Excel refuses such a file: they are dropped here, like a
+# form field would drop them; junit.py replaces them with U+FFFD.
+INVALID_XML = re.compile("[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 # Built-in number formats (ECMA-376 Part 1, 18.8.30): no custom format part needed.
 BUILTIN_NUMBER_FORMATS = {"General": 0, "0": 1, "0.00": 2, "#,##0": 3, "#,##0.00": 4, "0%": 9}
 PAPER_A4 = 9
@@ -89,7 +92,7 @@ def cell_position(name):
 
 
 def escape(text):
-    text = ILLEGAL_XML.sub("", text)
+    text = INVALID_XML.sub("", text)
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
 
 
