@@ -42,6 +42,8 @@ def test_defaults_are_valid():
     ({"opengauss_data_dir": ["/data"]}, "fep_opengauss_data_dir: must be an absolute path"),
     ({"thresholds": {"opengauss_data_free_gib": "lots"}}, "fep_thresholds.opengauss_data_free_gib"),
     ({"publish_facts": "maybe"}, "fep_audit_facts: must be true or false, got 'maybe'"),
+    ({"publish_facts": ["yes"]}, "fep_audit_facts: must be true or false, got ['yes']"),
+    ({"publish_facts": {"on": 1}}, "fep_audit_facts: must be true or false, got {'on': 1}"),
 ])
 def test_bad_values_name_the_variable(args, needle):
     _, errors = validate_inputs(args)

@@ -31,6 +31,16 @@ ARG_VARIABLES = {
 BOOLEANS = {True: True, False: False, "true": True, "false": False, "yes": True, "no": False,
             "on": True, "off": False, "1": True, "0": False}  # True == 1 and False == 0 as keys
 
+
+def as_boolean(value):
+    """True or False for a boolean as YAML or ``-e`` spells it, None for anything else."""
+    if isinstance(value, str):
+        value = value.lower()
+    elif not isinstance(value, (bool, int)):
+        return None  # a list or a mapping: no boolean (and no key of BOOLEANS)
+    return BOOLEANS.get(value)
+
+
 DECLARABLE = {
     "server_dedicated": bool, "backup_storage": (str, bool), "storage_ssd": bool,
     "antivirus": (str, bool), "firewall": (str, bool), "ips": (str, bool),
@@ -186,8 +196,7 @@ def validate_inputs(args):
     if not isinstance(data_dir, str) or not data_dir.startswith("/"):
         errors.append("%s: must be an absolute path, got %r" % (var["opengauss_data_dir"], data_dir))
 
-    publish_facts = args.get("publish_facts", False)
-    publish_facts = BOOLEANS.get(publish_facts.lower() if isinstance(publish_facts, str) else publish_facts)
+    publish_facts = as_boolean(args.get("publish_facts", False))
     if publish_facts is None:
         errors.append("%s: must be true or false, got %r" % (var["publish_facts"], args.get("publish_facts")))
 
