@@ -11,6 +11,14 @@ ANSI = re.compile(r"\x1b\[[0-9;]*m")
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
+def ansible_env(bin_dir=None):
+    """Environment of an ansible-runner run: the profile's ``bin_dir`` (default: the venv of
+    the Python running the tests, even when pytest runs without an activated venv) and ansible.cfg."""
+    return {"PATH": (bin_dir or os.path.dirname(sys.executable)) + os.pathsep + os.environ.get("PATH", ""),
+            "ANSIBLE_CONFIG": os.path.join(REPO, "ansible.cfg"),
+            "ANSIBLE_HOST_KEY_CHECKING": "False"}
+
+
 def run_playbook(private_dir, playbook, inventory, extravars=None, cmdline=None, verbosity=0,
                  bin_dir=None):
     """Run ``playbooks/<playbook>``; returns (runner, stdout text).
@@ -18,7 +26,6 @@ def run_playbook(private_dir, playbook, inventory, extravars=None, cmdline=None,
     ``bin_dir`` picks the profile's ansible-playbook (e.g. ``.venv-legacy/bin``);
     by default the one beside the Python running the tests.
     """
-    bin_dir = bin_dir or os.path.dirname(sys.executable)
     os.makedirs(str(private_dir), exist_ok=True)
     runner = ansible_runner.run(
         private_data_dir=str(private_dir),
@@ -28,10 +35,7 @@ def run_playbook(private_dir, playbook, inventory, extravars=None, cmdline=None,
         extravars=extravars or {},
         cmdline=cmdline,
         verbosity=verbosity,
-        # the venv's ansible-playbook, even when pytest runs without an activated venv
-        envvars={"PATH": bin_dir + os.pathsep + os.environ.get("PATH", ""),
-                 "ANSIBLE_CONFIG": os.path.join(REPO, "ansible.cfg"),
-                 "ANSIBLE_HOST_KEY_CHECKING": "False"},
+        envvars=ansible_env(bin_dir),
         quiet=True,
     )
     # runner keeps the terminal colours: strip them for assertions
@@ -40,7 +44,6 @@ def run_playbook(private_dir, playbook, inventory, extravars=None, cmdline=None,
 
 def run_module(private_dir, module, module_args, python=None, bin_dir=None):
     """Run ``module`` on one local host with interpreter ``python``; (runner, its result)."""
-    bin_dir = bin_dir or os.path.dirname(sys.executable)
     inventory = os.path.join(str(private_dir), "hosts.yml")
     os.makedirs(os.path.join(str(private_dir), "runner"), exist_ok=True)
     with open(inventory, "w", encoding="utf-8") as handle:
@@ -49,8 +52,7 @@ def run_module(private_dir, module, module_args, python=None, bin_dir=None):
     runner = ansible_runner.run(
         private_data_dir=os.path.join(str(private_dir), "runner"), project_dir=REPO, inventory=inventory,
         host_pattern="snapshot-host", module=module, module_args=module_args, quiet=True,
-        envvars={"PATH": bin_dir + os.pathsep + os.environ.get("PATH", ""),
-                 "ANSIBLE_CONFIG": os.path.join(REPO, "ansible.cfg")})
+        envvars=ansible_env(bin_dir))
     results = [e["event_data"]["res"] for e in runner.events if e["event"] in ("runner_on_ok", "runner_on_failed")]
     assert len(results) == 1, ANSI.sub("", runner.stdout.read())
     return runner, results[0]
