@@ -6,6 +6,7 @@ path for hardware, ``devices/virtual/...`` for software devices), attribute
 files end with a newline, SCSI vendor/model strings are space padded.
 """
 import os
+import re
 import struct
 from pathlib import Path
 
@@ -249,6 +250,30 @@ def add_pci_device(root, slot, vendor, device, cls, driver=None):
         _link(dev_dir / "driver", drivers)
     _link(root / "sys/bus/pci/devices" / slot, dev_dir)
     return dev_dir
+
+
+def parse_lspci(text):
+    """``[(slot, vendor, device, class)]`` of ``lspci -nn`` lines (the class with prog-if 00)."""
+    pattern = re.compile(r"^(?P<slot>\S+) .*?\[(?P<cls>[0-9a-f]{4})\]: .*"
+                         r"\[(?P<vendor>[0-9a-f]{4}):(?P<device>[0-9a-f]{4})\]")
+    devices = []
+    for line in text.splitlines():
+        match = pattern.match(line)
+        if match:
+            slot = match.group("slot")
+            devices.append(("0000:" + slot if slot.count(":") == 1 else slot,
+                            int(match.group("vendor"), 16), int(match.group("device"), 16),
+                            int(match.group("cls"), 16) << 8))
+    return devices
+
+
+def add_lspci_devices(root, fixture):
+    """Every device of ``tests/fixtures/pci/<fixture>.lspci`` as a sysfs PCI function."""
+    text = (Path(__file__).resolve().parent.parent / "fixtures/pci" / f"{fixture}.lspci").read_text()
+    devices = parse_lspci(text)
+    for slot, vendor, device, cls in devices:
+        add_pci_device(root, slot, vendor, device, cls)
+    return devices
 
 
 # -- memory -------------------------------------------------------------------

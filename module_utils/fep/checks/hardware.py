@@ -289,7 +289,8 @@ def nic_dual(facts, ctx):
 
 @check("accelerator.gpu_npu", "二-7", "选配 GPU 卡或 NPU 卡（可选）", "Optional GPU or NPU card",
        ("hardware", "optional"),
-       "PCI display controllers and processing accelerators by vendor, device and class",
+       "PCI devices of an accelerator vendor in an accelerator class (display controller, "
+       "processing accelerator, co-processor) or in its device table; BMC VGA chips excluded",
        "sys/bus/pci unreadable")
 def accelerator_gpu_npu(facts, ctx):
     cards = section(facts, "accelerators")
