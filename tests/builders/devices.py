@@ -150,25 +150,37 @@ def add_partition(root, disk, name, size_bytes, start_sector=2048):
 
 # PCI ids of the NIC behind a driver, so the PCI tree stays consistent.
 _NIC_PCI_IDS = {"igb": (0x8086, 0x1521), "ixgbe": (0x8086, 0x10FB), "i40e": (0x8086, 0x1572),
-                "hinic": (0x19E5, 0x1822), "mlx5_core": (0x15B3, 0x1017)}
+                "hinic": (0x19E5, 0x1822), "mlx5_core": (0x15B3, 0x1017),
+                "iwlwifi": (0x8086, 0x2723)}
 
 _DEVTYPES = {"bridge": "bridge", "docker": "bridge", "bond": "bond", "vlan": "vlan",
-             "wireless": "wlan"}
+             "wireless": "wlan", "wwan": "wwan"}
+_ARPHRD = {"loopback": 772, "infiniband": 32}
 
 
 def add_nic(root, name, physical=True, kind="ethernet", operstate="up", speed=1000,
             mac="52:54:00:12:34:56", driver="igb", carrier=1, mtu=1500,
-            pci_slot=None, master=None, bond_slaves=(), vlan_of=None, vlan_id=None):
+            pci_slot=None, master=None, bond_slaves=(), vlan_of=None, vlan_id=None, usb_port=None):
     """A network interface.
 
     ``carrier=None`` / ``speed=None`` leave the attribute out, as a snapshot
     of a down link has it (the kernel answers EINVAL).  ``master`` makes the
     interface a port of that bond or bridge (create the master first).
+    ``usb_port`` ("1-4") puts it on a USB interface of the xHCI controller,
+    ``driver`` then being the USB driver (cdc_ether, rndis_host, r8152...).
     """
     root = Path(root)
     net_class = root / "sys/class/net"
     index = len(list(net_class.glob("*"))) + 1 if net_class.exists() else 1
-    if physical:
+    if usb_port:
+        bus = usb_port.split("-")[0]
+        usb_if = root / "sys/devices/pci0000:00/0000:00:14.0" / f"usb{bus}" / usb_port / f"{usb_port}:1.0"
+        net_dir = usb_if / "net" / name
+        drivers = root / "sys/bus/usb/drivers" / driver
+        drivers.mkdir(parents=True, exist_ok=True)
+        _link(usb_if / "driver", drivers)
+        _link(net_dir / "device", usb_if)
+    elif physical:
         pci_slot = pci_slot or f"0000:{index:02x}:00.0"
         pci_dir = root / "sys/devices/pci0000:00/0000:00:1c.0" / pci_slot
         net_dir = pci_dir / "net" / name
@@ -195,7 +207,7 @@ def add_nic(root, name, physical=True, kind="ethernet", operstate="up", speed=10
         "operstate": operstate,
         "carrier": carrier,
         "speed": speed,
-        "type": 772 if kind == "loopback" else 1,
+        "type": _ARPHRD.get(kind, 1),
         "ifindex": index,
         "iflink": index,
         "uevent": uevent,

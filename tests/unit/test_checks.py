@@ -187,6 +187,26 @@ def test_nic_dual(nics, status):
     assert verdict("nic.dual", facts(nics=nics))["status"] == status
 
 
+def test_nic_dual_counts_wired_ports_only_and_names_them():
+    # The issue: a Wi-Fi adapter passed as the second NIC.
+    outcome = verdict("nic.dual", facts(nics=[
+        {"name": "eno1", "physical": True, "kind": "ethernet", "carrier": True, "speed_mbps": 1000},
+        {"name": "wlp2s0", "physical": True, "kind": "wireless", "carrier": True},
+        {"name": "usb0", "physical": True, "kind": "usb_link", "carrier": True},
+        {"name": "virbr0", "physical": False, "kind": "bridge", "carrier": True},
+    ]))
+    assert outcome["status"] == "fail"
+    assert outcome["observed"] == ("1 wired: eno1 (up, 1000 Mb/s); not counted: wlp2s0 (wireless), "
+                                   "usb0 (USB network link (phone tethering, modem or BMC channel))")
+    assert outcome["message_zh"].startswith("有线物理网卡 1 块：eno1 (up, 1000 Mb/s)；不计入：wlp2s0（无线网卡）")
+
+
+def test_nic_dual_pass_names_the_counted_ports():
+    outcome = verdict("nic.dual", COMPLIANT)
+    assert outcome["status"] == "pass"
+    assert outcome["observed"] == "2 wired: enp125s0f0 (up, 10000 Mb/s), enp125s0f1 (up, 10000 Mb/s)"
+
+
 def test_accelerator_is_optional_and_named():
     assert verdict("accelerator.gpu_npu", COMPLIANT)["status"] == "pass"
     outcome = verdict("accelerator.gpu_npu", facts(accelerators=[

@@ -2,6 +2,7 @@
 """Server requirements: 附件2 二、服务器配置要求, rows 1-7."""
 import re
 
+from ..nics import NOT_WIRED_REASONS, is_wired_port
 from .registry import check, result, unknown_reason
 from .util import GIB, VENDOR_NAMES_EN, VENDOR_NAMES_ZH, gib, join, section, tb
 
@@ -257,28 +258,38 @@ def storage_ssd(facts, ctx):
 
 
 @check("nic.dual", "二-6", "配置双网卡", "Dual NIC", ("hardware", "network"),
-       "Physical interfaces in sysfs (bridges, veth, bonds, VLANs, docker, lo excluded)",
+       "Wired physical Ethernet ports in sysfs, named in the result (bridges, veth, bonds, VLANs, "
+       "docker, lo, wireless, mobile broadband, USB tethering/BMC links, InfiniBand not counted)",
        "sys/class/net unreadable")
 def nic_dual(facts, ctx):
     nics = section(facts, "nics")
     need = int(ctx.threshold("nics"))
-    expected = ">= %d physical NICs" % need
+    expected = ">= %d wired physical NICs" % need
     if nics is None:
         return result("unknown", "", expected, "无法读取网卡信息",
                       "NICs unknown: " + unknown_reason(facts, "nics"))
-    physical = [n for n in nics if n.get("physical")]
+    wired = [n for n in nics if is_wired_port(n)]
+    # physical interfaces the requirement does not count, named so the hospital sees why
+    others = [n for n in nics if n.get("physical") and not is_wired_port(n)]
 
     def describe(nic):
         speed = nic.get("speed_mbps")
         link = "up" if nic.get("carrier") else "no link"
         return "%s (%s%s)" % (nic["name"], link, ", %d Mb/s" % speed if speed else "")
-    observed = "%d physical: %s" % (len(physical), join(describe(n) for n in physical) or "none")
-    zh = "物理网卡 %d 块：%s" % (len(physical), join((describe(n) for n in physical), "、") or "无")
-    if len(physical) < need:
+
+    def reason(nic, lang):
+        zh, en = NOT_WIRED_REASONS.get(nic.get("kind"), (nic.get("kind"), nic.get("kind")))
+        return "%s（%s）" % (nic["name"], zh) if lang == "zh" else "%s (%s)" % (nic["name"], en)
+    observed = "%d wired: %s" % (len(wired), join(describe(n) for n in wired) or "none")
+    zh = "有线物理网卡 %d 块：%s" % (len(wired), join((describe(n) for n in wired), "、") or "无")
+    if others:
+        observed += "; not counted: " + join(reason(n, "en") for n in others)
+        zh += "；不计入：" + join((reason(n, "zh") for n in others), "、")
+    if len(wired) < need:
         return result("fail", observed, expected, zh + "，不足双网卡", observed + ": fewer than two",
-                      "增加网卡，分别连接院内网和外部网络（政务外网/疾控 VPN）。",
-                      "Add a NIC: one for the hospital intranet, one for the extranet / CDC VPN.")
-    linked = [n for n in physical if n.get("carrier")]
+                      "增加有线网卡，分别连接院内网和外部网络（政务外网/疾控 VPN）。",
+                      "Add a wired NIC: one for the hospital intranet, one for the extranet / CDC VPN.")
+    linked = [n for n in wired if n.get("carrier")]
     if len(linked) < need:
         return result("warn", observed, expected, zh + "，但连线的不足两块",
                       observed + ": fewer than two have a link",
