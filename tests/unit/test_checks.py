@@ -96,12 +96,63 @@ def test_compliant_server_has_no_failures():
     assert results["security.antivirus"]["source"] == "detected"
 
 
-@pytest.mark.parametrize("family,domestic,status", [
-    ("kunpeng", True, "pass"), ("hygon", True, "pass"), ("intel", False, "fail"),
-    ("other", False, "fail"), ("unknown", None, "unknown"),
+def x86_cpu(family, vendor_id, x86_family, brand, hypervisor=False):
+    return {"vendor_family": family, "vendor_id": vendor_id, "x86_family": x86_family,
+            "model": brand, "arch": "x86_64", "hypervisor": hypervisor, "implementer": None,
+            "sockets": 1}
+
+
+def arm_cpu(family, implementer, part, model):
+    return {"vendor_family": family, "implementer": implementer, "part": part, "model": model,
+            "arch": "aarch64", "hypervisor": None, "sockets": 1}
+
+
+HYGON_BEHIND_KVM = x86_cpu("amd", "AuthenticAMD", 15, "Hygon C86 7390 32-core Processor", True)
+CORTEX_A72 = arm_cpu("other", "0x41", "0xd08", "ARM Cortex-A72")
+
+
+@pytest.mark.parametrize("cpu,vm,status", [
+    pytest.param(arm_cpu("kunpeng", "0x48", "0xd01", "Kunpeng 920 (TaiShan v110)"), False, "pass",
+                 id="kunpeng"),
+    pytest.param(arm_cpu("kunpeng", "0x48", "0xd01", "Kunpeng 920 (TaiShan v110)"), True, "pass",
+                 id="kunpeng-guest-host-passthrough"),
+    pytest.param(x86_cpu("hygon", "HygonGenuine", 24, "Hygon C86 7280 32-core Processor"), False,
+                 "pass", id="hygon"),
+    pytest.param(x86_cpu("hygon", "HygonGenuine", 24, "Hygon C86 7280 32-core Processor", True),
+                 True, "pass", id="hygon-guest-host-vendor"),
+    pytest.param(x86_cpu("intel", "GenuineIntel", 6, "Intel(R) Xeon(R) Gold 6248 CPU @ 2.50GHz"),
+                 False, "fail", id="intel"),
+    pytest.param(x86_cpu("intel", "GenuineIntel", 6, "Intel(R) Xeon(R) Gold 6248 CPU @ 2.50GHz",
+                         True), True, "fail", id="intel-guest-host-passthrough"),
+    pytest.param(arm_cpu("other", "0xc0", "0xac3", "Ampere Ampere-1"), False, "fail", id="ampere"),
+    pytest.param(CORTEX_A72, False, "fail", id="arm-cortex-bare-metal"),
+    # the issue: these were "AMD/Intel/ARM, not domestic" (fail)
+    pytest.param(HYGON_BEHIND_KVM, True, "warn", id="hygon-host-generic-kvm-model"),
+    pytest.param(dict(HYGON_BEHIND_KVM, hypervisor=False), False, "unknown",
+                 id="vendor-and-brand-disagree-on-bare-metal"),
+    pytest.param(x86_cpu("intel", "GenuineIntel", 15, "Common KVM processor", True), True,
+                 "unknown", id="kvm64-hides-the-host"),
+    pytest.param(x86_cpu("amd", "AuthenticAMD", 23, "AMD EPYC-Rome Processor", True), True,
+                 "unknown", id="qemu-named-model-hides-the-host"),
+    pytest.param(CORTEX_A72, True, "unknown", id="arm-virt-guest-hides-implementer"),
+    pytest.param({"vendor_family": "unknown"}, False, "unknown", id="unknown"),
 ])
-def test_cpu_domestic(family, domestic, status):
-    assert verdict("cpu.domestic", facts(**{"cpu.vendor_family": family, "cpu.domestic": domestic}))["status"] == status
+def test_cpu_domestic(cpu, vm, status):
+    outcome = verdict("cpu.domestic", facts(cpu=cpu, **{"virtualization.vm": vm}))
+    assert outcome["status"] == status
+
+
+def test_cpu_domestic_in_a_vm_says_why():
+    outcome = verdict("cpu.domestic", facts(cpu=HYGON_BEHIND_KVM, **{"virtualization.vm": True}))
+    assert outcome["message_en"] == (
+        "inside a virtual machine the CPU vendor id is AuthenticAMD (cpu family 15, a hypervisor's "
+        "generic model) but the brand string is 'Hygon C86 7390 32-core Processor': the host is "
+        "probably domestic; confirm on the host")
+    assert "宿主机很可能是国产 CPU" in outcome["message_zh"]
+    assert outcome["observed"].endswith("virtual machine")
+    assert "host-passthrough" in outcome["remedy_en"]
+    arm = verdict("cpu.domestic", facts(cpu=CORTEX_A72, **{"virtualization.vm": True}))
+    assert "implementer 0x41, part 0xd08" in arm["message_en"]
 
 
 @pytest.mark.parametrize("level,cores,source,logical,status", [

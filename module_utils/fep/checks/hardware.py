@@ -2,6 +2,7 @@
 """Server requirements: 附件2 二、服务器配置要求, rows 1-7."""
 import re
 
+from ..cpu_origin import describe_reason, judge_domestic
 from ..nics import NOT_WIRED_REASONS, is_wired_port
 from .registry import check, result, unknown_reason
 from .util import GIB, VENDOR_NAMES_EN, VENDOR_NAMES_ZH, gib, join, section, tb
@@ -100,16 +101,31 @@ def _cpu_text(cpu, lang):
 
 
 @check("cpu.domestic", "二-3", "国产自研 CPU", "Domestic self-developed CPU", ("hardware", "cpu"),
-       "Vendor family from /proc/cpuinfo (vendor_id, CPU implementer/part, model name)",
-       "/proc/cpuinfo unreadable")
+       "Vendor id (x86 vendor_id, arm64 CPU implementer), family and brand string from "
+       "/proc/cpuinfo, judged with the hypervisor flag and DMI: inside a VM a generic CPU model "
+       "hides the host",
+       "/proc/cpuinfo unreadable; a VM whose CPU model hides the host (warn when the brand string "
+       "names a domestic CPU)")
 def cpu_domestic(facts, ctx):
     cpu = section(facts, "cpu")
-    if not cpu or cpu.get("domestic") is None:
-        return result("unknown", "", "Kunpeng/Phytium/Hygon/Zhaoxin/Loongson/Sunway",
+    expected = "Kunpeng/Phytium/Hygon/Zhaoxin/Loongson/Sunway"
+    vm = (section(facts, "virtualization") or {}).get("vm")
+    domestic, reason = judge_domestic(cpu, in_vm=vm)
+    if domestic is None and reason is None:
+        return result("unknown", "", expected,
                       "无法识别 CPU", "CPU not identified: " + unknown_reason(facts, "cpu"))
     observed = "%s (%s)" % (_cpu_text(cpu, "en"), cpu.get("arch"))
-    expected = "Kunpeng/Phytium/Hygon/Zhaoxin/Loongson/Sunway"
-    if cpu["domestic"]:
+    if vm or cpu.get("hypervisor"):
+        observed += ", virtual machine"
+    if reason is not None:
+        # inside a VM the vendor id may be the hypervisor's: say so instead of guessing
+        status = "warn" if reason == "vm_vendor_brand_conflict" else "unknown"
+        return result(status, observed, expected,
+                      describe_reason(reason, cpu, "zh"), describe_reason(reason, cpu, "en"),
+                      "在宿主机上确认 CPU 型号（lscpu），或将虚拟机 CPU 模式设为 host-passthrough 后重新审计。",
+                      "Confirm the CPU on the host (lscpu), or give the VM the host-passthrough CPU "
+                      "model and audit again.")
+    if domestic:
         return result("pass", observed, expected, _cpu_text(cpu, "zh"), observed)
     return result("fail", observed, expected,
                   "%s 不是国产自研 CPU" % _cpu_text(cpu, "zh"),
