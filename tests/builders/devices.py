@@ -66,6 +66,12 @@ def _block_device_dirs(root, name, transport, index):
     elif transport == "scsi":  # RAID controller logical drive (megaraid_sas)
         hctl = f"{index}:2:0:0"
         host = pci / "0000:00:01.0/0000:02:00.0" / f"host{index}"
+    elif transport == "fc":  # LUN 1 behind an FC HBA's remote port (lpfc, qla2xxx)
+        hctl = f"{index}:0:0:1"
+        host = pci / "0000:00:03.0/0000:04:00.0" / f"host{index}" / f"rport-{index}:0-0"
+    elif transport == "iscsi":  # open-iscsi session: a virtual SCSI host under platform
+        hctl = f"{index}:0:0:1"
+        host = devices / "platform" / f"host{index}" / f"session{index}"
     else:  # sata (libata on AHCI)
         host = pci / "0000:00:17.0" / f"ata{index + 1}" / f"host{index}"
     scsi_dev = host / f"target{hctl.rsplit(':', 1)[0]}" / hctl
@@ -78,13 +84,14 @@ _BLOCK_MAJORS = (("loop", 7), ("md", 9), ("dm-", 253), ("vd", 252), ("zram", 251
 
 def add_block_device(root, name, size_bytes, rotational, model=None, vendor=None,
                      transport="sata", scheduler="[mq-deadline] kyber bfq none",
-                     removable=0, scsi_type=0, slaves=(), dm_uuid=None, nr_requests=64):
+                     removable=0, scsi_type=0, slaves=(), dm_uuid=None, nr_requests=64, wwid=None):
     """A whole disk (or loop/dm/md volume) as the kernel shows it in sys/block.
 
     ``transport`` picks the bus path: sata, sas, scsi (a RAID controller's
-    logical drive), usb, nvme, virtio or mmc.  ``slaves`` (disks or partitions
-    added before) make a stacked volume; ``dm_uuid`` ("LVM-...", "mpath-...")
-    adds the device-mapper attributes.
+    logical drive), fc, iscsi, usb, nvme, virtio or mmc.  ``slaves`` (disks or
+    partitions added before) make a stacked volume; ``dm_uuid`` ("LVM-...",
+    "mpath-...") adds the device-mapper attributes; ``wwid`` the SCSI device's
+    (or NVMe namespace's) world-wide id.
     """
     root = Path(root)
     index = len(list((root / "sys/block").glob("*"))) if (root / "sys/block").exists() else 0
@@ -118,6 +125,7 @@ def add_block_device(root, name, size_bytes, rotational, model=None, vendor=None
         if transport == "nvme":
             _attrs(device_dir, {"model": f"{model or ''}".ljust(40), "transport": "pcie",
                                 "state": "live"})
+            _attrs(block_dir, {"wwid": wwid})
         elif transport in ("virtio", "mmc"):
             _attrs(device_dir, {"vendor": "0x1af4" if transport == "virtio" else None})
         else:
@@ -129,12 +137,59 @@ def add_block_device(root, name, size_bytes, rotational, model=None, vendor=None
                 "rev": "0100",
                 "type": scsi_type,
                 "state": "running",
+                "wwid": wwid,
             })
         _link(block_dir / "device", device_dir)
 
     _link(root / "sys/block" / name, block_dir)
     _link(root / "sys/class/block" / name, block_dir)
     return block_dir
+
+
+def add_nvme_multipath(root, subsys, nsid, size_bytes, model, controllers, wwid):
+    """A namespace shared by ``controllers`` under native NVMe multipath (nvme_core.multipath=Y).
+
+    As the kernel lays it out: the namespace ``nvme<subsys>n<nsid>`` is a block
+    device of ``devices/virtual/nvme-subsystem/nvme-subsys<subsys>`` (its
+    ``device`` is the subsystem, which carries model and serial); each
+    controller ``(name, pci_slot, cntlid)`` adds a hidden path
+    ``nvme<subsys>c<cntlid>n<nsid>`` under its PCI function, also listed in
+    sys/block but without a /dev node.
+    """
+    root = Path(root)
+    subsys_dir = root / "sys/devices/virtual/nvme-subsystem" / f"nvme-subsys{subsys}"
+    _attrs(subsys_dir, {"model": model.ljust(40), "serial": "S6CKNA0T500123".ljust(20),
+                        "subsysnqn": f"nqn.2014.08.org.nvmexpress:144d144d{wwid[-12:]}",
+                        "iopolicy": "numa"})
+    head = f"nvme{subsys}n{nsid}"
+    paths = []
+    for controller, slot, cntlid in controllers:
+        ctrl_dir = root / "sys/devices/pci0000:00/0000:00:1d.0" / slot / "nvme" / controller
+        _attrs(ctrl_dir, {"model": model.ljust(40), "transport": "pcie", "state": "live",
+                          "cntlid": cntlid})
+        _link(ctrl_dir / "subsystem", subsys_dir)
+        path = f"nvme{subsys}c{cntlid}n{nsid}"
+        path_dir = ctrl_dir / path
+        _attrs(path_dir, {"size": size_bytes // 512, "removable": 0, "hidden": 1, "wwid": wwid,
+                          "uevent": f"MAJOR=259\nMINOR={cntlid}\nDEVNAME={path}\nDEVTYPE=disk"})
+        _attrs(path_dir / "queue", {"rotational": 0, "scheduler": "none",
+                                    "logical_block_size": 512, "nr_requests": 1023,
+                                    "read_ahead_kb": 128})
+        _link(path_dir / "device", ctrl_dir)
+        _link(root / "sys/block" / path, path_dir)
+        paths.append(path)
+    head_dir = subsys_dir / head
+    _attrs(head_dir, {"size": size_bytes // 512, "removable": 0, "ro": 0, "wwid": wwid,
+                      "uevent": f"MAJOR=259\nMINOR=0\nDEVNAME={head}\nDEVTYPE=disk"})
+    _attrs(head_dir / "queue", {"rotational": 0, "scheduler": "[none] mq-deadline",
+                                "logical_block_size": 512, "hw_sector_size": 512,
+                                "nr_requests": 1023, "read_ahead_kb": 128})
+    (head_dir / "holders").mkdir(parents=True, exist_ok=True)
+    (head_dir / "slaves").mkdir(parents=True, exist_ok=True)
+    _link(head_dir / "device", subsys_dir)
+    _link(root / "sys/block" / head, head_dir)
+    _link(root / "sys/class/block" / head, head_dir)
+    return head, paths
 
 
 def add_partition(root, disk, name, size_bytes, start_sector=2048):

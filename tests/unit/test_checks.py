@@ -218,6 +218,13 @@ def test_storage_size(total, status):
     ([{"name": "sda", "size_bytes": 2 * 10 ** 12, "ssd": False, "transport": "sas", "raid_virtual": True}],
      {"storage_ssd": True}, "pass"),
     ([{"name": "vda", "size_bytes": 2 * 10 ** 12, "ssd": False, "transport": "virtio"}], {}, "unknown"),
+    # a SAN LUN's rotational flag is the array's: flash-looking (0) or not, the medium is unknown
+    ([{"name": "sdb", "size_bytes": 2 * 10 ** 12, "ssd": True, "transport": "fc", "san": True}],
+     {}, "unknown"),
+    ([{"name": "sdb", "size_bytes": 2 * 10 ** 12, "ssd": True, "transport": "scsi", "san": True}],
+     {}, "unknown"),
+    ([{"name": "sdb", "size_bytes": 2 * 10 ** 12, "ssd": False, "transport": "iscsi", "san": True}],
+     {"storage_ssd": True}, "pass"),
 ])
 def test_storage_ssd(disks, declared, status):
     outcome = verdict("storage.ssd", facts(disks=disks), declared=declared)

@@ -211,7 +211,8 @@ def _storage_floor(ctx):
 
 
 @check("storage.size", "二-5", "存储空间≥1T", "Storage ≥ 1 TB", ("hardware", "storage"),
-       "Sum of real block devices (no loop/zram/optical; LVM/MD volumes not counted twice)",
+       "Sum of real block devices (no loop/zram/optical; LVM/MD volumes not counted twice; a "
+       "multipath LUN or NVMe namespace counted once however many paths reach it)",
        "sys/block unreadable")
 def storage_size(facts, ctx):
     storage = section(facts, "storage")
@@ -229,14 +230,16 @@ def storage_size(facts, ctx):
 
 
 def _unreliable_medium(disk):
-    # RAID logical drives and hypervisor disks do not show the real medium
-    return bool(disk.get("raid_virtual") or disk.get("virtual")) or disk.get("transport") in ("virtio", "xen")
+    # RAID logical drives, SAN LUNs and hypervisor disks do not show the real medium
+    return (bool(disk.get("raid_virtual") or disk.get("san") or disk.get("virtual"))
+            or disk.get("transport") in ("virtio", "xen", "fc", "iscsi"))
 
 
 @check("storage.ssd", "二-5", "存储介质类型：SSD", "Storage medium: SSD", ("hardware", "storage"),
-       "SSD capacity (non-rotational or NVMe) must reach 1 TB; RAID logical drives and "
-       "virtual disks report an unreliable medium",
-       "The capacity sits behind a RAID controller or hypervisor and is not declared")
+       "SSD capacity (non-rotational or NVMe) must reach 1 TB; RAID logical drives, SAN LUNs "
+       "(FC/iSCSI, multipath) and virtual disks report an unreliable medium",
+       "The capacity sits behind a RAID controller, a storage array or a hypervisor and is not "
+       "declared")
 def storage_ssd(facts, ctx):
     expected = "SSD >= %s" % tb(ctx.threshold("storage_bytes"))
     if ctx.declared.get("storage_ssd") is True:
@@ -264,8 +267,8 @@ def storage_ssd(facts, ctx):
         return result("pass", observed, expected, zh, observed)
     if ssd + unsure_bytes >= floor:
         return result("unknown", observed, expected,
-                      zh + "；部分磁盘位于 RAID 卡或虚拟化之后，无法识别介质",
-                      observed + ": medium hidden behind RAID controller or hypervisor",
+                      zh + "；部分磁盘位于 RAID 卡、存储阵列或虚拟化之后，无法识别介质",
+                      observed + ": medium hidden behind a RAID controller, storage array or hypervisor",
                       "确认介质为 SSD 后声明 fep_declared.storage_ssd: true。",
                       "Confirm the medium, then declare fep_declared.storage_ssd: true.")
     return result("fail", observed, expected, zh + "，SSD 容量不足 1T",
