@@ -116,6 +116,8 @@ CORTEX_A72 = arm_cpu("other", "0x41", "0xd08", "ARM Cortex-A72")
                  id="kunpeng"),
     pytest.param(arm_cpu("kunpeng", "0x48", "0xd01", "Kunpeng 920 (TaiShan v110)"), True, "pass",
                  id="kunpeng-guest-host-passthrough"),
+    pytest.param(arm_cpu("phytium", "0x70", "0x663", "Phytium FT-2500/S2500 (FTC663)"), True, "pass",
+                 id="phytium-guest-host-passthrough"),
     pytest.param(x86_cpu("hygon", "HygonGenuine", 24, "Hygon C86 7280 32-core Processor"), False,
                  "pass", id="hygon"),
     pytest.param(x86_cpu("hygon", "HygonGenuine", 24, "Hygon C86 7280 32-core Processor", True),
