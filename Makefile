@@ -29,7 +29,7 @@ BIN := $(VENV)/bin
 export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: help setup setup-dev setup-legacy-dev audit test test-deps unit e2e lint docs clean
+.PHONY: help setup setup-dev setup-legacy-dev audit test test-deps unit e2e lint docs clean collection
 
 help:
 	@echo "make audit [INVENTORY=path]   audit this machine (default) or an inventory, print the verdict"
@@ -40,6 +40,7 @@ help:
 	@echo "make test                     install test dependencies and run every test"
 	@echo "make lint                     ruff and ansible-lint (Python 3.6 target code: tests/unit/test_target_python.py)"
 	@echo "make docs                     regenerate the check catalogue in README.md and docs/"
+	@echo "make collection [DIST=dir]    build the Ansible collection dist/fepkit-fep-<version>.tar.gz"
 
 # --- set-up -----------------------------------------------------------------
 $(BIN)/python:
@@ -111,5 +112,11 @@ lint: setup-dev
 docs: setup
 	$(BIN)/python tools/gen_catalogue.py
 
+# --- distribution -------------------------------------------------------------
+# The repository is the collection fepkit.fep (galaxy.yml; build_ignore keeps tests and tooling out).
+DIST ?= dist
+collection: setup
+	$(BIN)/ansible-galaxy collection build --force --output-path $(DIST) .
+
 clean:
-	rm -rf .venv .venv-legacy .pytest_cache
+	rm -rf .venv .venv-legacy .pytest_cache dist

@@ -37,7 +37,7 @@ def used_collections():
         for path in (ROOT / folder).rglob("*.yml"):
             document = yaml.safe_load(path.read_text(encoding="utf-8"))
             found.update(".".join(FQCN.match(key).groups()) for key in task_modules(document))
-    found.discard("ansible.builtin")
+    found -= {"ansible.builtin", "fepkit.fep"}  # fepkit.fep: this repository itself
     return found
 
 
