@@ -90,6 +90,7 @@ class SysReader(object):
         loops.  A missing component gives a path that does not exist, so the
         caller's own call fails with ENOENT as it would for any missing file.
         """
+        self.reading = "/" + rel.lstrip("/")
         if self.live:
             return os.path.join(self.root, rel.lstrip("/"))
         pending = [part for part in reversed(rel.split("/")) if part not in ("", ".")]
@@ -157,7 +158,6 @@ class SysReader(object):
         (``fstat``), opened with O_NONBLOCK so a FIFO swapped in between the two
         never blocks, and without following a last symlink in a snapshot.
         """
-        self.reading = rel
         path = self.locate(rel)
         mode = os.stat(path).st_mode if self.live else os.lstat(path).st_mode
         if stat.S_ISDIR(mode):
@@ -234,6 +234,7 @@ class SysReader(object):
         """
         if not self.allow_commands:
             return None, "", "commands are not run against a snapshot root"
+        self.reading = " ".join(argv)
         env = dict(os.environ)
         env.update({"LC_ALL": "C", "LANG": "C"})
         try:

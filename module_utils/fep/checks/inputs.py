@@ -22,6 +22,7 @@ ARG_VARIABLES = {
     "probe_targets": "fep_probe_targets",
     "bandwidth_probe_url": "fep_bandwidth_probe_url",
     "probe_timeout": "fep_probe_timeout",
+    "audit_timeout": "fep_audit_timeout",
     "security_agents": "fep_security_agents",
     "frontend_processes": "fep_frontend_processes",
     "opengauss_data_dir": "fep_opengauss_data_dir",
@@ -50,6 +51,25 @@ DECLARABLE = {
 PROBE_KINDS = ("gov_extranet", "health_private")
 AGENT_CATEGORIES = ("antivirus", "ips", "url_filter")
 _TARGET = re.compile(r"^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9_.-]+)(:\d{1,5})?$")
+
+
+# Seconds one host's audit may take (playbooks/audit.yml's task timeout): a normal audit takes
+# one to a few seconds; a host stuck beyond this (a dead NFS mount, a stuck /proc entry) is
+# recorded as failed instead of holding up the region's results.
+DEFAULT_AUDIT_TIMEOUT = 300
+
+
+def positive_seconds(value, default):
+    """``value`` as a finite number of seconds above 0 (``default`` when unset), None when invalid."""
+    if value is None or value == "":
+        return default
+    if isinstance(value, bool):
+        return None
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return number if 0 < number < float("inf") else None
 
 
 def as_list(value):
@@ -181,6 +201,11 @@ def validate_inputs(args):
     if set(probes) == {"timeout"}:
         probes = {}
 
+    audit_timeout = positive_seconds(args.get("audit_timeout"), DEFAULT_AUDIT_TIMEOUT)
+    if audit_timeout is None:
+        errors.append("%s: must be a number of seconds above 0, got %r" % (
+            var["audit_timeout"], args.get("audit_timeout")))
+
     agents = {}
     for category, names in (args.get("security_agents") or {}).items():
         if category not in AGENT_CATEGORIES:
@@ -210,6 +235,7 @@ def validate_inputs(args):
         "skip": {k: str(v) for k, v in skip.items()},
         "select": select,
         "probes": probes,
+        "audit_timeout": audit_timeout or DEFAULT_AUDIT_TIMEOUT,
         "security_agents": agents,
         "frontend_processes": [str(p) for p in as_list(args.get("frontend_processes"))],
         # the collector measures the filesystem under it (db.opengauss.data_dir)
