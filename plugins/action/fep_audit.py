@@ -136,6 +136,9 @@ except AnsibleActionFail:  # pragma: no cover - reported when the action runs
     pass
 
 
+WATCHDOG_SHARE = 0.8
+
+
 def collector_config(inputs):
     """What the collector on the target needs of the validated inputs (validate_inputs)."""
     return {
@@ -143,6 +146,9 @@ def collector_config(inputs):
         "agents": inputs["security_agents"],
         "probes": inputs["probes"],
         "opengauss_data_dir": inputs["opengauss_data_dir"],
+        # the collector gives up before the task's timeout (fep_audit_timeout) kills it without a word,
+        # so that the host's result says where it was stuck
+        "deadline": round(inputs["audit_timeout"] * WATCHDOG_SHARE, 1),
     }
 
 

@@ -61,6 +61,14 @@ class ActionModule(ActionBase):
             raise AnsibleActionFail("fepkit: cannot import plugins/module_utils/fep (check ansible.cfg)")
         args = self._task.args
         hosts = args.get("hosts") or []
+        if not hosts:
+            # a wrong path, a typo in fep_audit_hosts or an empty inventory file: an empty report
+            # ("0 hosts") with exit 0 would read as a region with nothing to fix
+            sources = ", ".join(task_vars.get("ansible_inventory_sources") or []) or "none"
+            raise AnsibleActionFail(
+                "no host was audited: the inventory (%s) has no host matching %r; nothing was written. "
+                "Check the inventory path (-i / INVENTORY=) and fep_audit_hosts"
+                % (sources, task_vars.get("fep_audit_hosts", "all")))
         report_dir = args.get("report_dir") or default_report_dir(task_vars.get("playbook_dir") or os.getcwd())
         lang = args.get("lang") or "zh"
         hostvars = task_vars["hostvars"]

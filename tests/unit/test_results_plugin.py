@@ -5,6 +5,8 @@ import importlib.util
 import json
 import os
 
+import pytest
+
 from fep.report.results import OUTCOME_KEY, audit_outcome, host_entry
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -62,3 +64,19 @@ def test_results_text_is_the_same_document_one_host_per_line():
         assert len(line) == 1 and json.loads("{%s}" % line[0].rstrip(",")) == {host: results["hosts"][host]}
     assert '"schema": 1' in text and "医院" in text  # readable, not \\u-escaped
     assert json.loads(results_text(dict(results, hosts={})))["hosts"] == {}
+
+
+@pytest.mark.parametrize("registered", [
+    {"failed": True, "msg": "Task failed: Timed out after 3 second(s).", "timedout": {"period": 3, "frame": "…"}},
+    {"failed": True, "msg": "The fep_audit action failed to execute in the expected time frame (3) and was terminated"},
+], ids=["ansible-core-2.19", "ansible-core-2.16"])
+def test_a_task_timeout_names_fep_audit_timeout(registered):
+    entry = host_entry(registered, level=2)
+    assert entry["status"] == "failed"
+    assert entry["message"].startswith("no result within fep_audit_timeout (3 s), the audit of this host was ended")
+    assert registered["msg"] in entry["message"]
+
+
+def test_another_failure_keeps_its_message():
+    assert host_entry({"failed": True, "msg": "host h: fep_ports: must be a mapping"})["message"] == \
+        "host h: fep_ports: must be a mapping"

@@ -12,6 +12,7 @@ import json
 import os
 import platform
 import sys
+import threading
 import time
 import traceback
 
@@ -96,6 +97,7 @@ def python_info():
 
 def _section(reader, name, func, *args):
     """Run one gatherer; a crash makes only that section unknown."""
+    reader.section = name
     try:
         return func(*args)
     except Exception as exc:  # noqa: BLE001 - isolate parser bugs per section
@@ -104,11 +106,11 @@ def _section(reader, name, func, *args):
         return None
 
 
-def collect(root="/", options=None):
+def collect(root="/", options=None, reader=None):
     """All facts as the public ``fep`` dict (see docs/results-schema.md)."""
     options = options or {}
     started = time.time()
-    reader = SysReader(root)
+    reader = reader or SysReader(root)
     cpu = _section(reader, "cpu", gather_cpu, reader)
     memory = _section(reader, "memory", gather_memory, reader)
     disks_and_storage = _section(reader, "disks", gather_disks, reader) or (None, None)
@@ -118,6 +120,7 @@ def collect(root="/", options=None):
     ports = _section(reader, "ports", gather_ports, reader)
     security_and_names = _section(
         reader, "security", gather_security, reader, options.get("agents")) or (None, [])
+    reader.section = "mounts"
     mount_entries = parse_mounts(reader.read_text("proc/mounts"))
     if not mount_entries:
         reader.mark_unknown("mounts", "proc/mounts unreadable or empty")
@@ -158,6 +161,38 @@ def collect(root="/", options=None):
     return facts
 
 
+def print_result(result):
+    sys.stdout.write("\n%s\n%s\n%s\n" % (RESULT_BEGIN, json.dumps(result, sort_keys=True), RESULT_END))
+    sys.stdout.flush()
+
+
+def stuck_message(deadline, reader):
+    """Why the collector gave up: where it was when ``deadline`` passed."""
+    where = "in section %s" % (reader.section or "start-up")
+    if reader.reading:
+        where += " (last: %s)" % reader.reading
+    return ("the collector did not finish within %g s (80 %% of fep_audit_timeout): stuck %s "
+            "(a dead network mount, a stuck /proc entry or a blocking file?)" % (deadline, where))
+
+
+def start_watchdog(deadline, reader, printed):
+    """Print a failed result and end the process if the collection outlives ``deadline`` seconds.
+
+    A read can block where no timeout reaches it (a FIFO, a dead NFS mount): a
+    thread then reports where the collector was stuck, so the controller
+    records this host as failed with that reason before the task's own
+    timeout (fep_audit_timeout) would kill it without one.
+    """
+    def expire():
+        if printed.acquire(False):  # the facts were not printed: nothing else will be
+            print_result({"failed": True, "msg": stuck_message(deadline, reader)})
+            os._exit(0)  # the blocked main thread cannot be interrupted otherwise
+    timer = threading.Timer(deadline, expire)
+    timer.daemon = True
+    timer.start()
+    return timer
+
+
 def run_payload(config):
     """Entry point of the piped collector: print the facts between markers.
 
@@ -166,8 +201,14 @@ def run_payload(config):
     """
     root = config.get("root") or "/"
     if not os.path.isdir(root):
-        result = {"failed": True, "msg": "fep_root %s is not a directory on this host" % root}
-    else:
-        result = {"failed": False, "fep": collect(root, config)}
-    sys.stdout.write("\n%s\n%s\n%s\n" % (RESULT_BEGIN, json.dumps(result, sort_keys=True), RESULT_END))
-    sys.stdout.flush()
+        print_result({"failed": True, "msg": "fep_root %s is not a directory on this host" % root})
+        return
+    reader = SysReader(root)
+    printed = threading.Lock()
+    watchdog = start_watchdog(config["deadline"], reader, printed) if config.get("deadline") else None
+    result = {"failed": False, "fep": collect(root, config, reader)}
+    if printed.acquire(False):
+        if watchdog:
+            watchdog.cancel()
+            watchdog.join()
+        print_result(result)

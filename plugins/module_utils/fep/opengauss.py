@@ -69,7 +69,7 @@ def stat_block_name(reader, path):
     link = "sys/dev/block/%d:%d" % (os.major(dev), os.minor(dev))
     if not reader.exists(link):
         return None
-    return os.path.basename(os.path.realpath(reader.path(link)))
+    return os.path.basename(reader.realpath(link) or "") or None
 
 
 def whole_disks(reader, name, depth=0):
@@ -79,7 +79,8 @@ def whole_disks(reader, name, depth=0):
         return []
     if reader.exists(base + "/partition"):
         # sys/class/block/sda2 -> ../../devices/…/block/sda/sda2: the parent folder is the disk
-        return [os.path.basename(os.path.dirname(os.path.realpath(reader.path(base))))]
+        real = reader.realpath(base)
+        return [os.path.basename(os.path.dirname(real))] if real else []
     slaves = reader.listdir(base + "/slaves")
     if not slaves:
         return [name]
@@ -121,7 +122,7 @@ def gather_packages(reader):
     """Where the installer's packages show: a binary in the PATH directories, a library by its SONAME."""
     lib_dirs, seen = [], set()
     for directory in spec.LIB_DIRS:
-        real = os.path.realpath(reader.path(directory))
+        real = reader.realpath(directory)
         # merged /usr: /lib and /lib64 are links to /usr/lib*; look in each directory once
         if real not in seen and reader.isdir(directory):
             seen.add(real)
@@ -213,17 +214,9 @@ def tzif_offset(data):
         return None
 
 
-def _localtime_bytes(reader):
-    """etc/localtime; an absolute link in a snapshot is followed inside the snapshot."""
-    target = reader.readlink("etc/localtime")
-    if target and os.path.isabs(target) and not reader.live:
-        return reader.read_bytes(target.lstrip("/"), limit=65536)
-    return reader.read_bytes("etc/localtime", limit=65536)
-
-
 def gather_timezone_offset(reader):
     """The local time's standard UTC offset, as ``date -R`` prints it (gs_checkos A4)."""
-    offset = tzif_offset(_localtime_bytes(reader))
+    offset = tzif_offset(reader.read_bytes("etc/localtime", limit=65536))
     if offset is None and reader.live:
         seconds = -time.timezone
         offset = "%s%02d%02d" % ("+" if seconds >= 0 else "-", abs(seconds) // 3600, abs(seconds) % 3600 // 60)

@@ -9,7 +9,6 @@ where os-release(5) says (``/etc`` then ``/usr/lib``); the vendors' own
 Pure functions over text and dicts, plus ``gather_os`` which does its I/O
 through a ``SysReader``.  Standard library only, Python 3.6+.
 """
-import os
 import re
 
 OS_RELEASE_PATHS = ("etc/os-release", "usr/lib/os-release")
@@ -238,29 +237,17 @@ def classify_os(fields):
     return result
 
 
-def _read_in_root(reader, rel):
-    """Text of ``rel``; an absolute symlink in a snapshot stays inside it.
-
-    ``etc/os-release`` is usually a symlink: followed as is, an absolute
-    target would read the *auditing* machine's file instead of the snapshot's.
-    """
-    target = reader.readlink(rel)
-    if target and os.path.isabs(target) and not reader.live:
-        rel = target.lstrip("/")
-    return reader.read_text(rel)
-
-
 def gather_os(reader):
     """OS facts of the host or snapshot behind ``reader``."""
     fields, source = {}, None
     for rel in OS_RELEASE_PATHS:
-        text = _read_in_root(reader, rel)
+        text = reader.read_text(rel)
         if text is not None:
             fields, source = parse_os_release(text), "/" + rel
             break
     else:
         for rel, os_id in VENDOR_RELEASE_FILES:
-            parsed = parse_release_line(_read_in_root(reader, rel), os_id)
+            parsed = parse_release_line(reader.read_text(rel), os_id)
             if parsed:
                 fields, source = parsed, "/" + rel
                 break

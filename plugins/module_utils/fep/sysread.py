@@ -12,7 +12,9 @@ system to ask, so command-based facts become unknown with a reason.
 
 Standard library only, Python 3.6+: this code runs on hospital servers.
 """
+import errno
 import os
+import stat
 import subprocess
 
 # procfs allocates the size a read asks for: /proc/sys refuses a 4 MiB read with ENOMEM on
@@ -32,8 +34,33 @@ def read_limited(handle, limit):
     return b"".join(chunks)
 
 
+# The kernel gives up on a path after 40 symbolic links (ELOOP); so does the snapshot resolver.
+MAX_SYMLINKS = 40
+FILE_KINDS = ((stat.S_ISFIFO, "a FIFO"), (stat.S_ISSOCK, "a socket"), (stat.S_ISCHR, "a character device"),
+              (stat.S_ISBLK, "a block device"))
+
+
+class Refused(OSError):
+    """A snapshot path the reader will not follow or open; ``reason`` says why."""
+
+
+def file_kind(mode):
+    return next((name for test, name in FILE_KINDS if test(mode)), "not a regular file")
+
+
 class SysReader(object):
-    """Read files under ``root`` and remember why something was unreadable."""
+    """Read files under ``root`` and remember why something was unreadable.
+
+    A snapshot is untrusted input, and the controller reading it often runs as
+    root: every path is resolved component by component inside the root, as
+    ``chroot(root)`` would (Python 3.6 has no ``openat2(RESOLVE_IN_ROOT)``).
+    An absolute symlink restarts at the snapshot root (``etc/localtime ->
+    /usr/share/zoneinfo/…``), relative ones that stay inside keep working (sysfs
+    is made of them), one that climbs above the root is refused.  Only regular
+    files are opened: a FIFO, socket or device in a snapshot would block the
+    audit or read the controller's hardware.  Refusals are kept in
+    ``refused`` (path -> reason) and join the reason of the fact they made unknown.
+    """
 
     def __init__(self, root="/", allow_commands=None):
         self.root = os.path.abspath(root or "/")
@@ -42,17 +69,108 @@ class SysReader(object):
         self.warnings = []
         # dotted fact path -> human reason; the checks turn these into "unknown"
         self.unknown = {}
+        self.refused = {}
+        # what the collector is doing, for the watchdog's message when it is stuck
+        self.section = None
+        self.reading = None
 
     # -- paths -------------------------------------------------------------
+    def _refuse(self, rel, reason):
+        rel = rel.lstrip("/")
+        if rel not in self.refused:
+            self.refused[rel] = reason
+            self.warnings.append("%s: %s" % (rel, reason))
+        raise Refused(reason)
+
+    def locate(self, rel, follow=True):
+        """Path on this machine of ``rel`` (e.g. ``proc/cpuinfo``) under the root.
+
+        In a snapshot every symlink is resolved inside the root (``follow``:
+        the last component too); raises ``Refused`` for a link that leaves it or
+        loops.  A missing component gives a path that does not exist, so the
+        caller's own call fails with ENOENT as it would for any missing file.
+        """
+        self.reading = "/" + rel.lstrip("/")
+        if self.live:
+            return os.path.join(self.root, rel.lstrip("/"))
+        pending = [part for part in reversed(rel.split("/")) if part not in ("", ".")]
+        done, links, link = [], 0, None
+        while pending:
+            part = pending.pop()
+            if part == "..":
+                if not done:
+                    self._refuse(rel, "symbolic link %s -> %s leaves the snapshot root" % link if link
+                                 else "path leaves the snapshot root")
+                done.pop()
+                continue
+            path = os.path.join(self.root, *(done + [part]))
+            if not pending and not follow:
+                return path
+            try:
+                mode = os.lstat(path).st_mode
+            except OSError:
+                return os.path.join(path, *reversed(pending))
+            if stat.S_ISLNK(mode):
+                links += 1
+                if links > MAX_SYMLINKS:
+                    self._refuse(rel, "more than %d symbolic links (a loop?) resolving it in the snapshot"
+                                 % MAX_SYMLINKS)
+                target = os.readlink(path)
+                link = ("/" + "/".join(done + [part]), target)
+                if target.startswith("/"):
+                    done = []  # absolute: from the snapshot root, as chroot would
+                pending.extend(p for p in reversed(target.split("/")) if p not in ("", "."))
+                continue
+            done.append(part)
+        return os.path.join(self.root, *done)
+
     def path(self, rel):
-        """Absolute path of ``rel`` (e.g. ``proc/cpuinfo``) under the root."""
-        return os.path.join(self.root, rel.lstrip("/"))
+        """Absolute path of ``rel`` under the root, symlinks resolved inside it (``locate``)."""
+        return self.locate(rel)
+
+    def realpath(self, rel):
+        """``os.path.realpath`` of ``rel`` seen from inside the root: ``/sys/devices/…``."""
+        try:
+            path = self.locate(rel)
+        except OSError:
+            return None
+        if self.live:
+            return os.path.realpath(path)
+        inside = os.path.relpath(path, self.root)
+        return "/" if inside == "." else "/" + inside
 
     def exists(self, rel):
-        return os.path.lexists(self.path(rel))
+        try:
+            return os.path.lexists(self.locate(rel, follow=False))
+        except OSError:
+            return False
 
     def isdir(self, rel):
-        return os.path.isdir(self.path(rel))
+        try:
+            return os.path.isdir(self.locate(rel))
+        except OSError:
+            return False
+
+    def open(self, rel):
+        """A binary file object for ``rel``, only if it is a regular file.
+
+        Checked before opening (``stat``) and again on the open descriptor
+        (``fstat``), opened with O_NONBLOCK so a FIFO swapped in between the two
+        never blocks, and without following a last symlink in a snapshot.
+        """
+        path = self.locate(rel)
+        mode = os.stat(path).st_mode if self.live else os.lstat(path).st_mode
+        if stat.S_ISDIR(mode):
+            raise IsADirectoryError(errno.EISDIR, "is a directory", path)  # unreadable, harmless
+        if not stat.S_ISREG(mode):
+            self._refuse(rel, "%s, not a regular file: not opened" % file_kind(mode))
+        flags = os.O_RDONLY | os.O_NONBLOCK | (0 if self.live else os.O_NOFOLLOW)
+        descriptor = os.open(path, flags)
+        mode = os.fstat(descriptor).st_mode
+        if not stat.S_ISREG(mode):
+            os.close(descriptor)
+            self._refuse(rel, "%s, not a regular file: not read" % file_kind(mode))
+        return os.fdopen(descriptor, "rb")
 
     # -- reading -----------------------------------------------------------
     def read_text(self, rel, default=None, limit=4 * 1024 * 1024):
@@ -62,7 +180,7 @@ class SysReader(object):
 
     def read_bytes(self, rel, default=None, limit=4 * 1024 * 1024):
         try:
-            with open(self.path(rel), "rb") as handle:
+            with self.open(rel) as handle:
                 return read_limited(handle, limit)
         except (IOError, OSError):
             return default
@@ -87,20 +205,21 @@ class SysReader(object):
     def listdir(self, rel):
         """Sorted entries of a directory; empty list when missing."""
         try:
-            return sorted(os.listdir(self.path(rel)))
+            return sorted(os.listdir(self.locate(rel)))
         except (IOError, OSError):
             return []
 
     def readlink(self, rel, default=None):
+        """The text of a symlink (not followed: callers read names out of it)."""
         try:
-            return os.readlink(self.path(rel))
+            return os.readlink(self.locate(rel, follow=False))
         except (IOError, OSError):
             return default
 
     def can_read(self, rel):
         """True when the file exists *and* can be opened (root-only files)."""
         try:
-            with open(self.path(rel), "rb"):
+            with self.open(rel):
                 return True
         except (IOError, OSError):
             return False
@@ -115,6 +234,7 @@ class SysReader(object):
         """
         if not self.allow_commands:
             return None, "", "commands are not run against a snapshot root"
+        self.reading = " ".join(argv)
         env = dict(os.environ)
         env.update({"LC_ALL": "C", "LANG": "C"})
         try:
@@ -136,6 +256,10 @@ class SysReader(object):
     def mark_unknown(self, fact, reason, warn=True):
         """Record why ``fact`` (dotted path) could not be determined."""
         if fact not in self.unknown:
+            # a refused snapshot path behind it says more than "unreadable"
+            causes = ["%s: %s" % (rel, why) for rel, why in self.refused.items() if rel in reason]
+            if causes:
+                reason = "%s (%s)" % (reason, "; ".join(causes))
             self.unknown[fact] = reason
             if warn:
                 self.warnings.append("%s: %s" % (fact, reason))

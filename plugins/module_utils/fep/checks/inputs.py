@@ -1,11 +1,19 @@
 # -*- coding: utf-8 -*-
 """Validate the audit's inventory inputs; messages name the inventory variable.
 
-The action plugin receives its arguments from the playbook, which maps each
-one from an inventory variable; errors are reported with the variable name
-the ops team wrote (``fep_hospital_level``), not the argument name.
+The action plugin reads each input from an inventory variable (``ARG_VARIABLES``);
+errors are reported with the variable name the ops team wrote
+(``fep_hospital_level``), not the argument name.  Types are checked first by
+ansible-core's own ``ArgumentSpecValidator`` (what roles use for their
+argument_specs), over a spec keyed by those variable names (``INPUT_SPEC``);
+ranges and meanings it cannot express follow in ``validate_inputs``, and only
+on values of the right type, so a wrong type is a message, never a crash.
+Controller side only (the collector on the target does not import this).
 """
+import math
 import re
+
+from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 
 from .. import opengauss_spec
 from .registry import CHECKS, COMMON_THRESHOLDS, DEFAULT_PORTS, LEVEL_THRESHOLDS
@@ -22,12 +30,36 @@ ARG_VARIABLES = {
     "probe_targets": "fep_probe_targets",
     "bandwidth_probe_url": "fep_bandwidth_probe_url",
     "probe_timeout": "fep_probe_timeout",
+    "audit_timeout": "fep_audit_timeout",
     "security_agents": "fep_security_agents",
     "frontend_processes": "fep_frontend_processes",
     "opengauss_data_dir": "fep_opengauss_data_dir",
     "publish_facts": "fep_audit_facts",
     "python": "ansible_python_interpreter",
 }
+# Types of the variables; "raw" where validate_inputs gives a more precise message itself.
+INPUT_SPEC = {
+    "fep_root": {"type": "str"},
+    "fep_hospital_level": {"type": "raw"},
+    "fep_ports": {"type": "dict"},
+    "fep_thresholds": {"type": "dict"},
+    "fep_declared": {"type": "dict"},
+    "fep_check_skip": {"type": "raw"},
+    "fep_checks": {"type": "list", "elements": "str"},
+    "fep_national_platform": {"type": "list", "elements": "str"},
+    "fep_probe_targets": {"type": "dict"},
+    "fep_bandwidth_probe_url": {"type": "str"},
+    "fep_probe_timeout": {"type": "float"},
+    "fep_audit_timeout": {"type": "float"},
+    "fep_security_agents": {"type": "dict"},
+    "fep_frontend_processes": {"type": "list", "elements": "str"},
+    "fep_opengauss_data_dir": {"type": "raw"},
+    "fep_audit_facts": {"type": "raw"},
+    "ansible_python_interpreter": {"type": "raw"},
+}
+_SPEC_VALIDATOR = ArgumentSpecValidator(INPUT_SPEC)
+_TYPE_WORDS = {"dict": "a mapping (key: value)", "list": "a list", "str": "text", "float": "a number"}
+_TYPE_ERROR = re.compile(r"^argument '(\w+)' is of type ")
 BOOLEANS = {True: True, False: False, "true": True, "false": False, "yes": True, "no": False,
             "on": True, "off": False, "1": True, "0": False}  # True == 1 and False == 0 as keys
 
@@ -50,6 +82,73 @@ DECLARABLE = {
 PROBE_KINDS = ("gov_extranet", "health_private")
 AGENT_CATEGORIES = ("antivirus", "ips", "url_filter")
 _TARGET = re.compile(r"^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9_.-]+)(:\d{1,5})?$")
+
+
+# Seconds one host's audit may take (playbooks/audit.yml's task timeout): a normal audit takes
+# one to a few seconds; a host stuck beyond this (a dead NFS mount, a stuck /proc entry) is
+# recorded as failed instead of holding up the region's results.
+DEFAULT_AUDIT_TIMEOUT = 300
+
+
+def positive_seconds(value, default):
+    """``value`` as a finite number of seconds above 0 (``default`` when unset), None when invalid."""
+    if value is None or value == "":
+        return default
+    number = finite_number(value)
+    return number if number is not None and number > 0 else None
+
+
+def native_type(value):
+    """``list``, ``dict`` … for a value, also for ansible-core 2.19's tagged subclasses of them."""
+    for kind in (bool, int, float, str, list, dict):
+        if isinstance(value, kind):
+            return kind.__name__
+    return type(value).__name__
+
+
+def check_types(args):
+    """``args`` with their types checked and converted by ``ArgumentSpecValidator``.
+
+    Returns ``(args, errors)``; an argument of the wrong type is dropped (its
+    default applies) so the checks that follow never see it.
+    """
+    by_variable = {ARG_VARIABLES[name]: value for name, value in args.items()
+                   if name in ARG_VARIABLES and value is not None}
+    validated = _SPEC_VALIDATOR.validate(by_variable)
+    errors, wrong = [], set()
+    for message in validated.error_messages:
+        match = _TYPE_ERROR.match(message)
+        if match and match.group(1) in INPUT_SPEC:
+            variable = match.group(1)
+            wrong.add(variable)
+            errors.append("%s: must be %s, got %s %s" % (
+                variable, _TYPE_WORDS.get(INPUT_SPEC[variable]["type"], INPUT_SPEC[variable]["type"]),
+                native_type(by_variable[variable]), _short(by_variable[variable])))
+        else:
+            errors.append(message)
+    checked = dict(args)
+    for name, variable in ARG_VARIABLES.items():
+        if variable in wrong:
+            checked.pop(name, None)
+        elif by_variable.get(variable) is not None:
+            checked[name] = validated.validated_parameters[variable]
+    return checked, errors
+
+
+def _short(value):
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def finite_number(value):
+    """``value`` as a finite float, None when it is not one (text, NaN, ±Infinity, a boolean)."""
+    if isinstance(value, bool):
+        return None
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return number if math.isfinite(number) else None
 
 
 def as_list(value):
@@ -85,8 +184,8 @@ def _check_targets(name, targets, errors):
 
 def validate_inputs(args):
     """Normalised inputs and a list of error strings (empty when valid)."""
-    errors = []
     var = ARG_VARIABLES
+    args, errors = check_types(args)
     unknown_args = sorted(set(args) - set(var))
     if unknown_args:
         errors.append("unknown audit argument(s): %s" % ", ".join(unknown_args))
@@ -116,8 +215,6 @@ def validate_inputs(args):
             errors.append("%s.%s: port must be 1-65535, got %r" % (var["ports"], service, value))
         else:
             ports[service] = port
-    if not isinstance(args.get("ports") or {}, dict):
-        errors.append("%s: must be a mapping service -> port" % var["ports"])
 
     thresholds = {}
     known_thresholds = set(COMMON_THRESHOLDS) | set(LEVEL_THRESHOLDS[2])
@@ -126,12 +223,9 @@ def validate_inputs(args):
             errors.append("%s: unknown threshold %r (known: %s)" % (
                 var["thresholds"], name, ", ".join(sorted(known_thresholds))))
             continue
-        try:
-            number = float(value)
-        except (TypeError, ValueError):
-            number = -1
-        if number < 0 or isinstance(value, bool):
-            errors.append("%s.%s: must be a non-negative number, got %r" % (var["thresholds"], name, value))
+        number = finite_number(value)
+        if number is None or number < 0:
+            errors.append("%s.%s: must be a finite non-negative number, got %r" % (var["thresholds"], name, value))
         else:
             thresholds[name] = number
 
@@ -142,7 +236,9 @@ def validate_inputs(args):
                 var["declared"], name, ", ".join(sorted(DECLARABLE))))
         elif not isinstance(value, DECLARABLE[name]) or (
                 DECLARABLE[name] == (int, float) and isinstance(value, bool)):
-            errors.append("%s.%s: wrong type %s" % (var["declared"], name, type(value).__name__))
+            errors.append("%s.%s: wrong type %s" % (var["declared"], name, native_type(value)))
+        elif DECLARABLE[name] == (int, float) and (finite_number(value) is None or value < 0):
+            errors.append("%s.%s: must be a finite non-negative number, got %r" % (var["declared"], name, value))
         else:
             declared[name] = value
 
@@ -173,13 +269,18 @@ def validate_inputs(args):
     if url and not re.match(r"^https?://[^\s/]+", url):
         errors.append("%s: must be an http(s) URL, got %r" % (var["bandwidth_probe_url"], url))
     probes["bandwidth_url"] = url
-    try:
-        probes["timeout"] = float(args.get("probe_timeout") or 3)
-    except (TypeError, ValueError):
-        errors.append("%s: must be a number of seconds" % var["probe_timeout"])
+    probes["timeout"] = positive_seconds(args.get("probe_timeout"), 3)
+    if probes["timeout"] is None:
+        errors.append("%s: must be a number of seconds above 0, got %r" % (
+            var["probe_timeout"], args.get("probe_timeout")))
     probes = {k: v for k, v in probes.items() if v}
     if set(probes) == {"timeout"}:
         probes = {}
+
+    audit_timeout = positive_seconds(args.get("audit_timeout"), DEFAULT_AUDIT_TIMEOUT)
+    if audit_timeout is None:
+        errors.append("%s: must be a number of seconds above 0, got %r" % (
+            var["audit_timeout"], args.get("audit_timeout")))
 
     agents = {}
     for category, names in (args.get("security_agents") or {}).items():
@@ -210,6 +311,7 @@ def validate_inputs(args):
         "skip": {k: str(v) for k, v in skip.items()},
         "select": select,
         "probes": probes,
+        "audit_timeout": audit_timeout or DEFAULT_AUDIT_TIMEOUT,
         "security_agents": agents,
         "frontend_processes": [str(p) for p in as_list(args.get("frontend_processes"))],
         # the collector measures the filesystem under it (db.opengauss.data_dir)

@@ -6,6 +6,7 @@ what each host's audit task registered; nothing here talks to Ansible.
 """
 import datetime
 import json
+import re
 from collections import OrderedDict
 
 from ..checks.opengauss import apply_hospital_consistency
@@ -29,6 +30,22 @@ def audit_outcome(registered):
     except (TypeError, ValueError):
         return {}
     return outcome if isinstance(outcome, dict) else {}
+
+
+def failure_message(registered):
+    """Why a host was not audited; a task timeout (fep_audit_timeout) is said in those words.
+
+    ansible-core 2.19 says "Timed out after N second(s)" with ``timedout.period``, 2.16 "failed
+    to execute in the expected time frame (N)": neither names the variable to raise.
+    """
+    message = str(registered.get("msg") or "failed")
+    timedout = registered.get("timedout")
+    legacy = re.search(r"expected time frame \((\d+)\)", message)
+    if not (timedout or legacy):
+        return message
+    seconds = timedout.get("period") if isinstance(timedout, dict) else legacy.group(1) if legacy else "?"
+    return ("no result within fep_audit_timeout (%s s), the audit of this host was ended: the host or its "
+            "connection hung before the collector could report (%s)" % (seconds, message))
 
 
 def host_entry(registered, level=None, hospital=None):
@@ -57,7 +74,8 @@ def host_entry(registered, level=None, hospital=None):
         ("status", status),
         ("level", outcome.get("level", level)),
         ("hospital", hospital),
-        ("message", "" if status == "ok" else str(registered.get("msg") or status)),
+        ("message", "" if status == "ok" else str(registered.get("msg") or status) if status == "unreachable"
+         else failure_message(registered)),
         ("python", outcome.get("python")),
         ("limited", outcome.get("limited") or []),
         ("summary", summarise(checks)),
