@@ -47,7 +47,8 @@ def plan(current, wanted):
 
 
 def ops(result):
-    return [(o["zone"], "+" if o["state"] == "enabled" else "-", o["param"], o["value"]) for o in result["ops"]]
+    return [(o["zone"], "+" if o["state"] == "enabled" else "-", o["field"] if o["param"] == "command" else o["param"],
+             o["value"]) for o in result["ops"]]
 
 
 # -- reading ---------------------------------------------------------------------
@@ -85,6 +86,7 @@ def test_first_run_creates_the_zones_carries_the_hospital_s_rules_and_guards_the
         ("fep-intranet", "+", "service", "dhcpv6-client"),
         ("fep-intranet", "+", "service", "postgresql"),
         ("fep-intranet", "+", "rich_rule", NODE_EXPORTER),
+        ("fep-intranet", "+", "forward", "yes"),  # public forwards; a new zone does not
         ("fep-intranet", "+", "port", "5432/tcp"),
         ("fep-intranet", "+", "port", "8881/tcp"),
         ("fep-intranet", "+", "port", "8884/tcp"),
@@ -93,6 +95,7 @@ def test_first_run_creates_the_zones_carries_the_hospital_s_rules_and_guards_the
         ("fep-extranet", "+", "service", "dhcpv6-client"),
         ("fep-extranet", "+", "port", "8882/tcp"),
         ("fep-extranet", "+", "rich_rule", NODE_EXPORTER),
+        ("fep-extranet", "+", "forward", "yes"),
         ("fep-extranet", "+", "port", "8883/tcp"),
         ("fep-extranet", "+", "port", "8884/tcp"),
         ("fep-extranet", "+", "rich_rule", ADMIN),
