@@ -8,7 +8,7 @@ from ansible.errors import AnsibleFilterError
 ansible.module_utils.__path__.extend(
     p for p in C.DEFAULT_MODULE_UTILS_PATH or [] if p not in ansible.module_utils.__path__)
 
-from ansible.module_utils.fep.firewall import inputs, nftables  # noqa: E402
+from ansible.module_utils.fep.firewall import inputs, nft_accepts, nftables  # noqa: E402
 
 
 def fep_firewall_inputs(raw):
@@ -19,9 +19,14 @@ def fep_firewall_inputs(raw):
     return {"desired": desired, "managed": inputs.managed_ports(desired), "errors": errors}
 
 
-def fep_firewall_nft_table(desired, managed):
-    """The text of table inet fepkit."""
-    return nftables.table(desired, managed)
+def fep_firewall_nft_table(desired, managed, kept=()):
+    """The text of table inet fepkit (``kept``: the hospital's accepts copied into it)."""
+    return nftables.table(desired, managed, kept)
+
+
+def fep_firewall_nft_hospital_accepts(ruleset, desired, managed, override=False):
+    """The hospital's accepts fepkit's table would override: ``{"kept", "warnings", "blocked"}``."""
+    return nft_accepts.hospital_accepts(ruleset, desired, managed, override)
 
 
 def fep_firewall_nft_warnings(ruleset, desired):
@@ -35,4 +40,5 @@ class FilterModule(object):
             "fep_firewall_inputs": fep_firewall_inputs,
             "fep_firewall_nft_table": fep_firewall_nft_table,
             "fep_firewall_nft_warnings": fep_firewall_nft_warnings,
+            "fep_firewall_nft_hospital_accepts": fep_firewall_nft_hospital_accepts,
         }

@@ -182,6 +182,20 @@ def test_backup_is_complete_and_the_change_confirmed(host, backup, backend):
 
 
 @SERVER
+def test_hospital_settings_moved_with_their_network(host, backend):
+    """firewalld: public's masquerade and source port live in the fepkit zones (permanent and runtime);
+    nftables: the hospital's accept of 5432 from 10.232.12.99, which fepkit's table would drop, is in it."""
+    if backend == "firewalld":
+        for zone in ("fep-intranet", "fep-extranet"):
+            for permanent in ("--permanent ", ""):
+                assert host.run("firewall-cmd %s--zone=%s --query-masquerade" % (permanent, zone)).rc == 0, zone
+                assert "53/udp" in host.check_output(
+                    "firewall-cmd %s--zone=%s --list-source-ports" % (permanent, zone)).split(), zone
+    else:
+        assert "ip saddr 10.232.12.99 tcp dport 5432 accept" in host.check_output("nft list table inet fepkit")
+
+
+@SERVER
 def test_hospital_configuration_is_kept(host, backup, backend):
     if backend == "firewalld":
         # the hospital's zones are never edited: the same files as before the role
