@@ -258,3 +258,23 @@ def test_runtime_only_changes_do_not_block_changes_without_reload():
 def test_rich_rule_reach(rule, reach):
     services = {"ssh": {"ports": ["22/tcp"]}}
     assert firewalld.rich_rule_reach(rule, services) == reach
+
+
+def test_runtime_only_settings_are_recorded_for_the_rollback_to_replay():
+    # the hospital opened 9999/tcp and a rich rule at runtime only, closed dhcpv6-client at runtime
+    # only, and NetworkManager bound enp125s0f0 to internal: a rollback's reload would lose all four
+    current = state("fepkit")
+    current["runtime"]["public"] = copy.deepcopy(current["permanent"]["public"])
+    current["runtime"]["public"]["ports"].append("9999/tcp")
+    current["runtime"]["public"]["rich rules"].append("rule family=\"ipv4\" source address=\"10.9.9.9\" "
+                                                      "service name=\"http\" accept")
+    current["runtime"]["public"]["services"].remove("dhcpv6-client")
+    current["runtime"]["internal"]["interfaces"] = ["enp125s0f0"]
+    assert firewalld.runtime_replay(current) == [
+        "'--zone=internal' '--change-interface=enp125s0f0'",
+        "'--zone=public' '--remove-service=dhcpv6-client'",
+        "'--zone=public' '--add-port=9999/tcp'",
+        "'--zone=public' '--add-rich-rule=rule family=\"ipv4\" source address=\"10.9.9.9\" service name=\"http\" "
+        "accept'",
+    ]
+    assert firewalld.runtime_replay(state("fepkit")) == []

@@ -479,3 +479,46 @@ def summary(result):
     lines += ["policy: firewall-cmd %s" % " ".join(c) for c in result["policy_commands"]]
     lines += ["firewall-cmd %s" % " ".join(c) for c in result["zone_commands"]]
     return lines
+
+
+# -- rollback -----------------------------------------------------------------
+
+_REPLAY_OPTION = {"interfaces": "interface", "sources": "source", "services": "service", "ports": "port",
+                  "protocols": "protocol", "source-ports": "source-port", "icmp-blocks": "icmp-block",
+                  "rich rules": "rich-rule", "forward-ports": "forward-port"}
+
+
+def _quote(arg):
+    """POSIX shell quoting (the helper replays these lines with eval)."""
+    return "'" + arg.replace("'", "'\"'\"'") + "'"
+
+
+def runtime_replay(state):
+    """firewall-cmd arguments (shell-quoted lines) that put back the runtime-only settings of the zones.
+
+    A rollback restores the permanent configuration and reloads firewalld,
+    which discards what the hospital had set at runtime only (``firewall-cmd
+    --add-port=…`` without ``--permanent``, NetworkManager's interface
+    bindings). The helper replays these lines after the reload. Zones that
+    exist at runtime only cannot be re-created without a reload, and a
+    zone's target is permanent only: neither is replayed.
+    """
+    lines = []
+    for name, live in state["runtime"].items():
+        saved = state["permanent"].get(name)
+        if saved is None:
+            continue
+        zone = "--zone=" + name
+        for field, option in _REPLAY_OPTION.items():
+            now, kept = live.get(field) or [], saved.get(field) or []
+            for value in now:
+                if value not in kept:
+                    verb = "--change-" if field in ("interfaces", "sources") else "--add-"
+                    lines.append([zone, "%s%s=%s" % (verb, option, value)])
+            for value in kept:
+                if value not in now and field not in ("interfaces", "sources"):
+                    lines.append([zone, "--remove-%s=%s" % (option, value)])
+        for field in ("masquerade", "forward", "icmp-block-inversion"):
+            if carry.scalar(live, field) != carry.scalar(saved, field):
+                lines.append([zone, "--%s-%s" % ("add" if carry.scalar(live, field) == "yes" else "remove", field)])
+    return [" ".join(_quote(arg) for arg in line) for line in lines]
