@@ -38,6 +38,8 @@ class ActionModule(ActionBase):
         # ansible shows (and strips) "warnings"; the role reads its own copy
         result["firewall_warnings"] = list(plan["warnings"])
         result["summary"] = firewalld.summary(plan)
+        # what a rollback's reload would discard and must put back (the helper replays it)
+        result["runtime_replay"] = firewalld.runtime_replay(state)
         if plan["blocked"]:
             result.update(failed=True, changed=False, msg="; ".join(plan["blocked"]))
             return result

@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 """Filters of the fep_firewall role: thin shells over plugins/module_utils/fep/firewall (controller side)."""
 from ansible.errors import AnsibleFilterError
-from ansible_collections.fepkit.fep.plugins.module_utils.fep.firewall import inputs, nftables
+from ansible_collections.fepkit.fep.plugins.module_utils.fep.firewall import inputs, nft_accepts, nftables
 
 
 def fep_firewall_inputs(raw):
@@ -12,9 +12,14 @@ def fep_firewall_inputs(raw):
     return {"desired": desired, "managed": inputs.managed_ports(desired), "errors": errors}
 
 
-def fep_firewall_nft_table(desired, managed):
-    """The text of table inet fepkit."""
-    return nftables.table(desired, managed)
+def fep_firewall_nft_table(desired, managed, kept=()):
+    """The text of table inet fepkit (``kept``: the hospital's accepts copied into it)."""
+    return nftables.table(desired, managed, kept)
+
+
+def fep_firewall_nft_hospital_accepts(ruleset, desired, managed, override=False):
+    """The hospital's accepts fepkit's table would override: ``{"kept", "warnings", "blocked"}``."""
+    return nft_accepts.hospital_accepts(ruleset, desired, managed, override)
 
 
 def fep_firewall_nft_warnings(ruleset, desired):
@@ -28,4 +33,5 @@ class FilterModule(object):
             "fep_firewall_inputs": fep_firewall_inputs,
             "fep_firewall_nft_table": fep_firewall_nft_table,
             "fep_firewall_nft_warnings": fep_firewall_nft_warnings,
+            "fep_firewall_nft_hospital_accepts": fep_firewall_nft_hospital_accepts,
         }

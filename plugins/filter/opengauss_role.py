@@ -45,6 +45,33 @@ def fep_opengauss_role_problems(params):
     return opengauss_role.input_problems(params)
 
 
+def fep_opengauss_role_host_problems(limits, host):
+    """Sentences for inputs this host cannot take (nofile above fs.nr_open)."""
+    return opengauss_role.host_problems(limits, host)
+
+
+def fep_opengauss_role_dirs(seen, data_dirs, backup_dirs, user, take_over):
+    """``{"records", "problems"}`` for the data and backup directories as fep_opengauss_host saw them."""
+    records, problems = [], []
+    for field, paths in (("data_dirs", data_dirs), ("backup_dirs", backup_dirs)):
+        for index, path in enumerate(paths or []):
+            decision = opengauss_role.directory_takeover(field, index, path, (seen or {}).get(path) or {},
+                                                         user, take_over)
+            records.append(decision["record"])
+            if decision["problem"]:
+                problems.append(decision["problem"])
+    return {"records": records, "problems": problems}
+
+
+def fep_opengauss_role_sysctl_overrides(files, values, own_file):
+    """The hospital's sysctl values the role's file changes (old → new), each with its zh/en message."""
+    found = []
+    for item in opengauss_role.sysctl_overrides(files, values, own_file):
+        zh, en = opengauss_role.override_messages(item)
+        found.append(dict(item, message_zh=zh, message_en=en))
+    return found
+
+
 class FilterModule(object):
     def filters(self):
         return {
@@ -54,4 +81,7 @@ class FilterModule(object):
             "fep_opengauss_role_problems": fep_opengauss_role_problems,
             "fep_opengauss_role_selinux_config": fep_opengauss_role_selinux_config,
             "fep_opengauss_role_summary": fep_opengauss_role_summary,
+            "fep_opengauss_role_host_problems": fep_opengauss_role_host_problems,
+            "fep_opengauss_role_dirs": fep_opengauss_role_dirs,
+            "fep_opengauss_role_sysctl_overrides": fep_opengauss_role_sysctl_overrides,
         }

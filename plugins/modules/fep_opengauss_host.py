@@ -11,6 +11,8 @@ description:
     UOS and Kylin), C(MemTotal), whether the host is a container, the reserved local
     ports, which optional sysctl keys this kernel has, the SELinux state, the time
     daemons running and the locales installed.
+  - Also the hospital's own sysctl files (C(/etc/sysctl.conf), C(/etc/sysctl.d/*.conf)) and the
+    directories the role would own, so that the role decides before it changes anything.
   - Read-only; no C(setup) round trip is needed.
 version_added: "0.1.0"
 author: fepkit maintainers
@@ -23,6 +25,11 @@ options:
     elements: str
   read_sysctls:
     description: sysctl keys whose current value the role merges with its own (reserved ports, fs.aio-max-nr).
+    type: list
+    elements: str
+    default: []
+  dirs:
+    description: Directories the role would own; the result says whether each exists, its owner, mode and entries.
     type: list
     elements: str
     default: []
@@ -86,19 +93,34 @@ locale_gen:
   description: C(/etc/locale.gen) exists (Debian's C(locales) package is installed).
   returned: always
   type: bool
+sysctl_conf:
+  description: The sysctl files of /etc in systemd-sysctl's order, each C(file) (real path), C(name) (the
+    name it sorts by) and C(values) (key → value).
+  returned: always
+  type: list
+dirs:
+  description: Per path of I(dirs), C(exists), C(isdir), C(owner), C(group), C(mode), C(entries) (count)
+    and C(sample) (up to five names).
+  returned: always
+  type: dict
 """
 
+import glob
+import grp
 import os
 import platform
+import pwd
+import stat
 
 from ansible.module_utils.basic import AnsibleModule
-from ansible_collections.fepkit.fep.plugins.module_utils.fep.opengauss_role import OPTIONAL_SYSCTLS
+from ansible_collections.fepkit.fep.plugins.module_utils.fep.opengauss_role import OPTIONAL_SYSCTLS, parse_sysctl_conf
 from ansible_collections.fepkit.fep.plugins.module_utils.fep.osinfo import parse_os_release
 
 OS_RELEASE = ("/etc/os-release", "/usr/lib/os-release")
 TIME_DAEMONS = ("chronyd", "ntpd")
 UDEVD = "systemd-udevd"
 SELINUX_CONFIG = "/etc/selinux/config"
+SYSCTL_CONF = "/etc/sysctl.conf"
 
 
 def read(path, default=None):
@@ -151,11 +173,50 @@ def running(names):
     return sorted(found)
 
 
+def sysctl_files():
+    """The sysctl files of /etc as systemd-sysctl orders them (by file name; /etc/sysctl.conf is 99-sysctl.conf)."""
+    named = {os.path.basename(path): path for path in glob.glob("/etc/sysctl.d/*.conf")}
+    if os.path.isfile(SYSCTL_CONF) and not any(os.path.realpath(p) == SYSCTL_CONF for p in named.values()):
+        named.setdefault("99-sysctl.conf", SYSCTL_CONF)
+    found = []
+    for name in sorted(named):
+        text = read(named[name])
+        if text is not None:
+            found.append({"file": os.path.realpath(named[name]), "name": name, "values": parse_sysctl_conf(text)})
+    return found
+
+
+def _name(lookup, number):
+    try:
+        return lookup(number)[0]
+    except KeyError:
+        return str(number)
+
+
+def directory(path):
+    """What is at ``path`` before the role creates or takes it over."""
+    try:
+        info = os.lstat(path)
+    except OSError:
+        return {"exists": False}
+    seen = {"exists": True, "isdir": stat.S_ISDIR(info.st_mode), "owner": _name(pwd.getpwuid, info.st_uid),
+            "group": _name(grp.getgrgid, info.st_gid), "mode": "%04o" % stat.S_IMODE(info.st_mode),
+            "entries": 0, "sample": []}
+    if seen["isdir"]:
+        try:
+            names = sorted(os.listdir(path))
+        except OSError:
+            names = []
+        seen.update(entries=len(names), sample=names[:5])
+    return seen
+
+
 def main():
     module = AnsibleModule(
         argument_spec={"optional_sysctls": {"type": "list", "elements": "str",
                                             "default": list(OPTIONAL_SYSCTLS)},
-                       "read_sysctls": {"type": "list", "elements": "str", "default": []}},
+                       "read_sysctls": {"type": "list", "elements": "str", "default": []},
+                       "dirs": {"type": "list", "elements": "str", "default": []}},
         supports_check_mode=True,
     )
     fields = {}
@@ -184,6 +245,8 @@ def main():
         udevd=UDEVD in processes,
         locales=locales,
         locale_gen=os.path.isfile("/etc/locale.gen"),
+        sysctl_conf=sysctl_files(),
+        dirs={path: directory(path) for path in module.params["dirs"]},
     )
 
 

@@ -46,6 +46,11 @@ BAD_INPUTS = {
     "bad-sysctl": ({"fep_opengauss_prereqs_sysctl_overrides": {"net.core.somaxconn": "1\nvm.swappiness = 0"}},
                    ["bad-sysctl:", "fep_opengauss_prereqs_sysctl_overrides.net.core.somaxconn", "one-line"]),
     "bad-port": ({"fep_ports": {"database": 65530}}, ["bad-port:", "fep_opengauss_prereqs_port=65530 must be a TCP port"]),
+    # each becomes a line of limits.d / chrony.conf: a newline would have added a line of its own
+    "bad-limits": ({"fep_opengauss_prereqs_limits_domains": ["omm\n* hard nofile 0"]},
+                   ["bad-limits:", "fep_opengauss_prereqs_limits_domains[0]", "not a limits.conf domain"]),
+    "bad-ntp": ({"fep_opengauss_prereqs_ntp_servers": ["10.20.0.1\npool evil.example"]},
+                ["bad-ntp:", "fep_opengauss_prereqs_ntp_servers[0]", "not a host name"]),
 }
 
 
@@ -76,6 +81,41 @@ def test_no_host_with_bad_input_reached_the_server(bad_run):
                if e.get("event") in ("runner_on_ok", "runner_on_failed")
                and "fep_opengauss_host" in str(e["event_data"].get("task_action", ""))]
     assert reached == []
+
+
+# -- what only the host can tell, still before any change ------------------------------------------------------
+
+# host: (its input, words the failure must contain). /etc exists, belongs to root and holds files;
+# no kernel takes a nofile of 2**31 (fs.nr_open is at most 2**30 - 64 on 64-bit Linux).
+HOST_BOUND = {
+    "taken-dir": ({"fep_opengauss_prereqs_backup_dirs": ["/etc"]},
+                  ["taken-dir: nothing was changed:", "fep_opengauss_prereqs_backup_dirs[0]=/etc already exists and "
+                   "belongs to root:root and holds", "fep_opengauss_prereqs_take_over_dirs: true"]),
+    "huge-nofile": ({"fep_opengauss_prereqs_limits": {"nofile": 2147483648}},
+                    ["huge-nofile: nothing was changed:", "nofile=2147483648 is above this host's fs.nr_open="]),
+}
+
+
+@pytest.fixture(scope="module")
+def host_bound_run(tmp_path_factory):
+    base = tmp_path_factory.mktemp("og-host-bound")
+    hosts = {name: dict(LOCAL, **variables) for name, (variables, _) in HOST_BOUND.items()}
+    inventory = base / "hosts.yml"
+    inventory.write_text(yaml.safe_dump({"all": {"hosts": hosts}}))
+    return run_playbook(base / "runner", PLAYBOOK, inventory, cmdline="--check")
+
+
+@pytest.mark.parametrize("host", sorted(HOST_BOUND))
+def test_what_the_host_cannot_take_stops_it_before_any_change(host_bound_run, host):
+    runner, stdout = host_bound_run
+    message = failures(runner).get(host)
+    assert message is not None, "%s was not stopped:\n%s" % (host, stdout[-3000:])
+    for words in HOST_BOUND[host][1]:
+        assert words in message, message
+    # the read-only probe ran; nothing after it did
+    changing = [e["event_data"].get("task_action") for e in runner.events
+                if e.get("event") in ("runner_on_ok", "runner_on_failed") and e["event_data"]["host"] == host]
+    assert "ansible.builtin.group" not in changing and "ansible.builtin.file" not in changing, changing
 
 
 # -- the RPM family's choices, made by the role's own tasks --------------------------------------------------

@@ -16,6 +16,8 @@ port numbers come from ``fep_ports``, as for the audit.
   ``security.firewall`` verdicts agree with what the clients saw.
 * ``fw_rollback``: the role was given admin networks without the control
   node: the host's timer restored the backup, and the host is reachable again.
+* ``fw_reboot``: a rollback was armed, the table file changed and the
+  container restarted inside the window: the timer still restored the backup.
 """
 import json
 import os
@@ -81,6 +83,7 @@ def _quote(text):
 
 SERVER = pytest.mark.group("fw_server")
 ROLLBACK = pytest.mark.group("fw_rollback")
+REBOOT = pytest.mark.group("fw_reboot")
 
 
 @pytest.fixture(scope="module")
@@ -179,6 +182,20 @@ def test_backup_is_complete_and_the_change_confirmed(host, backup, backend):
     assert host.file(backup + "/backend").content_string.strip() == backend
     assert not host.file(backup + "/restored").exists, "the change was rolled back"
     assert host.run("systemctl is-active fepkit-firewall-revert.timer").stdout.strip() != "active"
+
+
+@SERVER
+def test_hospital_settings_moved_with_their_network(host, backend):
+    """firewalld: public's masquerade and source port live in the fepkit zones (permanent and runtime);
+    nftables: the hospital's accept of 5432 from 10.232.12.99, which fepkit's table would drop, is in it."""
+    if backend == "firewalld":
+        for zone in ("fep-intranet", "fep-extranet"):
+            for permanent in ("--permanent ", ""):
+                assert host.run("firewall-cmd %s--zone=%s --query-masquerade" % (permanent, zone)).rc == 0, zone
+                assert "53/udp" in host.check_output(
+                    "firewall-cmd %s--zone=%s --list-source-ports" % (permanent, zone)).split(), zone
+    else:
+        assert "ip saddr 10.232.12.99 tcp dport 5432 accept" in host.check_output("nft list table inet fepkit")
 
 
 @SERVER
@@ -338,3 +355,17 @@ def test_cut_change_left_no_fepkit_rule(host, rolled_back):
 def test_control_node_gets_in_again(rolled_back):
     proc = _new_ssh(rolled_back)
     assert proc.returncode == 0, proc.stdout
+
+
+@REBOOT
+def test_a_reboot_inside_the_window_still_rolls_back(host, hostvars):
+    backup = hostvars["fep_fw_reboot_backup"]
+    record = host.file(backup + "/restored")
+    assert record.exists, "the rollback timer did not fire after the reboot"
+    assert record.content_string.split()[-1] == "rollback-timer", record.content_string
+    table = host.file("/etc/nftables.d/fepkit.nft")
+    assert table.content_string == host.file(backup + "/files/etc/nftables.d/fepkit.nft").content_string
+    assert "changed inside the rollback window" not in table.content_string
+    # done once: the units are gone, so a later boot restores nothing
+    assert not host.file("/etc/systemd/system/fepkit-firewall-revert.timer").exists
+    assert host.run("systemctl is-active fepkit-firewall-revert.timer").stdout.strip() != "active"

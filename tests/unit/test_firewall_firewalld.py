@@ -47,7 +47,8 @@ def plan(current, wanted):
 
 
 def ops(result):
-    return [(o["zone"], "+" if o["state"] == "enabled" else "-", o["param"], o["value"]) for o in result["ops"]]
+    return [(o["zone"], "+" if o["state"] == "enabled" else "-", o["field"] if o["param"] == "command" else o["param"],
+             o["value"]) for o in result["ops"]]
 
 
 # -- reading ---------------------------------------------------------------------
@@ -85,6 +86,7 @@ def test_first_run_creates_the_zones_carries_the_hospital_s_rules_and_guards_the
         ("fep-intranet", "+", "service", "dhcpv6-client"),
         ("fep-intranet", "+", "service", "postgresql"),
         ("fep-intranet", "+", "rich_rule", NODE_EXPORTER),
+        ("fep-intranet", "+", "forward", "yes"),  # public forwards; a new zone does not
         ("fep-intranet", "+", "port", "5432/tcp"),
         ("fep-intranet", "+", "port", "8881/tcp"),
         ("fep-intranet", "+", "port", "8884/tcp"),
@@ -93,6 +95,7 @@ def test_first_run_creates_the_zones_carries_the_hospital_s_rules_and_guards_the
         ("fep-extranet", "+", "service", "dhcpv6-client"),
         ("fep-extranet", "+", "port", "8882/tcp"),
         ("fep-extranet", "+", "rich_rule", NODE_EXPORTER),
+        ("fep-extranet", "+", "forward", "yes"),
         ("fep-extranet", "+", "port", "8883/tcp"),
         ("fep-extranet", "+", "port", "8884/tcp"),
         ("fep-extranet", "+", "rich_rule", ADMIN),
@@ -255,3 +258,23 @@ def test_runtime_only_changes_do_not_block_changes_without_reload():
 def test_rich_rule_reach(rule, reach):
     services = {"ssh": {"ports": ["22/tcp"]}}
     assert firewalld.rich_rule_reach(rule, services) == reach
+
+
+def test_runtime_only_settings_are_recorded_for_the_rollback_to_replay():
+    # the hospital opened 9999/tcp and a rich rule at runtime only, closed dhcpv6-client at runtime
+    # only, and NetworkManager bound enp125s0f0 to internal: a rollback's reload would lose all four
+    current = state("fepkit")
+    current["runtime"]["public"] = copy.deepcopy(current["permanent"]["public"])
+    current["runtime"]["public"]["ports"].append("9999/tcp")
+    current["runtime"]["public"]["rich rules"].append("rule family=\"ipv4\" source address=\"10.9.9.9\" "
+                                                      "service name=\"http\" accept")
+    current["runtime"]["public"]["services"].remove("dhcpv6-client")
+    current["runtime"]["internal"]["interfaces"] = ["enp125s0f0"]
+    assert firewalld.runtime_replay(current) == [
+        "'--zone=internal' '--change-interface=enp125s0f0'",
+        "'--zone=public' '--remove-service=dhcpv6-client'",
+        "'--zone=public' '--add-port=9999/tcp'",
+        "'--zone=public' '--add-rich-rule=rule family=\"ipv4\" source address=\"10.9.9.9\" service name=\"http\" "
+        "accept'",
+    ]
+    assert firewalld.runtime_replay(state("fepkit")) == []

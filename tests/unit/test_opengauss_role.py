@@ -227,6 +227,7 @@ def good_params():
         params = yaml.safe_load(handle)
     params["fep_opengauss_prereqs_data_dirs"] = ["/opt/openGauss/data"]
     params["fep_opengauss_prereqs_port"] = "5432"
+    params["fep_opengauss_prereqs_limits_domains"] = ["omm"]  # what the default renders to
     return params
 
 
@@ -251,6 +252,21 @@ def test_the_defaults_are_valid_inputs():
     ("port", "70000", "fep_opengauss_prereqs_port=70000 must be a TCP port from 1 to 65528"),
     ("port", "db", "fep_opengauss_prereqs_port=db must be a TCP port"),
     ("min_free_kbytes_percent", 50, "fep_opengauss_prereqs_min_free_kbytes_percent=50 must be above 0"),
+    # limits.conf and chrony.conf are written line by line: a newline would add a line of its own
+    ("limits", {"nofile": "1000000\n* hard nofile 0"},
+     "fep_opengauss_prereqs_limits.nofile='1000000\\n* hard nofile 0' must be a whole number"),
+    ("limits", {"nofile": "unlimited"}, "fep_opengauss_prereqs_limits.nofile='unlimited' must be a whole number"),
+    ("limits", {"nproc": "lots"}, "fep_opengauss_prereqs_limits.nproc='lots' must be a whole number or unlimited"),
+    ("limits", {"nproc": True}, "fep_opengauss_prereqs_limits.nproc=True must be a whole number"),
+    ("limits", {"open_files": 10}, "fep_opengauss_prereqs_limits: 'open_files' is not a limits.conf item"),
+    ("limits", {"nice": -5, "stack": 8192, "as": "infinity"}, None),
+    ("limits_domains", ["omm\n* soft core 0"], "fep_opengauss_prereqs_limits_domains[0]='omm\\n* soft core 0' is "
+                                                "not a limits.conf domain"),
+    ("limits_domains", ["omm", "@dbgrp", "*", "1000:", "%admins"], None),
+    ("ntp_servers", ["10.20.0.1\npool evil.example iburst"],
+     "fep_opengauss_prereqs_ntp_servers[0]='10.20.0.1\\npool evil.example iburst' is not a host name"),
+    ("ntp_servers", ["ntp.example.cn iburst"], "fep_opengauss_prereqs_ntp_servers[0]='ntp.example.cn iburst' is not"),
+    ("ntp_servers", ["10.20.0.1", "ntp1.hospital.local", "fd00::123"], None),
 ])
 def test_a_bad_input_is_named(field, value, named):
     params = good_params()
@@ -277,3 +293,89 @@ def test_summary_lists_reboots_first_then_every_pending_setting():
         "b-host: SELINUX=disabled: takes effect after a reboot (the role never reboots)"]
     assert role.summary_lines(reports)[0] == "需要重启（本角色不会自动重启）：b-host"
     assert role.summary_lines({}) == []
+
+
+# -- what this host can take -----------------------------------------------------------------------------
+
+def test_nofile_above_the_host_s_nr_open_is_refused_with_the_numbers():
+    host = {"sysctl": {"fs.nr_open": "1048576"}}
+    assert role.host_problems({"nofile": 1000000}, host) == []
+    assert role.host_problems({"nofile": 2000000}, host) == [
+        "fep_opengauss_prereqs_limits.nofile=2000000 is above this host's fs.nr_open=1048576: logins of the "
+        "database user would fail once pam_limits applies it. Lower nofile to at most 1048576, or raise "
+        "fs.nr_open first (fep_opengauss_prereqs_sysctl_overrides: {fs.nr_open: \"2000000\"})"]
+    assert role.host_problems({"nofile": 2000000}, {"sysctl": {"fs.nr_open": None}}) == []
+
+
+# -- existing directories ----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("seen,take_over,problem,taken", [
+    ({"exists": False}, False, None, False),
+    ({"exists": True, "isdir": True, "owner": "omm", "group": "dbgrp", "mode": "0700", "entries": 3,
+      "sample": ["base", "global", "pg_xlog"]}, False, None, False),   # ours already (a second run)
+    ({"exists": True, "isdir": True, "owner": "root", "group": "root", "mode": "0755", "entries": 2,
+      "sample": ["his-2025.dump", "lis"]}, False,
+     "fep_opengauss_prereqs_backup_dirs[0]=/backup already exists and belongs to root:root and holds 2 entries "
+     "(his-2025.dump, lis) (mode 0755): the role does not chown it to omm or chmod it. Point the variable at a new "
+     "directory, or set fep_opengauss_prereqs_take_over_dirs: true to take it over", False),
+    ({"exists": True, "isdir": True, "owner": "root", "group": "root", "mode": "0755", "entries": 0,
+      "sample": []}, False, "fep_opengauss_prereqs_backup_dirs[0]=/backup already exists and belongs to root:root "
+                            "(mode 0755)", False),
+    ({"exists": True, "isdir": True, "owner": "root", "group": "root", "mode": "0755", "entries": 2,
+      "sample": ["his-2025.dump", "lis"]}, True, None, True),
+    ({"exists": True, "isdir": False, "owner": "root", "group": "root", "mode": "0644"}, True,
+     "fep_opengauss_prereqs_backup_dirs[0]=/backup exists and is not a directory", False),
+])
+def test_an_existing_directory_is_taken_over_only_when_the_inventory_says_so(seen, take_over, problem, taken):
+    decision = role.directory_takeover("backup_dirs", 0, "/backup", seen, "omm", take_over)
+    if problem is None:
+        assert decision["problem"] is None
+    else:
+        assert decision["problem"].startswith(problem), decision["problem"]
+    assert decision["record"]["taken_over"] is taken
+    assert decision["record"]["existed"] is bool(seen["exists"])
+    if seen["exists"]:
+        assert (decision["record"]["owner"], decision["record"]["mode"]) == (seen["owner"], seen["mode"])
+
+
+# -- the hospital's own sysctl values -----------------------------------------------------------------------
+
+def test_sysctl_d_files_are_parsed_like_systemd_sysctl():
+    text = "# hospital tuning\n; old\nnet.core.somaxconn = 4096\n-vm/swappiness=10\nkernel.sem =  250  32000 100 128\n" \
+           "net.core.somaxconn=8192\nnot a setting\n"
+    assert role.parse_sysctl_conf(text) == {"net.core.somaxconn": "8192", "vm.swappiness": "10",
+                                            "kernel.sem": "250 32000 100 128"}
+
+
+def test_the_hospital_s_sysctl_values_the_role_overrides_are_listed_old_to_new():
+    own = "/etc/sysctl.d/99-zz-fepkit-opengauss.conf"
+    files = [{"file": "/etc/sysctl.d/50-his.conf", "values": {"net.core.somaxconn": "4096", "vm.swappiness": "10"}},
+             {"file": "/etc/sysctl.conf", "values": {"net.ipv4.tcp_tw_reuse": "1"}},  # the same value: nothing
+             {"file": own, "values": {"net.core.somaxconn": "65535"}},                # the role's own file
+             {"file": "/etc/sysctl.d/zz-late.conf", "values": {"kernel.sem": "250 32000 100 128"}}]
+    values = {"net.core.somaxconn": "65535", "net.ipv4.tcp_tw_reuse": "1", "kernel.sem": "250 6400000 1000 25600"}
+    found = role.sysctl_overrides(files, values, own)
+    assert found == [
+        {"key": "net.core.somaxconn", "file": "/etc/sysctl.d/50-his.conf", "old": "4096", "new": "65535",
+         "wins": False},
+        {"key": "kernel.sem", "file": "/etc/sysctl.d/zz-late.conf", "old": "250 32000 100 128",
+         "new": "250 6400000 1000 25600", "wins": True}]
+    assert role.override_messages(found[0]) == (
+        "net.core.somaxconn：4096 → 65535（覆盖医院 /etc/sysctl.d/50-his.conf 中的设置）",
+        "net.core.somaxconn: 4096 → 65535 (overrides the hospital's /etc/sysctl.d/50-his.conf)")
+    assert role.override_messages(found[1])[1] == (
+        "kernel.sem: the hospital's /etc/sysctl.d/zz-late.conf sets 250 32000 100 128 and sorts after the role's "
+        "file: after a reboot 250 32000 100 128 wins, not 250 6400000 1000 25600")
+
+
+def test_summary_lists_the_overridden_sysctl_values_and_the_directories_taken_over():
+    override = {"key": "net.core.somaxconn", "file": "/etc/sysctl.d/50-his.conf", "old": "4096", "new": "65535",
+                "wins": False}
+    taken = {"path": "/backup", "existed": True, "owner": "root", "group": "root", "mode": "0755", "entries": 2,
+             "taken_over": True}
+    untouched = dict(taken, path="/opt/openGauss/data", existed=False, taken_over=False)
+    reports = {"a-host": {"pending": [], "sysctl_overrides": [override], "directories": [taken, untouched]}}
+    assert role.summary_lines(reports, "en") == [
+        "a-host: net.core.somaxconn: 4096 → 65535 (overrides the hospital's /etc/sysctl.d/50-his.conf)",
+        "a-host: /backup: taken over (was root:root, mode 0755, 2 entries)"]
+    assert role.summary_lines(reports)[1] == "a-host: /backup：已接管（原属主 root:root，权限 0755，2 个条目）"

@@ -47,6 +47,15 @@ _SYSCTL_KEY = re.compile(r"^[a-z0-9_]+(\.[a-zA-Z0-9_-]+)+$")
 _DISK_GLOB = re.compile(r"^[A-Za-z0-9*?\[\]!_-]+$")
 _LOCALE = re.compile(r"^[A-Za-z]{1,8}(_[A-Za-z]{2})?(\.[A-Za-z0-9-]+)?(@[A-Za-z0-9]+)?$")
 _TIMEZONE = re.compile(r"^[A-Za-z0-9_+-]+(/[A-Za-z0-9_+-]+)*$")
+# limits.conf(5): a user or @group (%group for maxlogins), *, or a uid/gid range
+_LIMITS_DOMAIN = re.compile(r"^(\*|[%@]?[A-Za-z_][A-Za-z0-9_.-]*\$?|@?\d*:\d*)$")
+LIMITS_ITEMS = ("core", "data", "fsize", "memlock", "nofile", "rss", "stack", "cpu", "nproc", "as",
+                "maxlogins", "maxsyslogins", "nonewprivs", "priority", "locks", "sigpending", "msgqueue",
+                "nice", "rtprio", "chroot")
+_LIMITS_NEGATIVE = ("nice", "priority")
+_HOSTNAME = re.compile(r"^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,62}[A-Za-z0-9])?"
+                       r"(\.[A-Za-z0-9]([A-Za-z0-9-]{0,62}[A-Za-z0-9])?)*\.?$")
+_IPV6 = re.compile(r"^[0-9A-Fa-f:.]+$")
 
 
 # -- which OS --------------------------------------------------------------
@@ -299,7 +308,8 @@ def thp_action(text, container):
 
 
 def summary_lines(reports, lang="zh"):
-    """The end-of-run summary: one line per host and pending setting, reboots first.
+    """The end-of-run summary: one line per host and pending setting, reboots first, then the
+    hospital's sysctl values the role overrides (old → new) and the directories it took over.
 
     ``reports`` maps a host to the role's ``fep_opengauss_prereqs_report``
     (hosts the role did not reach are left out).
@@ -313,6 +323,12 @@ def summary_lines(reports, lang="zh"):
     for host, report in sorted(reports.items()):
         for item in report.get("pending") or ():
             lines.append("%s: %s" % (host, item["message_" + lang]))
+    for host, report in sorted(reports.items()):
+        for item in report.get("sysctl_overrides") or ():
+            lines.append("%s: %s" % (host, override_messages(item)[lang == "en"]))
+        for item in report.get("directories") or ():
+            if item.get("taken_over"):
+                lines.append("%s: %s" % (host, takeover_message(item)[lang == "en"]))
     return lines
 
 
@@ -369,4 +385,161 @@ def input_problems(params):
     percent = params.get(prefix + "min_free_kbytes_percent")
     if percent is not None and not 0 < float(percent) <= 10:
         problems.append("%smin_free_kbytes_percent=%r must be above 0 and at most 10" % (prefix, percent))
+    problems.extend(limits_problems(params.get(prefix + "limits"), params.get(prefix + "limits_domains")))
+    for index, server in enumerate(params.get(prefix + "ntp_servers") or []):
+        if not ntp_server_ok(server):
+            problems.append("%sntp_servers[%d]=%r is not a host name or an IP address (one per entry, no "
+                            "spaces or options: the role writes 'server <it> iburst')" % (prefix, index, server))
     return problems
+
+
+def _limit_value_ok(item, value):
+    if isinstance(value, bool):
+        return False
+    text = str(value).strip()
+    if text in ("unlimited", "infinity", "-1"):
+        return item != "nofile"  # nofile cannot be unlimited: logins would fail (RLIMIT_NOFILE > fs.nr_open)
+    if item in _LIMITS_NEGATIVE:
+        return re.match(r"^-?\d+$", text) is not None
+    return re.match(r"^\d+$", text) is not None
+
+
+def limits_problems(limits, domains):
+    """Sentences for limits.conf items, values and domains that would not be one valid line each."""
+    prefix = "fep_opengauss_prereqs_"
+    problems = []
+    if not isinstance(limits, dict):
+        return ["%slimits=%r must be a mapping of limits.conf item to value" % (prefix, limits)]
+    for item, value in sorted(limits.items(), key=lambda kv: str(kv[0])):
+        if item not in LIMITS_ITEMS:
+            problems.append("%slimits: %r is not a limits.conf item (%s)" % (prefix, item, ", ".join(LIMITS_ITEMS)))
+        elif not _limit_value_ok(item, value):
+            problems.append("%slimits.%s=%r must be a whole number%s" % (
+                prefix, item, value, "" if item == "nofile" else " or unlimited"))
+    for index, domain in enumerate(domains or []):
+        if not isinstance(domain, str) or not _LIMITS_DOMAIN.match(domain):
+            problems.append("%slimits_domains[%d]=%r is not a limits.conf domain (a user, @group, * or a uid "
+                            "range such as 1000:)" % (prefix, index, domain))
+    return problems
+
+
+def ntp_server_ok(server):
+    if not isinstance(server, str):
+        return False
+    return bool(_HOSTNAME.match(server)) or (":" in server and bool(_IPV6.match(server)))
+
+
+def host_problems(limits, host):
+    """Sentences for inputs this host cannot take: ``nofile`` above the kernel's ``fs.nr_open``.
+
+    pam_limits sets RLIMIT_NOFILE at every login; above fs.nr_open the
+    kernel refuses it and the login fails (once pam_limits is on, for sshd).
+    """
+    nofile = (limits or {}).get("nofile")
+    nr_open = (host.get("sysctl") or {}).get("fs.nr_open")
+    try:
+        nofile, nr_open = int(nofile), int(nr_open)
+    except (TypeError, ValueError):
+        return []
+    if nofile > nr_open:
+        return ["fep_opengauss_prereqs_limits.nofile=%d is above this host's fs.nr_open=%d: logins of the "
+                "database user would fail once pam_limits applies it. Lower nofile to at most %d, or raise "
+                "fs.nr_open first (fep_opengauss_prereqs_sysctl_overrides: {fs.nr_open: \"%d\"})"
+                % (nofile, nr_open, nr_open, nofile)]
+    return []
+
+
+# -- directories the role would take over ------------------------------------------------
+
+def directory_takeover(field, index, path, seen, user, take_over):
+    """What the role may do with one data/backup directory as ``fep_opengauss_host`` saw it.
+
+    ``seen``: ``{"exists", "isdir", "owner", "group", "mode", "entries", "sample"}``.
+    Returns ``{"record": {...}, "problem": sentence or None}``. A directory
+    that holds data or belongs to someone else is not chowned/chmodded
+    unless ``take_over``: it may be the hospital's (``/backup``).
+    """
+    record = {"path": path, "existed": bool(seen.get("exists")), "owner": seen.get("owner"),
+              "group": seen.get("group"), "mode": seen.get("mode"), "entries": seen.get("entries", 0),
+              "taken_over": False}
+    name = "fep_opengauss_prereqs_%s[%d]" % (field, index)
+    if not seen.get("exists"):
+        return {"record": record, "problem": None}
+    if not seen.get("isdir"):
+        return {"record": record, "problem": "%s=%s exists and is not a directory: the role will not replace it"
+                                              % (name, path)}
+    reasons = []
+    if seen.get("owner") != user:
+        reasons.append("belongs to %s:%s" % (seen.get("owner"), seen.get("group")))
+    if seen.get("entries"):
+        reasons.append("holds %d entr%s (%s%s)" % (seen["entries"], "y" if seen["entries"] == 1 else "ies",
+                                                    ", ".join(seen.get("sample") or []),
+                                                    ", …" if seen["entries"] > len(seen.get("sample") or []) else ""))
+    if not reasons or seen.get("owner") == user:
+        return {"record": record, "problem": None}
+    if take_over:
+        record["taken_over"] = True
+        return {"record": record, "problem": None}
+    return {"record": record, "problem": (
+        "%s=%s already exists and %s (mode %s): the role does not chown it to %s or chmod it. Point the variable "
+        "at a new directory, or set fep_opengauss_prereqs_take_over_dirs: true to take it over"
+        % (name, path, " and ".join(reasons), seen.get("mode"), user))}
+
+
+# -- the hospital's own sysctl files -------------------------------------------------------
+
+def parse_sysctl_conf(text):
+    """``{key: value}`` of a sysctl.d(5) file (later lines win; ``-key`` ignores errors; ``/`` = ``.``)."""
+    values = {}
+    for line in (text or "").splitlines():
+        line = line.strip()
+        if not line or line[0] in "#;":
+            continue
+        key, sep, value = line.partition("=")
+        if not sep:
+            continue
+        key = key.strip().lstrip("-").replace("/", ".")
+        values[key] = normalise(value)
+    return values
+
+
+def sysctl_overrides(files, values, own_file):
+    """The hospital's sysctl settings the role's file changes, and those that would win over it.
+
+    ``files``: ``[{"file", "name", "values"}]`` in systemd-sysctl's order
+    (sorted by ``name``, the file name, later wins); ``values``: what the role writes in ``own_file``.
+    Returns ``[{"key", "file", "old", "new", "wins"}]``: ``wins`` is True
+    when the hospital's file sorts after the role's, so that its value,
+    not the role's, is in effect after a boot.
+    """
+    own_name = own_file.rsplit("/", 1)[-1]
+    found = []
+    for entry in files or ():
+        path = entry["file"]
+        name = entry.get("name") or path.rsplit("/", 1)[-1]
+        if path == own_file:
+            continue
+        for key, old in sorted((entry.get("values") or {}).items()):
+            if key in values and normalise(old) != normalise(values[key]):
+                found.append({"key": key, "file": path, "old": normalise(old), "new": values[key],
+                              "wins": name > own_name})
+    return found
+
+
+def takeover_message(record):
+    """Chinese and English sentence for a directory the role took over (what was there before)."""
+    return ("%s：已接管（原属主 %s:%s，权限 %s，%d 个条目）" % (record["path"], record["owner"], record["group"],
+                                                    record["mode"], record["entries"]),
+            "%s: taken over (was %s:%s, mode %s, %d entries)" % (record["path"], record["owner"], record["group"],
+                                                              record["mode"], record["entries"]))
+
+
+def override_messages(item):
+    """Chinese and English sentence for one entry of ``sysctl_overrides``."""
+    if item["wins"]:
+        return ("%s：医院的 %s 设为 %s，排序在本角色文件之后，重启后仍以 %s 为准（本角色需要 %s）"
+                % (item["key"], item["file"], item["old"], item["old"], item["new"]),
+                "%s: the hospital's %s sets %s and sorts after the role's file: after a reboot %s wins, not %s"
+                % (item["key"], item["file"], item["old"], item["old"], item["new"]))
+    return ("%s：%s → %s（覆盖医院 %s 中的设置）" % (item["key"], item["old"], item["new"], item["file"]),
+            "%s: %s → %s (overrides the hospital's %s)" % (item["key"], item["old"], item["new"], item["file"]))

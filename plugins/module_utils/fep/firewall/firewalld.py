@@ -11,10 +11,11 @@ The model (docs/firewall.md):
   open in a fepkit zone exactly as the zone map says; SSH only from
   ``fep_firewall_admin_sources`` (one rich rule per network);
 * everything else the hospital allowed on that network is **carried over**:
-  when an interface or source moves into a fepkit zone, the services, ports,
-  protocols, ICMP blocks and rich rules of the zone that handled it before
-  are added to the fepkit zone, except those that would open a managed port
-  the zone map keeps closed (reported as warnings, never silently dropped);
+  when an interface or source moves into a fepkit zone, every property of
+  the zone that handled it before goes with it (``carry.py``), except what
+  would open a managed port the zone map keeps closed (reported as warnings,
+  never silently dropped); what cannot be carried without changing its
+  meaning stops the plan, naming it;
 * outbound HTTPS/8888 to the national platform: only when a firewalld policy
   filters the host's egress (ingress zone HOST, target DROP/REJECT), a
   ``fep-platform`` policy with a higher precedence accepts the platform's
@@ -23,16 +24,15 @@ The model (docs/firewall.md):
 import re
 from collections import OrderedDict
 
-from . import PLATFORM_POLICY
+from . import PLATFORM_POLICY, carry
 
 LIST_FIELDS = ("interfaces", "sources", "services", "ports", "protocols", "source-ports",
                "icmp-blocks", "rich rules", "forward-ports", "ingress-zones", "egress-zones",
                "includes", "modules", "helpers", "destination")
-# Zone content that moves with an interface or source (ansible.posix.firewalld
-# can set each of these); the key is the module parameter.
-CARRIED = (("services", "service"), ("ports", "port"), ("protocols", "protocol"),
+# Zone content a fepkit zone may hold that could open a managed port; the
+# value is the ansible.posix.firewalld parameter that removes it.
+GUARDED = (("services", "service"), ("ports", "port"), ("protocols", "protocol"),
            ("icmp-blocks", "icmp_block"), ("rich rules", "rich_rule"))
-NOT_CARRIED = ("source-ports", "forward-ports")
 EGRESS_BLOCKING_TARGETS = ("DROP", "REJECT", "%%REJECT%%")
 # A fepkit zone's description records the front-end ports fepkit opened in it,
 # so that a port moved in fep_ports is closed where fepkit opened it (and a
@@ -245,26 +245,38 @@ def plan(state, desired, managed):
     "reload", "warnings", "blocked", "notes", "changed"}``; ``ops`` are ansible.posix.firewalld
     parameters (permanent and immediate), in the order they must run: the
     fepkit zone is filled before an interface or source moves into it.
+    ``command_ops`` (properties the module cannot set: firewall-cmd
+    arguments in ``commands``) and ``module_ops`` split them for the role.
     """
     permanent, services = state["permanent"], state["services"]
     runtime = state["runtime"]
     create, ops, warnings, notes, blocked, zone_commands = [], [], [], [], [], []
     managed = set(managed)
+    target_set = False
 
     def op(zone, field, value, enabled, why):
-        param = dict(CARRIED + (("interfaces", "interface"), ("sources", "source")))[field]
-        ops.append({"zone": zone, "param": param, "field": field, "value": value,
-                    "state": "enabled" if enabled else "disabled", "why": why})
+        if field in ("interfaces", "sources") or carry.applied_by_module(field):
+            param = {"interfaces": "interface", "sources": "source"}.get(field) or carry.module_param(field)
+            item = {"zone": zone, "param": param, "field": field, "value": value}
+        else:
+            # firewall-cmd, permanent then runtime (a target is permanent only: the reload makes it live)
+            item = {"zone": zone, "param": "command", "field": field, "value": value,
+                    "commands": [carry.commands(zone, field, value, True)]
+                    + ([] if field == "target" else [carry.commands(zone, field, value, False)])}
+        item.update(state="enabled" if enabled else "disabled", why=why)
+        ops.append(item)
 
+    lost = []
     for zone in desired["zones"]:
         name = zone["firewalld_zone"]
         allowed = set(zone["ports"])
         closed = managed - allowed
         current = permanent.get(name)
+        bound = bool(current and (current.get("interfaces") or current.get("sources")))
         if current is None:
             create.append(name)
-            current = empty_zone()
-        have = {field: set(current.get(field) or []) for field, _ in CARRIED}
+        have = {field: set((current or {}).get(field) or []) for field, _ in GUARDED}
+        current = current or empty_zone()
         moves, carry_from = [], []
         for field, values in (("interfaces", zone["interfaces"]), ("sources", zone["sources"])):
             for value in values:
@@ -286,27 +298,21 @@ def plan(state, desired, managed):
                 if origin not in carry_from and not origin.startswith("fep-"):
                     carry_from.append(origin)
 
-        for origin in carry_from:
-            source = permanent.get(origin) or empty_zone()
-            for field, _param in CARRIED:
-                for value in source.get(field) or []:
-                    if value in have[field]:
-                        continue
-                    blocked_ports = item_closed_ports(field, value, services, closed)
-                    if blocked_ports:
-                        warnings.append("%s: not carried over from %s: %s %s (would open %s, which the zone map "
-                                        "keeps closed on this network)" % (name, origin, field.rstrip("s"), value,
-                                                                          ", ".join(str(p) for p in blocked_ports)))
-                        continue
-                    have[field].add(value)
-                    op(name, field, value, True, "carried over from %s" % origin)
-            for field in NOT_CARRIED:
-                if source.get(field):
-                    warnings.append("%s: not carried over from %s: %s %s (re-create them in %s if still needed)"
-                                    % (name, origin, field, " ".join(source[field]), name))
-            if source.get("target") not in (None, "default"):
-                warnings.append("%s: zone %s had target %s; %s keeps the default target (reject what is not "
-                                "allowed)" % (name, origin, source.get("target"), name))
+        carried = carry.plan_carry(permanent.get(name), bound,
+                                   [(origin, permanent.get(origin) or empty_zone()) for origin in carry_from],
+                                   services, closed, item_closed_ports)
+        for field, value, origin in carried["items"]:
+            if field in have:
+                have[field].add(value)
+            op(name, field, value, True, "carried over from %s" % origin)
+        for field, value in sorted(carried["scalars"].items()):
+            op(name, field, value, True, "carried over from %s" % ", ".join(carry_from))
+        target_set = target_set or "target" in carried["scalars"]
+        for field, value, origin, ports in carried["held"]:
+            warnings.append("%s: not carried over from %s: %s %s (would open %s, which the zone map keeps closed "
+                            "on this network)" % (name, origin, field.rstrip("s"), value,
+                                                  ", ".join(str(p) for p in ports)))
+        lost.extend("%s (from %s): %s" % (name, ", ".join(carry_from), what) for what in carried["lost"])
 
         for port in sorted(allowed):
             value = "%d/tcp" % port
@@ -320,7 +326,7 @@ def plan(state, desired, managed):
                 have["rich rules"].add(rule)
                 op(name, "rich rules", rule, True, "SSH from the admin network %s" % network)
         # managed ports the zone map keeps closed here are removed from the fepkit zone
-        for field, _param in CARRIED:
+        for field, _param in GUARDED:
             for value in sorted(current.get(field) or []):
                 blocked_ports = item_closed_ports(field, value, services, closed)
                 if blocked_ports:
@@ -338,7 +344,11 @@ def plan(state, desired, managed):
             op(name, field, value, True, "from %s" % origin)
 
     policy_commands = plan_platform_policy(state, desired, warnings, notes)
-    reload_needed = bool(create or policy_commands)
+    if lost:
+        blocked.append("the hospital's zone settings cannot all be carried over into the fepkit zones, nothing "
+                       "was changed: %s" % "; ".join(lost))
+    # a zone's target is permanent only: a reload makes it live
+    reload_needed = bool(create or policy_commands or target_set)
     if reload_needed:
         drift = runtime_drift(state)
         if drift:
@@ -347,6 +357,8 @@ def plan(state, desired, managed):
                            "(firewall-cmd --reload), then run the role again"
                            % (", ".join(drift), ", ".join(create + ([PLATFORM_POLICY] if policy_commands else []))))
     return {"create_zones": create, "policy_commands": policy_commands, "ops": ops,
+            "command_ops": [o for o in ops if o["param"] == "command"],
+            "module_ops": [o for o in ops if o["param"] != "command"],
             "zone_commands": zone_commands, "reload": reload_needed, "warnings": warnings, "notes": notes,
             "blocked": blocked, "changed": bool(create or policy_commands or ops or zone_commands)}
 
@@ -411,6 +423,9 @@ def apply_ops(state, result):
     for name in result["create_zones"]:
         zones[name] = empty_zone()
     for item in result["ops"]:
+        if item["field"] in carry.SCALAR_PROPERTIES:
+            zones.setdefault(item["zone"], empty_zone())[item["field"]] = item["value"]
+            continue
         values = zones.setdefault(item["zone"], empty_zone()).setdefault(item["field"], [])
         if item["state"] == "enabled" and item["value"] not in values:
             values.append(item["value"])
@@ -429,8 +444,9 @@ def render_zone(name, zone, record=None):
     lines = [name]
     if record:
         lines.append("  description: %s" % record)
-    for field in ("target", "interfaces", "sources", "services", "ports", "protocols", "icmp-blocks"):
-        value = zone.get(field)
+    for field in ("target", "interfaces", "sources", "services", "ports", "protocols", "source-ports",
+                  "icmp-block-inversion", "icmp-blocks", "masquerade", "forward", "forward-ports"):
+        value = zone.get(field) if field not in carry.SCALAR_PROPERTIES else carry.scalar(zone, field)
         lines.append("  %s: %s" % (field, " ".join(sorted(value)) if isinstance(value, list) else value))
     lines.append("  rich rules:")
     lines.extend("\t" + rule for rule in sorted(zone.get("rich rules") or []))
@@ -463,3 +479,46 @@ def summary(result):
     lines += ["policy: firewall-cmd %s" % " ".join(c) for c in result["policy_commands"]]
     lines += ["firewall-cmd %s" % " ".join(c) for c in result["zone_commands"]]
     return lines
+
+
+# -- rollback -----------------------------------------------------------------
+
+_REPLAY_OPTION = {"interfaces": "interface", "sources": "source", "services": "service", "ports": "port",
+                  "protocols": "protocol", "source-ports": "source-port", "icmp-blocks": "icmp-block",
+                  "rich rules": "rich-rule", "forward-ports": "forward-port"}
+
+
+def _quote(arg):
+    """POSIX shell quoting (the helper replays these lines with eval)."""
+    return "'" + arg.replace("'", "'\"'\"'") + "'"
+
+
+def runtime_replay(state):
+    """firewall-cmd arguments (shell-quoted lines) that put back the runtime-only settings of the zones.
+
+    A rollback restores the permanent configuration and reloads firewalld,
+    which discards what the hospital had set at runtime only (``firewall-cmd
+    --add-port=…`` without ``--permanent``, NetworkManager's interface
+    bindings). The helper replays these lines after the reload. Zones that
+    exist at runtime only cannot be re-created without a reload, and a
+    zone's target is permanent only: neither is replayed.
+    """
+    lines = []
+    for name, live in state["runtime"].items():
+        saved = state["permanent"].get(name)
+        if saved is None:
+            continue
+        zone = "--zone=" + name
+        for field, option in _REPLAY_OPTION.items():
+            now, kept = live.get(field) or [], saved.get(field) or []
+            for value in now:
+                if value not in kept:
+                    verb = "--change-" if field in ("interfaces", "sources") else "--add-"
+                    lines.append([zone, "%s%s=%s" % (verb, option, value)])
+            for value in kept:
+                if value not in now and field not in ("interfaces", "sources"):
+                    lines.append([zone, "--remove-%s=%s" % (option, value)])
+        for field in ("masquerade", "forward", "icmp-block-inversion"):
+            if carry.scalar(live, field) != carry.scalar(saved, field):
+                lines.append([zone, "--%s-%s" % ("add" if carry.scalar(live, field) == "yes" else "remove", field)])
+    return [" ".join(_quote(arg) for arg in line) for line in lines]

@@ -97,8 +97,12 @@ def zone_accept_rules(zone, ports):
     return rules
 
 
-def table(desired, managed):
-    """The text of table inet fepkit for ``desired`` (the role's validated inputs)."""
+def table(desired, managed, kept=()):
+    """The text of table inet fepkit for ``desired`` (the role's validated inputs).
+
+    ``kept``: the hospital's accepts this table would otherwise override
+    (``nft_accepts.hospital_accepts``), copied ahead of the drops.
+    """
     managed = sorted(managed)
     lines = ['iifname "lo" accept',
              "ct state established,related accept"]
@@ -106,6 +110,9 @@ def table(desired, managed):
         if networks:
             lines.append("# SSH from the admin networks (fep_firewall_admin_sources)")
             lines.append("%s saddr %s tcp dport %d accept" % (family, _set(networks), desired["ssh_port"]))
+    if kept:
+        lines.append("# the hospital's own accepts of managed ports, kept (fep_firewall_nft_override_hospital_accepts)")
+        lines.extend(kept)
     interfaces, sources = [], []
     for zone in desired["zones"]:
         services = ", ".join("%s %d" % (s, desired["ports"][s]) for s in zone["services"])
