@@ -155,9 +155,16 @@ def test_kernel_locale_and_timezone_of_one_host(root):
 
 
 def test_lang_not_set_warns(root):
-    os.remove(str(root / "etc/locale.conf"))
+    (root / "etc/locale.conf").write_text("LC_TIME=C\n")
     outcome = judge(root, "db.opengauss.locale")
     assert outcome["status"] == "warn" and "localectl set-locale" in outcome["remedy_zh"]
+
+
+def test_a_snapshot_without_locale_files_is_unknown_not_unset(root):
+    os.remove(str(root / "etc/locale.conf"))
+    outcome = judge(root, "db.opengauss.locale")
+    assert outcome["status"] == "unknown"
+    assert "neither etc/locale.conf nor etc/default/locale in the snapshot" in outcome["message_en"]
 
 
 def test_timezone_offset_comes_from_the_zone_file(root):
