@@ -260,8 +260,17 @@ def test_overcommit_ratio_matters_only_with_strict_overcommit(root):
 
 def test_a_mandatory_key_missing_on_a_host_fails(root):
     os.remove(str(root / "proc/sys/net/core/rmem_max"))
-    outcome = judge(root, "db.opengauss.sysctl")
+    facts = collect(str(root))
+    facts["collector"]["snapshot"] = False  # a live host's /proc/sys shows every key its kernel has
+    outcome = judge(root, "db.opengauss.sysctl", facts=facts)
     assert outcome["status"] == "fail" and "net.core.rmem_max=absent" in outcome["message_en"]
+
+
+def test_a_mandatory_key_missing_from_a_snapshot_is_unknown(root):
+    os.remove(str(root / "proc/sys/net/core/rmem_max"))
+    outcome = judge(root, "db.opengauss.sysctl")
+    assert outcome["status"] == "unknown"
+    assert outcome["message_en"].startswith("not in the snapshot: net.core.rmem_max")
 
 
 def test_in_a_container_hidden_host_keys_are_unknown_with_the_marker(root):
