@@ -26,6 +26,16 @@ def test_default_report_folder_is_a_timestamp_beside_the_playbooks():
     assert path == os.path.join(REPO, "reports", "20261125-090507")
 
 
+def test_an_installed_collection_writes_reports_under_the_current_folder(tmp_path):
+    installed = tmp_path / "ansible_collections" / "fepkit" / "fep"
+    (installed / "playbooks").mkdir(parents=True)
+    (installed / "MANIFEST.json").write_text("{}")
+    plugin = load_plugin()
+    path = plugin.default_report_dir(str(installed / "playbooks"), datetime.datetime(2026, 11, 25, 9, 5, 7),
+                                     cwd=str(tmp_path / "work"))
+    assert path == str(tmp_path / "work" / "reports" / "20261125-090507")
+
+
 def test_the_outcome_travels_as_one_json_string_and_is_read_back():
     outcome = {"level": 3, "checks": {"cpu.cores": {"status": "pass"}}, "python": {"profile": "default"},
                "limited": [], "facts": {"cpu": {"physical_cores": 64}}}

@@ -65,7 +65,7 @@ ansible_facts:
 import os
 
 from ansible.module_utils.basic import AnsibleModule
-from ansible.module_utils.fep.collector import collect
+from ansible_collections.fepkit.fep.plugins.module_utils.fep.collector import collect
 
 
 def main():

@@ -23,8 +23,7 @@ Standard library only, Python 3.6+.
 import os
 import re
 
-DOMESTIC_FAMILIES = frozenset(
-    ["kunpeng", "phytium", "hygon", "zhaoxin", "loongson", "sunway"])
+from .cpu_origin import judge_domestic
 
 X86_ARCHES = frozenset(["x86_64", "i386", "i486", "i586", "i686"])
 
@@ -461,7 +460,8 @@ def gather_cpu(reader):
         "sockets": None, "physical_cores": None, "logical_cpus": None,
         "threads_per_core": None, "cores_source": None, "cores_note": None,
         "vendor_id": None, "implementer": None, "part": None,
-        "x86_flags": None, "hypervisor": None,
+        "x86_flags": None, "hypervisor": None, "x86_family": None, "x86_model": None,
+        "domestic_reason": None,
     }
     if not processors:
         reader.mark_unknown("cpu", "/proc/cpuinfo is missing or unreadable" if text is None
@@ -477,7 +477,6 @@ def gather_cpu(reader):
     counts = count_cores(processors, read_topology(reader), arch)
     facts.update({
         "vendor_family": family,
-        "domestic": family in DOMESTIC_FAMILIES,
         "model": refine_model(family, model, part, counts),
         "sockets": counts["sockets"],
         "physical_cores": counts["physical_cores"],
@@ -497,4 +496,8 @@ def gather_cpu(reader):
             reader.mark_unknown("cpu.x86_flags", "/proc/cpuinfo has no flags line")
         else:
             facts["hypervisor"] = "hypervisor" in _first(processors, "flags").split()
+        facts["x86_family"] = _int(_first(processors, "cpu family"))
+        facts["x86_model"] = _int(_first(processors, "model"))
+    # from the CPU alone; the cpu.domestic check adds what DMI says about a VM
+    facts["domestic"], facts["domestic_reason"] = judge_domestic(facts)
     return facts

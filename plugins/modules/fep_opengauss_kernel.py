@@ -15,7 +15,7 @@ description:
     schedulers, or a read-only C(/proc/sys)), when only a reboot applies it
     (C(SELINUX=disabled)), or when the kernel lacks it.
   - In a container a host-wide key is never written, even where C(/proc/sys) is
-    writable: it would change the host and every other container on it.
+    writable, since that would change the host and every other container on it.
 version_added: "0.1.0"
 author: fepkit maintainers
 options:
@@ -81,7 +81,7 @@ import errno
 import os
 
 from ansible.module_utils.basic import AnsibleModule
-from ansible.module_utils.fep.opengauss_role import (
+from ansible_collections.fepkit.fep.plugins.module_utils.fep.opengauss_role import (
     matching_disks,
     normalise,
     pending,

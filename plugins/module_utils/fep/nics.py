@@ -16,6 +16,24 @@ ARPHRD_ETHER = 1
 ARPHRD_INFINIBAND = 32
 ARPHRD_LOOPBACK = 772
 
+# USB network functions that are no wired port of the server: a phone's tethering (RNDIS,
+# Apple ipheth), a 4G/5G modem (qmi_wwan, cdc_mbim, Huawei's NCM) and the BMC's host channel
+# (iDRAC, XCC and iBMC show the host a CDC Ethernet function).  A USB Ethernet adapter
+# (r8152, asix, ax88179_178a) has a cable and stays "ethernet".
+_USB_LINK_DRIVERS = frozenset((
+    "rndis_host", "cdc_ether", "cdc_ncm", "cdc_eem", "cdc_subset", "ipheth", "qmi_wwan",
+    "cdc_mbim", "huawei_cdc_ncm", "sierra_net"))
+
+# What the 双网卡 requirement counts: wired Ethernet ports.  Why each other kind is not one.
+WIRED_KINDS = frozenset(("ethernet",))
+NOT_WIRED_REASONS = {
+    "wireless": ("无线网卡", "wireless"),
+    "wwan": ("移动网络", "mobile broadband"),
+    "usb_link": ("USB 网络（手机共享、调制解调器或 BMC 通道）",
+                 "USB network link (phone tethering, modem or BMC channel)"),
+    "infiniband": ("InfiniBand 计算网络", "InfiniBand fabric"),
+}
+
 # docker0 and Docker's user-defined networks (br-<12 hex of the network id>);
 # an operator's br-ex or br-int stays a plain bridge.
 _DOCKER_BRIDGE = re.compile(r"^(docker\d+|br-[0-9a-f]{12})$")
@@ -63,12 +81,17 @@ def classify_kind(name, physical, arp_type, devtype, markers):
 
     ``markers`` is the set of present entries among ``wireless``,
     ``phy80211``, ``bridge``, ``bonding``, ``tun_flags`` and ``vlan`` (the
-    latter for a ``proc/net/vlan/<name>`` file).
+    latter for a ``proc/net/vlan/<name>`` file), plus ``usb_link`` for a USB
+    network function of a phone, modem or BMC (:func:`is_usb_link`).
     """
     if arp_type == ARPHRD_LOOPBACK:
         return "loopback"
     if "wireless" in markers or "phy80211" in markers or devtype == "wlan":
         return "wireless"
+    if devtype == "wwan":
+        return "wwan"
+    if "usb_link" in markers:
+        return "usb_link"
     if "bridge" in markers or devtype == "bridge":
         return "docker" if _DOCKER_BRIDGE.match(name) else "bridge"
     if "bonding" in markers or devtype == "bond":
@@ -84,6 +107,19 @@ def classify_kind(name, physical, arp_type, devtype, markers):
     return "virtual"
 
 
+def is_usb_link(class_link, driver):
+    """A USB network function that is no wired port: on a USB bus, with a tethering/modem driver."""
+    return "/usb" in (class_link or "") and driver in _USB_LINK_DRIVERS
+
+
+def is_wired_port(nic):
+    """Does this interface count as one of the server's wired network ports?
+
+    Records written before interfaces had a ``kind`` count when physical.
+    """
+    return bool(nic.get("physical")) and nic.get("kind", "ethernet") in WIRED_KINDS
+
+
 def _basename(link):
     return posixpath.basename(link.rstrip("/")) if link else None
 
@@ -95,7 +131,11 @@ def _read_nic(reader, name):
                if reader.exists(f"{base}/{m}")}
     if reader.exists(f"{PROC_VLAN}/{name}"):
         markers.add("vlan")
-    physical = is_physical(reader.readlink(base), reader.exists(base + "/device"))
+    class_link = reader.readlink(base)
+    driver = _basename(reader.readlink(base + "/device/driver"))
+    if is_usb_link(class_link, driver):
+        markers.add("usb_link")
+    physical = is_physical(class_link, reader.exists(base + "/device"))
     operstate = reader.read_value(base + "/operstate")
 
     master = _basename(reader.readlink(base + "/master"))
@@ -113,7 +153,7 @@ def _read_nic(reader, name):
         "speed_mbps": parse_speed(reader.read_value(base + "/speed")),
         "mac": reader.read_value(base + "/address") or None,
         "mtu": reader.read_int(base + "/mtu"),
-        "driver": _basename(reader.readlink(base + "/device/driver")),
+        "driver": driver,
         "bond_master": master if is_bond_slave else None,
     }
 

@@ -1,31 +1,43 @@
-"""GPU / NPU accelerators from the PCI devices in sysfs.
+"""GPU / NPU / DCU accelerators from the PCI devices in sysfs.
 
 A device is an accelerator by vendor *and* class: the same vendor id also
 covers NICs, RAID cards and chipset functions (Huawei 0x19e5 makes Ascend
-NPUs, Hi1822 NICs and the Kunpeng SoC devices; Hygon 0x1d94 the CPU chipset).
-Server boards carry a BMC display chip (ASPEED, Matrox, Huawei Hi171x) that is
-class "VGA" but no GPU.  Vendor ids and model names are those of the pci.ids
-database; the Ascend device ids are not in it and come from lspci output of
-Ascend hosts (Ascend 310 and 910B show as class 0x1200).
+NPUs, Hi1822 NICs and the Kunpeng SoC devices; Hygon 0x1d94 the CPU's root
+complex, bridges, SMBus and LPC), and class 0x0b40 (co-processor) is also
+what Intel's QuickAssist and DLB show.  So a device counts when it is in the
+device table, or when an accelerator vendor shows it in an accelerator class:
+
+* 0x12xx processing accelerator (Ascend, Cambricon, Enflame);
+* 0x0b40 co-processor (every Hygon DCU since the K100: lspci prints
+  ``Co-processor [0b40]: Chengdu Haiguang IC Design Co., Ltd. KONGMING``);
+* 0x03xx display controller, for vendors whose display functions are GPUs
+  (never Huawei, whose only display function is the iBMC's VGA).
+
+Server boards carry a BMC display chip (ASPEED, Matrox, Huawei Hi171x) that
+is class "VGA" but no GPU.  The ids and the evidence for each are listed in
+tests/fixtures/pci/README.md.
 """
 SYS_PCI = "sys/bus/pci/devices"
 
-CLASS_DISPLAY = 0x03
-CLASS_ACCELERATOR = 0x12
+CLASS_DISPLAY = 0x03            # base class: display controller
+CLASS_PROCESSING = 0x12         # base class: processing accelerator
+CLASS_COPROCESSOR = 0x0B40      # base class 0x0b (processor), sub-class 0x40
 
 VENDOR_HUAWEI = 0x19E5
 
+# vendor id -> (name, kind, shows its cards as a display controller)
 ACCELERATOR_VENDORS = {
-    0x10DE: ("NVIDIA", "gpu"),
-    0x1002: ("AMD", "gpu"),
-    0x1D94: ("Hygon DCU", "gpu"),  # DCUs are class 0x1200 but GPGPUs
-    0x1ED5: ("Moore Threads", "gpu"),
-    0x1E3E: ("Iluvatar CoreX", "gpu"),
-    0x9999: ("MetaX", "gpu"),
-    0x0731: ("Jingjia Micro", "gpu"),
-    0x1E36: ("Enflame", "npu"),  # AI training/inference cards, no graphics
-    VENDOR_HUAWEI: ("Huawei", "npu"),
-    0xCABC: ("Cambricon", "npu"),
+    0x10DE: ("NVIDIA", "gpu", True),
+    0x1002: ("AMD", "gpu", True),
+    0x1D94: ("Hygon DCU", "gpu", True),  # Z100L is class 0x0380, K100 and later 0x0b40
+    0x1ED5: ("Moore Threads", "gpu", True),
+    0x1E3E: ("Iluvatar CoreX", "gpu", True),
+    0x9999: ("MetaX", "gpu", True),
+    0x1EE0: ("Biren", "gpu", True),
+    0x0731: ("Jingjia Micro", "gpu", True),
+    0x1E36: ("Enflame", "npu", False),  # AI training/inference cards, no graphics
+    VENDOR_HUAWEI: ("Huawei", "npu", False),
+    0xCABC: ("Cambricon", "npu", False),
 }
 
 ASCEND_MODELS = {
@@ -59,6 +71,10 @@ MODELS = {
     (0x1002, 0x738C): "Instinct MI100",
     (0x1002, 0x740C): "Instinct MI250X/MI250",
     (0x1002, 0x740F): "Instinct MI210",
+    (0x1D94, 0x55B7): "Z100L",
+    (0x1D94, 0x62B7): "K100",
+    (0x1D94, 0x6210): "K100_AI",
+    (0x1D94, 0x6370): "BW100",
     (0x1ED5, 0x0201): "MTT S80",
     (0x1ED5, 0x0222): "MTT S3000",
     (0x1ED5, 0x0323): "MTT S4000",
@@ -69,6 +85,7 @@ MODELS = {
     (0xCABC, 0x0270): "MLU270",
     (0xCABC, 0x0370): "MLU370",
 }
+MODELS.update(((VENDOR_HUAWEI, device), name) for device, name in ASCEND_MODELS.items())
 
 # The BMC's display (remote console), present on nearly every server board.
 _BMC_VGA_VENDORS = frozenset((0x1A03, 0x102B))  # ASPEED, Matrox
@@ -78,12 +95,21 @@ _BMC_VGA_DEVICES = frozenset((
 ))
 
 
-def _is_huawei_npu(device_id, base_class):
-    if device_id in ASCEND_MODELS:
-        return True
-    # Kunpeng's on-chip engines (0xa1xx/0xa2xx; the ZIP engine is class 0x12
-    # too) are not NPUs; an unknown class-0x12 device is a newer Ascend.
-    return base_class == CLASS_ACCELERATOR and device_id >> 8 not in (0xA1, 0xA2)
+def accelerator_class(class_code):
+    """``display``, ``processing`` or ``coprocessor`` for a PCI class code, else None."""
+    if class_code >> 16 == CLASS_DISPLAY:
+        return "display"
+    if class_code >> 16 == CLASS_PROCESSING:
+        return "processing"
+    if class_code >> 8 == CLASS_COPROCESSOR:
+        return "coprocessor"
+    return None
+
+
+def _is_kunpeng_engine(vendor_id, device_id):
+    # Kunpeng's on-chip engines (ZIP, SEC, HPRE: 0xa1xx/0xa2xx) are class 0x12
+    # too, but are no NPUs.
+    return vendor_id == VENDOR_HUAWEI and device_id >> 8 in (0xA1, 0xA2)
 
 
 def classify_pci(vendor_id, device_id, class_code):
@@ -91,18 +117,16 @@ def classify_pci(vendor_id, device_id, class_code):
     if vendor_id in _BMC_VGA_VENDORS or (vendor_id, device_id) in _BMC_VGA_DEVICES:
         return None
     known = ACCELERATOR_VENDORS.get(vendor_id)
-    if known is None:
-        return None
-    vendor, kind = known
-    base_class = class_code >> 16
-    if vendor_id == VENDOR_HUAWEI:
-        if not _is_huawei_npu(device_id, base_class):
+    category = accelerator_class(class_code)
+    if known is None or category is None:
+        return None  # e.g. a Hygon bridge, an Intel QAT co-processor, a GPU's HDMI audio
+    vendor, kind, makes_display = known
+    model = MODELS.get((vendor_id, device_id))
+    if model is None:
+        if category == "display" and not makes_display:
             return None
-        model = ASCEND_MODELS.get(device_id)
-    elif base_class in (CLASS_DISPLAY, CLASS_ACCELERATOR):
-        model = MODELS.get((vendor_id, device_id))
-    else:
-        return None  # e.g. a GPU's HDMI audio or USB-C function
+        if _is_kunpeng_engine(vendor_id, device_id):
+            return None
     return kind, vendor, model or f"{vendor} device 0x{device_id:04x}"
 
 

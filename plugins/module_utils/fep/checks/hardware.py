@@ -2,6 +2,8 @@
 """Server requirements: 附件2 二、服务器配置要求, rows 1-7."""
 import re
 
+from ..cpu_origin import describe_reason, judge_domestic
+from ..nics import NOT_WIRED_REASONS, is_wired_port
 from .registry import check, result, unknown_reason
 from .util import GIB, VENDOR_NAMES_EN, VENDOR_NAMES_ZH, gib, join, section, tb
 
@@ -99,16 +101,31 @@ def _cpu_text(cpu, lang):
 
 
 @check("cpu.domestic", "二-3", "国产自研 CPU", "Domestic self-developed CPU", ("hardware", "cpu"),
-       "Vendor family from /proc/cpuinfo (vendor_id, CPU implementer/part, model name)",
-       "/proc/cpuinfo unreadable")
+       "Vendor id (x86 vendor_id, arm64 CPU implementer), family and brand string from "
+       "/proc/cpuinfo, judged with the hypervisor flag and DMI: inside a VM a generic CPU model "
+       "hides the host",
+       "/proc/cpuinfo unreadable; a VM whose CPU model hides the host (warn when the brand string "
+       "names a domestic CPU)")
 def cpu_domestic(facts, ctx):
     cpu = section(facts, "cpu")
-    if not cpu or cpu.get("domestic") is None:
-        return result("unknown", "", "Kunpeng/Phytium/Hygon/Zhaoxin/Loongson/Sunway",
+    expected = "Kunpeng/Phytium/Hygon/Zhaoxin/Loongson/Sunway"
+    vm = (section(facts, "virtualization") or {}).get("vm")
+    domestic, reason = judge_domestic(cpu, in_vm=vm)
+    if domestic is None and reason is None:
+        return result("unknown", "", expected,
                       "无法识别 CPU", "CPU not identified: " + unknown_reason(facts, "cpu"))
     observed = "%s (%s)" % (_cpu_text(cpu, "en"), cpu.get("arch"))
-    expected = "Kunpeng/Phytium/Hygon/Zhaoxin/Loongson/Sunway"
-    if cpu["domestic"]:
+    if vm or cpu.get("hypervisor"):
+        observed += ", virtual machine"
+    if reason is not None:
+        # inside a VM the vendor id may be the hypervisor's: say so instead of guessing
+        status = "warn" if reason == "vm_vendor_brand_conflict" else "unknown"
+        return result(status, observed, expected,
+                      describe_reason(reason, cpu, "zh"), describe_reason(reason, cpu, "en"),
+                      "在宿主机上确认 CPU 型号（lscpu），或将虚拟机 CPU 模式设为 host-passthrough 后重新审计。",
+                      "Confirm the CPU on the host (lscpu), or give the VM the host-passthrough CPU "
+                      "model and audit again.")
+    if domestic:
         return result("pass", observed, expected, _cpu_text(cpu, "zh"), observed)
     return result("fail", observed, expected,
                   "%s 不是国产自研 CPU" % _cpu_text(cpu, "zh"),
@@ -194,7 +211,8 @@ def _storage_floor(ctx):
 
 
 @check("storage.size", "二-5", "存储空间≥1T", "Storage ≥ 1 TB", ("hardware", "storage"),
-       "Sum of real block devices (no loop/zram/optical; LVM/MD volumes not counted twice)",
+       "Sum of real block devices (no loop/zram/optical; LVM/MD volumes not counted twice; a "
+       "multipath LUN or NVMe namespace counted once however many paths reach it)",
        "sys/block unreadable")
 def storage_size(facts, ctx):
     storage = section(facts, "storage")
@@ -212,14 +230,16 @@ def storage_size(facts, ctx):
 
 
 def _unreliable_medium(disk):
-    # RAID logical drives and hypervisor disks do not show the real medium
-    return bool(disk.get("raid_virtual") or disk.get("virtual")) or disk.get("transport") in ("virtio", "xen")
+    # RAID logical drives, SAN LUNs and hypervisor disks do not show the real medium
+    return (bool(disk.get("raid_virtual") or disk.get("san") or disk.get("virtual"))
+            or disk.get("transport") in ("virtio", "xen", "fc", "iscsi"))
 
 
 @check("storage.ssd", "二-5", "存储介质类型：SSD", "Storage medium: SSD", ("hardware", "storage"),
-       "SSD capacity (non-rotational or NVMe) must reach 1 TB; RAID logical drives and "
-       "virtual disks report an unreliable medium",
-       "The capacity sits behind a RAID controller or hypervisor and is not declared")
+       "SSD capacity (non-rotational or NVMe) must reach 1 TB; RAID logical drives, SAN LUNs "
+       "(FC/iSCSI, multipath) and virtual disks report an unreliable medium",
+       "The capacity sits behind a RAID controller, a storage array or a hypervisor and is not "
+       "declared")
 def storage_ssd(facts, ctx):
     expected = "SSD >= %s" % tb(ctx.threshold("storage_bytes"))
     if ctx.declared.get("storage_ssd") is True:
@@ -247,8 +267,8 @@ def storage_ssd(facts, ctx):
         return result("pass", observed, expected, zh, observed)
     if ssd + unsure_bytes >= floor:
         return result("unknown", observed, expected,
-                      zh + "；部分磁盘位于 RAID 卡或虚拟化之后，无法识别介质",
-                      observed + ": medium hidden behind RAID controller or hypervisor",
+                      zh + "；部分磁盘位于 RAID 卡、存储阵列或虚拟化之后，无法识别介质",
+                      observed + ": medium hidden behind a RAID controller, storage array or hypervisor",
                       "确认介质为 SSD 后声明 fep_declared.storage_ssd: true。",
                       "Confirm the medium, then declare fep_declared.storage_ssd: true.")
     return result("fail", observed, expected, zh + "，SSD 容量不足 1T",
@@ -257,28 +277,38 @@ def storage_ssd(facts, ctx):
 
 
 @check("nic.dual", "二-6", "配置双网卡", "Dual NIC", ("hardware", "network"),
-       "Physical interfaces in sysfs (bridges, veth, bonds, VLANs, docker, lo excluded)",
+       "Wired physical Ethernet ports in sysfs, named in the result (bridges, veth, bonds, VLANs, "
+       "docker, lo, wireless, mobile broadband, USB tethering/BMC links, InfiniBand not counted)",
        "sys/class/net unreadable")
 def nic_dual(facts, ctx):
     nics = section(facts, "nics")
     need = int(ctx.threshold("nics"))
-    expected = ">= %d physical NICs" % need
+    expected = ">= %d wired physical NICs" % need
     if nics is None:
         return result("unknown", "", expected, "无法读取网卡信息",
                       "NICs unknown: " + unknown_reason(facts, "nics"))
-    physical = [n for n in nics if n.get("physical")]
+    wired = [n for n in nics if is_wired_port(n)]
+    # physical interfaces the requirement does not count, named so the hospital sees why
+    others = [n for n in nics if n.get("physical") and not is_wired_port(n)]
 
     def describe(nic):
         speed = nic.get("speed_mbps")
         link = "up" if nic.get("carrier") else "no link"
         return "%s (%s%s)" % (nic["name"], link, ", %d Mb/s" % speed if speed else "")
-    observed = "%d physical: %s" % (len(physical), join(describe(n) for n in physical) or "none")
-    zh = "物理网卡 %d 块：%s" % (len(physical), join((describe(n) for n in physical), "、") or "无")
-    if len(physical) < need:
+
+    def reason(nic, lang):
+        zh, en = NOT_WIRED_REASONS.get(nic.get("kind"), (nic.get("kind"), nic.get("kind")))
+        return "%s（%s）" % (nic["name"], zh) if lang == "zh" else "%s (%s)" % (nic["name"], en)
+    observed = "%d wired: %s" % (len(wired), join(describe(n) for n in wired) or "none")
+    zh = "有线物理网卡 %d 块：%s" % (len(wired), join((describe(n) for n in wired), "、") or "无")
+    if others:
+        observed += "; not counted: " + join(reason(n, "en") for n in others)
+        zh += "；不计入：" + join((reason(n, "zh") for n in others), "、")
+    if len(wired) < need:
         return result("fail", observed, expected, zh + "，不足双网卡", observed + ": fewer than two",
-                      "增加网卡，分别连接院内网和外部网络（政务外网/疾控 VPN）。",
-                      "Add a NIC: one for the hospital intranet, one for the extranet / CDC VPN.")
-    linked = [n for n in physical if n.get("carrier")]
+                      "增加有线网卡，分别连接院内网和外部网络（政务外网/疾控 VPN）。",
+                      "Add a wired NIC: one for the hospital intranet, one for the extranet / CDC VPN.")
+    linked = [n for n in wired if n.get("carrier")]
     if len(linked) < need:
         return result("warn", observed, expected, zh + "，但连线的不足两块",
                       observed + ": fewer than two have a link",
@@ -289,7 +319,8 @@ def nic_dual(facts, ctx):
 
 @check("accelerator.gpu_npu", "二-7", "选配 GPU 卡或 NPU 卡（可选）", "Optional GPU or NPU card",
        ("hardware", "optional"),
-       "PCI display controllers and processing accelerators by vendor, device and class",
+       "PCI devices of an accelerator vendor in an accelerator class (display controller, "
+       "processing accelerator, co-processor) or in its device table; BMC VGA chips excluded",
        "sys/bus/pci unreadable")
 def accelerator_gpu_npu(facts, ctx):
     cards = section(facts, "accelerators")

@@ -7,7 +7,7 @@ DOCUMENTATION = r"""
 module: fep_opengauss_host
 short_description: Read the host state the openGauss prerequisites role decides on
 description:
-  - Reads C(/etc/os-release) (the role maps the OS itself: ansible-core misclassifies
+  - Reads C(/etc/os-release) (the role maps the OS itself, since ansible-core misclassifies
     UOS and Kylin), C(MemTotal), whether the host is a container, the reserved local
     ports, which optional sysctl keys this kernel has, the SELinux state, the time
     daemons running and the locales installed.
@@ -92,8 +92,8 @@ import os
 import platform
 
 from ansible.module_utils.basic import AnsibleModule
-from ansible.module_utils.fep.opengauss_role import OPTIONAL_SYSCTLS
-from ansible.module_utils.fep.osinfo import parse_os_release
+from ansible_collections.fepkit.fep.plugins.module_utils.fep.opengauss_role import OPTIONAL_SYSCTLS
+from ansible_collections.fepkit.fep.plugins.module_utils.fep.osinfo import parse_os_release
 
 OS_RELEASE = ("/etc/os-release", "/usr/lib/os-release")
 TIME_DAEMONS = ("chronyd", "ntpd")
