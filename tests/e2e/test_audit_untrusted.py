@@ -21,10 +21,9 @@ import pytest
 import yaml
 
 from tests.builders.profiles import build_root
-from tests.support import REPO, load_results, run_playbook
+from tests.support import load_results, profile_bin_dir, run_playbook
 
 PROFILE = "kunpeng-kylin-l3"
-LEGACY_BIN = os.path.join(REPO, ".venv-legacy", "bin")
 SECRET = "control-node-secret-4711"
 
 BLOCKING_SITECUSTOMIZE = '''
@@ -74,13 +73,7 @@ def release(fifo):
 @pytest.fixture(scope="module", params=["default", "legacy"])
 def untrusted_audit(request, tmp_path_factory):
     """The same region under each profile: ansible-core 2.19 and 2.16 time a task out differently."""
-    bin_dir = None
-    if request.param == "legacy":
-        if not os.path.exists(os.path.join(LEGACY_BIN, "ansible-playbook")):
-            if os.environ.get("CI"):
-                pytest.fail("the legacy profile is not installed: make setup-legacy-dev")
-            pytest.skip("the legacy profile is not installed (make setup-legacy-dev)")
-        bin_dir = LEGACY_BIN
+    bin_dir = profile_bin_dir(request.param)
     tmp = tmp_path_factory.mktemp("untrusted")
     outside = tmp / "control-node" / "os-release"
     outside.parent.mkdir()
