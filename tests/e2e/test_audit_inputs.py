@@ -13,22 +13,15 @@ import re
 import pytest
 import yaml
 
-from tests.support import REPO, load_results, run_playbook
+from tests.support import REPO, load_results, profile_bin_dir, run_playbook
 
 PROFILE = "kunpeng-kylin-l3"
-LEGACY_BIN = os.path.join(REPO, ".venv-legacy", "bin")
 
 
 @pytest.fixture(scope="module", params=["default", "legacy"])
 def inputs_audit(request, region, tmp_path_factory):
     """The same region under each profile: 2.19 and 2.16 template task variables differently."""
-    bin_dir = None
-    if request.param == "legacy":
-        if not os.path.exists(os.path.join(LEGACY_BIN, "ansible-playbook")):
-            if os.environ.get("CI"):
-                pytest.fail("the legacy profile is not installed: make setup-legacy-dev")
-            pytest.skip("the legacy profile is not installed (make setup-legacy-dev)")
-        bin_dir = LEGACY_BIN
+    bin_dir = profile_bin_dir(request.param)
     base = dict(region["hosts"][PROFILE])
     root = base["fep_root"]
     hosts = {

@@ -21,7 +21,7 @@ import pytest
 import yaml
 
 from tests.builders.profiles import build_root
-from tests.support import load_results, run_playbook
+from tests.support import load_results, profile_bin_dir, run_playbook
 
 PROFILE = "kunpeng-kylin-l3"
 SECRET = "control-node-secret-4711"
@@ -70,8 +70,10 @@ def release(fifo):
         pass  # nobody is waiting any more
 
 
-@pytest.fixture(scope="module")
-def untrusted_audit(tmp_path_factory):
+@pytest.fixture(scope="module", params=["default", "legacy"])
+def untrusted_audit(request, tmp_path_factory):
+    """The same region under each profile: ansible-core 2.19 and 2.16 time a task out differently."""
+    bin_dir = profile_bin_dir(request.param)
     tmp = tmp_path_factory.mktemp("untrusted")
     outside = tmp / "control-node" / "os-release"
     outside.parent.mkdir()
@@ -105,7 +107,7 @@ def untrusted_audit(tmp_path_factory):
     inventory.write_text(yaml.safe_dump({"all": {"hosts": hosts}}, allow_unicode=True))
     report_dir = tmp / "rep"
     try:
-        runner, stdout = run_playbook(tmp / "runner", "audit.yml", inventory,
+        runner, stdout = run_playbook(tmp / "runner", "audit.yml", inventory, bin_dir=bin_dir,
                                       extravars={"fep_report_dir": str(report_dir)})
     finally:
         release(fifo)

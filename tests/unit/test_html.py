@@ -111,6 +111,20 @@ def test_inventory_and_host_text_is_escaped(results):
     assert page.count("<script") == 1
 
 
+@pytest.mark.parametrize("character", ["\x00", "\x1b", "\x07", "\x7f", "\x9b", "\u202e", "\u202d", "\u2066",
+                                       "\u2069", "\u200f", "\u061c", "\ud800"])
+def test_control_and_bidi_characters_never_reach_the_page(results, character):
+    """NUL, ESC (terminal escapes), C1 controls and bidi overrides reorder or hide what a reader
+    sees ("\u202e" turns "fail" into "liaf"); a snapshot or an inventory can carry any of them."""
+    entry = results["hosts"]["intel-centos"]
+    entry["hospital"]["name"] = "医院%s名" % character
+    entry["checks"]["cpu.domestic"]["observed"] = "fail%s ssap" % character
+    results["hosts"]["xs-unreachable"]["message"] = "ssh:%s refused" % character
+    page = render_html(results)
+    assert character not in page
+    assert "医院\ufffd名" in page and "fail\ufffd ssap" in page and "ssh:\ufffd refused" in page
+
+
 def test_every_hospital_name_is_escaped_in_every_place(results):
     for index, entry in enumerate(results["hosts"].values()):
         entry["hospital"]["name"] = "医院 %d <&>" % index

@@ -155,9 +155,16 @@ def test_kernel_locale_and_timezone_of_one_host(root):
 
 
 def test_lang_not_set_warns(root):
-    os.remove(str(root / "etc/locale.conf"))
+    (root / "etc/locale.conf").write_text("LC_TIME=C\n")
     outcome = judge(root, "db.opengauss.locale")
     assert outcome["status"] == "warn" and "localectl set-locale" in outcome["remedy_zh"]
+
+
+def test_a_snapshot_without_locale_files_is_unknown_not_unset(root):
+    os.remove(str(root / "etc/locale.conf"))
+    outcome = judge(root, "db.opengauss.locale")
+    assert outcome["status"] == "unknown"
+    assert "neither etc/locale.conf nor etc/default/locale in the snapshot" in outcome["message_en"]
 
 
 def test_timezone_offset_comes_from_the_zone_file(root):
@@ -253,8 +260,17 @@ def test_overcommit_ratio_matters_only_with_strict_overcommit(root):
 
 def test_a_mandatory_key_missing_on_a_host_fails(root):
     os.remove(str(root / "proc/sys/net/core/rmem_max"))
-    outcome = judge(root, "db.opengauss.sysctl")
+    facts = collect(str(root))
+    facts["collector"]["snapshot"] = False  # a live host's /proc/sys shows every key its kernel has
+    outcome = judge(root, "db.opengauss.sysctl", facts=facts)
     assert outcome["status"] == "fail" and "net.core.rmem_max=absent" in outcome["message_en"]
+
+
+def test_a_mandatory_key_missing_from_a_snapshot_is_unknown(root):
+    os.remove(str(root / "proc/sys/net/core/rmem_max"))
+    outcome = judge(root, "db.opengauss.sysctl")
+    assert outcome["status"] == "unknown"
+    assert outcome["message_en"].startswith("not in the snapshot: net.core.rmem_max")
 
 
 def test_in_a_container_hidden_host_keys_are_unknown_with_the_marker(root):

@@ -13,7 +13,7 @@ import pytest
 import yaml
 
 from fep.report import render
-from fep.report.render import ReportError, render_reports, survey_file_name
+from fep.report.render import ReportError, ResultsError, load_results, render_reports, survey_file_name
 from fep.report.results import build_results, results_text
 from tests.builders.region_fixture import FIXTURE, load_region_results
 
@@ -447,3 +447,23 @@ def test_processes_follow_the_work_and_the_cpus(results):
 ])
 def test_cgroup_cpu_quota(files, expected):
     assert render.cgroup_cpu_limit(files.get) == expected
+
+
+@pytest.mark.parametrize("spoil, message", [
+    (lambda e: e.__setitem__("status", "weird"), "status 'weird' is not one of ok, unreachable, failed"),
+    (lambda e: e["checks"].__setitem__("cpu.cores", "pass"), "checks.cpu.cores is not an object"),
+    (lambda e: e["checks"]["cpu.cores"].__setitem__("status", "great"), "checks.cpu.cores.status 'great'"),
+    (lambda e: e["checks"]["cpu.cores"].__setitem__("message_zh", ["列表"]), "checks.cpu.cores.message_zh is not text"),
+    (lambda e: e.__setitem__("hospital", []), "hospital is not an object"),
+    (lambda e: e.__setitem__("facts", "x"), "facts is not an object"),
+    (lambda e: e["summary"].__setitem__("pass", "x"), "summary.pass is not a whole number: 'x'"),
+], ids=["status", "check", "check-status", "check-text", "hospital", "facts", "summary"])
+def test_a_malformed_host_entry_is_named_by_host_and_field(tmp_path, spoil, message):
+    """Before: a bare KeyError: 'weird' from inside a writer, naming neither host nor field."""
+    results = load_region_results()
+    spoil(results["hosts"]["intel-centos"])
+    path = tmp_path / "results.json"
+    path.write_text(json.dumps(results, ensure_ascii=False), encoding="utf-8")
+    with pytest.raises(ResultsError) as raised:
+        load_results(str(path))
+    assert "is not a fepkit results.json: host intel-centos: " + message in str(raised.value)

@@ -161,7 +161,7 @@ def test_no_firewall_at_all(tmp_path):
     process(str(tmp_path), 1, "systemd")
     security, _ = gather_security(SysReader(str(tmp_path)))
     assert security["firewall"]["backend"] == "none"
-    assert security["selinux"]["current"] == "disabled"
+    assert security["selinux"]["current"] is None  # a snapshot without selinuxfs may just not carry it
     assert security["thp"]["enabled"] is None
 
 

@@ -76,3 +76,18 @@ def test_host_detail_explains_the_profile_in_the_report_language():
     results = build_results({"kunpeng-kylin-l3": entry})
     assert "Python 3.7.9: Python 3.7：加固角色需使用 legacy 配置" in render_verdict(results, "zh")
     assert "provisioning roles need the legacy profile" in render_verdict(results, "en")
+
+
+def test_mobiles_in_declarations_and_waivers_are_masked_on_the_console():
+    entry = load()["hosts"]["kunpeng-kylin-l3"]
+    entry["hospital"]["contact"] = {"name": "王工", "mobile": "13912345678"}
+    firewall = entry["checks"]["security.firewall"]
+    firewall.update(status="pass", message_zh="已声明防火墙：机房防火墙，联系 13800138000",
+                    message_en="firewall declared: perimeter firewall, call 13800138000")
+    entry["checks"]["security.ips"].update(status="skip", message_zh="豁免：见 0731-13912345678 工单",
+                                           message_en="waived: ticket 0731-13912345678")
+    results = build_results({"kunpeng-kylin-l3": entry})
+    for lang in ("zh", "en"):
+        text = render_verdict(results, lang)
+        assert "13800138000" not in text and "138****8000" in text
+        assert "13912345678" not in text and "139****5678" in text

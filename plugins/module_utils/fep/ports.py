@@ -85,6 +85,13 @@ def process_name(reader, pid):
     return first.rsplit("/", 1)[-1] or None
 
 
+def ipv6_disabled(reader):
+    """True when the kernel runs without IPv6 (``ipv6.disable=1``), the one reason proc/net/tcp6 is absent."""
+    if "ipv6.disable=1" in (reader.read_text("proc/cmdline", limit=65536) or "").split():
+        return True
+    return reader.live and not reader.exists("proc/net/if_inet6")
+
+
 def gather_ports(reader):
     """``{listening: [...], owners_complete: bool, note}``."""
     sockets = []
@@ -98,6 +105,12 @@ def gather_ports(reader):
     if not sources:
         reader.mark_unknown("ports", "cannot read proc/net/tcp or proc/net/tcp6")
         return {"listening": None, "owners_complete": False, "note": "no socket table"}
+    missing = [rel for rel in ("proc/net/tcp", "proc/net/tcp6")
+               if reader.read_text(rel, limit=1) is None and not (rel.endswith("6") and ipv6_disabled(reader))]
+    if missing:
+        # half the socket table cannot show a port as free (a listener may be on the other family)
+        reader.mark_unknown("ports", "%s unreadable: the listening sockets are incomplete" % missing[0])
+        return {"listening": None, "owners_complete": False, "note": "incomplete socket table"}
     owners, unreadable = socket_owners(reader, [s["inode"] for s in sockets])
     listening = []
     seen = set()

@@ -217,12 +217,14 @@ def nftables_info(reader, units):
     return {"backend": "nftables", "state": state, "enabled": enabled, "detail": detail}
 
 
-def gather_firewall(reader, process_names, units):
+def gather_firewall(reader, process_names, units, processes_known=True):
     """Which host firewall is in use and whether it is running.
 
     A running firewall wins over an installed-but-stopped one (firewalld is
     installed on every Kylin/openEuler/UOS server, even where nftables or
-    iptables rules do the filtering).
+    iptables rules do the filtering).  Without a complete process list
+    (``processes_known``) "firewalld is not among the processes" proves
+    nothing: the state is unknown unless a rule set shows one running.
     """
     firewalld_running = "firewalld" in set(process_names)
     if firewalld_running:
@@ -243,6 +245,9 @@ def gather_firewall(reader, process_names, units):
         for candidate in candidates:
             if candidate["state"] == state:
                 return candidate
+    if not processes_known:
+        return {"backend": "firewalld" if reader.exists("etc/firewalld") else "none", "state": "unknown",
+                "enabled": "firewalld.service" in units, "detail": "process list unreadable or incomplete"}
     if reader.exists("etc/firewalld") or reader.exists("usr/lib/firewalld"):
         return firewalld_info(reader, False, units)
     if candidates:
@@ -253,7 +258,12 @@ def gather_firewall(reader, process_names, units):
 def gather_selinux(reader):
     enforce = reader.read_value("sys/fs/selinux/enforce")
     config = parse_key_value_file(reader.read_text("etc/selinux/config"))
-    if enforce is None:
+    if enforce is None and not config and not reader.live:
+        # a live host without selinuxfs has no SELinux; a snapshot may simply not carry it
+        reader.mark_unknown("security.selinux", "neither sys/fs/selinux/enforce nor etc/selinux/config "
+                            "in the snapshot", warn=False)
+        current = None
+    elif enforce is None:
         current = "disabled"
     else:
         current = "enforcing" if enforce == "1" else "permissive"
@@ -325,9 +335,12 @@ def pam_limits_in_sshd(reader):
 
 
 def gather_locale_timezone(reader):
-    lang = parse_key_value_file(reader.read_text("etc/locale.conf")).get("LANG")
-    if lang is None:
-        lang = parse_key_value_file(reader.read_text("etc/default/locale")).get("LANG")
+    texts = [reader.read_text(rel) for rel in ("etc/locale.conf", "etc/default/locale")]
+    lang = next((parse_key_value_file(text).get("LANG") for text in texts
+                 if parse_key_value_file(text).get("LANG") is not None), None)
+    if texts == [None, None] and not reader.live:
+        reader.mark_unknown("security.lang", "neither etc/locale.conf nor etc/default/locale in the snapshot",
+                            warn=False)
     timezone = None
     link = reader.readlink("etc/localtime")
     if link and "zoneinfo/" in link:
@@ -368,11 +381,16 @@ def gather_security(reader, extra_agents=None):
     for category, agent_names in (extra_agents or {}).items():
         catalogue.setdefault(category, [])
         catalogue[category].extend(agent_names)
+    # every Linux system has PID 1: a process list without it is a partial copy, and what is
+    # missing from a partial list (firewalld, an antivirus agent) proves nothing
+    processes_known = bool(procs) and reader.exists("proc/1")
     if not procs:
         reader.mark_unknown("security.processes", "no process list under proc/")
+    elif not processes_known:
+        reader.mark_unknown("security.processes", "proc/1 missing: the process list is incomplete")
     time_daemons = [n for n in TIME_SYNC_DAEMONS if n in names or (n + ".service") in units]
     result = {
-        "firewall": gather_firewall(reader, names, units),
+        "firewall": gather_firewall(reader, names, units, processes_known),
         "agents": find_agents(names, units, catalogue),
         "selinux": gather_selinux(reader),
         "time_sync": {"daemons": time_daemons,

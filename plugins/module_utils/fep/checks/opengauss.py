@@ -223,6 +223,9 @@ def og_locale(facts, ctx):
     if security is None:
         return result("unknown", "", expected, "无法读取 LANG", "LANG unknown: " + unknown_reason(facts, "security"))
     lang = security.get("lang")
+    if not lang and "security.lang" in (facts.get("unknown") or {}):
+        return result("unknown", "", expected, "快照中没有字符集配置文件",
+                      "LANG unknown: " + unknown_reason(facts, "security.lang"))
     if not lang:
         return result("warn", "LANG not set", expected, "未设置系统字符集 LANG",
                       "no system LANG is set (/etc/locale.conf)",
@@ -433,7 +436,8 @@ def judge_sysctls(values, mem_total_bytes, in_container):
 @_sub("sysctl", "内核参数符合 openGauss 要求（A6）", "Kernel parameters as openGauss requires (A6)",
       "/proc/sys against check_list.conf: mandatory values exact (net.ipv4.tcp_tw_recycle only where the kernel "
       "has it), vm.min_free_kbytes 5 % of RAM ±10 % and the suggested values warn only",
-      "/proc/sys unreadable (a snapshot without it), or, in a container, keys of the host kernel it cannot see",
+      "/proc/sys unreadable (a snapshot without it), or mandatory keys missing from a snapshot or, in a "
+      "container, keys of the host kernel it cannot see",
       "内核参数", scope=HOST_KERNEL)
 def og_sysctl(facts, ctx):
     values = _sysctls(facts)
@@ -442,7 +446,9 @@ def og_sysctl(facts, ctx):
         return result("unknown", "", expected, "无法读取内核参数（/proc/sys）",
                       "kernel parameters unreadable: " + unknown_reason(facts, "security.sysctl", "security"))
     memory = (section(facts, "memory") or {}).get("total_bytes")
-    failing, warning, hidden = judge_sysctls(values, memory, _in_container(facts))
+    # a key missing from a container's /proc/sys or from a snapshot is not known to be missing
+    # from the host kernel
+    failing, warning, hidden = judge_sysctls(values, memory, _in_container(facts) or _is_snapshot(facts))
     items = failing + warning
     shown = failing or warning
     text_zh = _cut("%s=%s（应为 %s）" % (i["name"], i["observed"], i["expected"]) for i in shown)
@@ -456,9 +462,10 @@ def og_sysctl(facts, ctx):
             outcome["message_zh"] += "；另有 %d 项建议值不符" % len(warning)
             outcome["message_en"] += "; %d suggested value(s) differ too" % len(warning)
     elif hidden:
+        where_zh, where_en = ("快照中没有", "not in the snapshot") if _is_snapshot(facts) else (
+            "容器内看不到宿主机内核参数", "host kernel parameters not visible in the container")
         outcome = result("unknown", "not visible: " + ", ".join(hidden), expected,
-                         "容器内看不到宿主机内核参数：%s" % "、".join(hidden),
-                         "host kernel parameters not visible in the container: %s" % ", ".join(hidden), *remedy)
+                         "%s：%s" % (where_zh, "、".join(hidden)), "%s: %s" % (where_en, ", ".join(hidden)), *remedy)
     elif warning:
         outcome = result("warn", observed, expected, "%d 项建议值不符：%s" % (len(warning), text_zh),
                          "%d suggested value(s) differ: %s" % (len(warning), text_en), *remedy)
@@ -663,6 +670,9 @@ def og_firewalld(facts, ctx):
     if not firewall:
         return result("unknown", "", expected, "无法读取防火墙状态",
                       "firewall state unknown: " + unknown_reason(facts, "security"))
+    if firewall.get("state") == "unknown":
+        return result("unknown", "%s state unknown" % firewall.get("backend"), expected, "无法判断 firewalld 是否运行",
+                      "firewalld state unknown: %s" % (firewall.get("detail") or unknown_reason(facts, "security")))
     if firewall.get("backend") != "firewalld" or firewall.get("state") != "running":
         return result("pass", "firewalld not running", expected, "firewalld 未运行", "firewalld is not running")
     zones = firewall.get("zones") or {}
@@ -742,7 +752,8 @@ def og_remove_ipc(facts, ctx):
 
 @_sub("selinux", "SELinux 未处于强制模式", "SELinux not enforcing",
       "/sys/fs/selinux/enforce and SELINUX= in /etc/selinux/config (gs_preinstall runs setenforce 0 and wants "
-      "SELINUX=disabled)", "Never (no SELinux reads as disabled)", "SELinux", scope=HOST_KERNEL)
+      "SELINUX=disabled)", "A snapshot with neither file (a live host without them has no SELinux: disabled)",
+      "SELinux", scope=HOST_KERNEL)
 def og_selinux(facts, ctx):
     selinux = (section(facts, "security") or {}).get("selinux")
     expected = "not enforcing (SELINUX=disabled)"
@@ -750,6 +761,9 @@ def og_selinux(facts, ctx):
         return result("unknown", "", expected, "无法读取 SELinux 状态", "SELinux state unknown: "
                       + unknown_reason(facts, "security"))
     current, configured = selinux.get("current"), (selinux.get("configured") or "").lower() or None
+    if current is None:
+        return result("unknown", "", expected, "快照中没有 SELinux 状态与配置",
+                      "SELinux state unknown: " + unknown_reason(facts, "security.selinux"))
     observed = "current %s, configured %s" % (current, configured or "-")
     if current == "enforcing" or configured == "enforcing":
         return result("warn", observed, expected,

@@ -30,7 +30,7 @@ def _agent_check(facts, ctx, category):
     if declared:
         return result("pass", "declared: %s" % declared, expected, "已声明%s：%s" % (name_zh, declared),
                       "%s declared: %s" % (name_en, declared), source="declared")
-    if security is None:
+    if security is None or "security.processes" in (facts.get("unknown") or {}):
         return result("unknown", "", expected, "无法读取进程信息",
                       "process list unknown: " + unknown_reason(facts, "security"))
     return result("warn", "not detected, not declared", expected,
@@ -69,6 +69,9 @@ def security_firewall(facts, ctx):
     if not firewall:
         return result("unknown", "", expected, "无法读取防火墙状态",
                       "firewall state unknown: " + unknown_reason(facts, "security"))
+    if state == "unknown" and "security.processes" in (facts.get("unknown") or {}):
+        return result("unknown", observed, expected, "无法读取完整的进程列表，无法判断防火墙是否运行",
+                      "firewall state unknown: " + unknown_reason(facts, "security.processes"))
     if state == "unknown":
         return result("unknown", observed, expected, "防火墙 %s 状态无法读取（需 root）" % backend,
                       "%s state not readable: %s" % (backend, firewall.get("detail") or "needs root"),

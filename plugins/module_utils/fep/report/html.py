@@ -338,6 +338,14 @@ def ordered_hosts(results):
     return sorted((results.get("hosts") or {}).items(), key=key)
 
 
+# Characters a hostile or careless value (a host name, a waiver reason, a process name read from
+# a snapshot) must not carry into the page: C0/C1 controls (NUL, ESC …, tab and newlines kept),
+# bidirectional overrides, embeddings, isolates and marks (they reorder what a reader sees, e.g. a
+# status word or a number), and lone surrogates. Shown as U+FFFD so the tampering stays visible.
+UNSAFE_HTML_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f"
+                              "\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+
+
 class _Page(object):
     """Small helper keeping language, escaping and redaction in one place."""
 
@@ -351,7 +359,7 @@ class _Page(object):
         self.short_titles = SHORT_TITLES[self.lang]
 
     def e(self, value):
-        return escape(redact(value, self.mask), quote=True)
+        return escape(UNSAFE_HTML_TEXT.sub("\ufffd", redact(value, self.mask)), quote=True)
 
     def badge(self, status, label=None):
         return '<span class="badge b-%s">%s</span>' % (

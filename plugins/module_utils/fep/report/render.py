@@ -10,9 +10,11 @@ import json
 import os
 import re
 
+from ..checks.registry import STATUSES
 from .html import render_html
 from .junit import render_junit
 from .private import private_dir, write_private
+from .results import HOST_STATUSES
 from .rollup import write_rollup
 from .survey import write_survey
 
@@ -60,6 +62,39 @@ def results_problem(results):
     for name, entry in hosts.items():
         if not isinstance(entry, dict) or not isinstance(entry.get("checks", {}), dict):
             return "host %s: entry is not an object with 'checks'" % name
+        problem = host_problem(entry)
+        if problem:
+            return "host %s: %s" % (name, problem)
+    return ""
+
+
+CHECK_TEXT_FIELDS = ("observed", "expected", "message_zh", "message_en", "remedy_zh", "remedy_en")
+
+
+def host_problem(entry):
+    """The first field of a host entry the reports could not use ('' when none), named by its path.
+
+    A hand-edited or truncated results.json otherwise failed inside a writer
+    with a bare KeyError: 'weird' naming neither the host nor the field.
+    """
+    if entry.get("status") not in HOST_STATUSES:
+        return "status %r is not one of %s" % (entry.get("status"), ", ".join(HOST_STATUSES))
+    for field in ("hospital", "facts", "summary"):
+        if entry.get(field) is not None and not isinstance(entry[field], dict):
+            return "%s is not an object" % field
+    for status, number in (entry.get("summary") or {}).items():
+        if not isinstance(number, int) or isinstance(number, bool):
+            return "summary.%s is not a whole number: %r" % (status, number)
+    if not isinstance(entry.get("message", ""), str):
+        return "message is not text"
+    for check_id, outcome in entry["checks"].items():
+        if not isinstance(outcome, dict):
+            return "checks.%s is not an object" % check_id
+        if outcome.get("status") not in STATUSES:
+            return "checks.%s.status %r is not one of %s" % (check_id, outcome.get("status"), ", ".join(STATUSES))
+        for field in CHECK_TEXT_FIELDS:
+            if not isinstance(outcome.get(field, ""), str):
+                return "checks.%s.%s is not text" % (check_id, field)
     return ""
 
 

@@ -3,6 +3,7 @@
 import unicodedata
 
 from ..checks.registry import CHECKS, is_sub_check
+from .html import known_mobiles, mobile_masker
 from .labels import HOST_STATUS_LABELS as _HOST_STATUS
 from .labels import STATUS_LABELS as _CHECK_STATUS
 
@@ -144,4 +145,6 @@ def render_verdict(results, lang="zh"):
         lines.append("%d host(s): %d audited, %d unreachable, %d failed" % (
             results["summary"]["hosts"], counts["ok"], counts["unreachable"], counts["failed"]))
     lines.extend(profile_lines(results, lang))
-    return "\n".join(lines)
+    # a mobile typed into a declaration or a waiver reason is masked here as in the HTML and JUnit:
+    # the console ends up in CI logs and AWX job output (same width: the columns stay aligned)
+    return mobile_masker(known_mobiles(results))("\n".join(lines))
