@@ -54,25 +54,32 @@ BAD_INPUTS = {
 }
 
 
-@pytest.fixture(scope="module")
-def bad_run(tmp_path_factory):
-    base = tmp_path_factory.mktemp("og-inputs")
-    hosts = {name: dict(LOCAL, **variables) for name, (variables, _) in BAD_INPUTS.items()}
+def run_hosts(base, table):
+    """The role's playbook in --check on one local host per entry of ``table`` (its variables)."""
+    hosts = {name: dict(LOCAL, **variables) for name, (variables, _) in table.items()}
     inventory = base / "hosts.yml"
     inventory.write_text(yaml.safe_dump({"all": {"hosts": hosts}}))
     # --check as a second safety: a host that got past the checks would still change nothing
-    runner, stdout = run_playbook(base / "runner", PLAYBOOK, inventory, cmdline="--check")
-    return runner, stdout
+    return run_playbook(base / "runner", PLAYBOOK, inventory, cmdline="--check")
+
+
+def assert_stopped(run, table, host):
+    runner, stdout = run
+    message = failures(runner).get(host)
+    assert message is not None, "%s was not stopped:\n%s" % (host, stdout[-3000:])
+    for words in table[host][1]:
+        assert words in message, message
+    assert "Traceback" not in stdout
+
+
+@pytest.fixture(scope="module")
+def bad_run(tmp_path_factory):
+    return run_hosts(tmp_path_factory.mktemp("og-inputs"), BAD_INPUTS)
 
 
 @pytest.mark.parametrize("host", sorted(BAD_INPUTS))
 def test_bad_input_stops_the_host_with_a_message_naming_the_field(bad_run, host):
-    runner, stdout = bad_run
-    message = failures(runner).get(host)
-    assert message is not None, "%s was not stopped:\n%s" % (host, stdout[-3000:])
-    for words in BAD_INPUTS[host][1]:
-        assert words in message, message
-    assert "Traceback" not in stdout
+    assert_stopped(bad_run, BAD_INPUTS, host)
 
 
 def test_no_host_with_bad_input_reached_the_server(bad_run):
@@ -98,20 +105,13 @@ HOST_BOUND = {
 
 @pytest.fixture(scope="module")
 def host_bound_run(tmp_path_factory):
-    base = tmp_path_factory.mktemp("og-host-bound")
-    hosts = {name: dict(LOCAL, **variables) for name, (variables, _) in HOST_BOUND.items()}
-    inventory = base / "hosts.yml"
-    inventory.write_text(yaml.safe_dump({"all": {"hosts": hosts}}))
-    return run_playbook(base / "runner", PLAYBOOK, inventory, cmdline="--check")
+    return run_hosts(tmp_path_factory.mktemp("og-host-bound"), HOST_BOUND)
 
 
 @pytest.mark.parametrize("host", sorted(HOST_BOUND))
 def test_what_the_host_cannot_take_stops_it_before_any_change(host_bound_run, host):
-    runner, stdout = host_bound_run
-    message = failures(runner).get(host)
-    assert message is not None, "%s was not stopped:\n%s" % (host, stdout[-3000:])
-    for words in HOST_BOUND[host][1]:
-        assert words in message, message
+    assert_stopped(host_bound_run, HOST_BOUND, host)
+    runner, _ = host_bound_run
     # the read-only probe ran; nothing after it did
     changing = [e["event_data"].get("task_action") for e in runner.events
                 if e.get("event") in ("runner_on_ok", "runner_on_failed") and e["event_data"]["host"] == host]

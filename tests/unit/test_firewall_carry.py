@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from fep.firewall import carry, firewalld
-from fep.firewall.inputs import managed_ports, validate
+from tests.builders.firewall import firewall_inputs
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "firewall"
 HOSPITAL = firewalld.read_state((FIXTURES / "firewalld-hospital.txt").read_text())
@@ -23,16 +23,7 @@ EMPTY_PUBLIC = {"target": "default", "icmp-block-inversion": "no", "services": [
 
 
 def desired(zones=None):
-    wanted, errors = validate({
-        "fep_ports": {},
-        "fep_firewall_zones": zones or {"intranet": {"interfaces": ["enp125s0f0"]}},
-        "fep_firewall_zone_ports": {"intranet": ["data_api", "database", "web"],
-                                    "extranet": ["config_update", "monitoring", "web"]},
-        "fep_firewall_admin_sources": ["10.232.11.1/32"], "fep_firewall_ssh_port": 22,
-        "fep_firewall_platform_addresses": [], "fep_firewall_platform_ports": [443, 8888],
-        "fep_firewall_rollback_timeout": 180, "fep_firewall_confirm_timeout": 30})
-    assert errors == []
-    return wanted
+    return firewall_inputs(zones or {"intranet": {"interfaces": ["enp125s0f0"]}})
 
 
 def plan_with_public(zones=None, **public):
@@ -41,8 +32,7 @@ def plan_with_public(zones=None, **public):
         del state[policies]["hospital-egress"]
     state["permanent"]["public"].update(copy.deepcopy(EMPTY_PUBLIC), **public)
     state["runtime"] = copy.deepcopy(state["permanent"])
-    wanted = desired(zones)
-    return firewalld.plan(state, wanted, managed_ports(wanted))
+    return firewalld.plan(state, *desired(zones))
 
 
 def carried(result):
@@ -142,8 +132,7 @@ def test_icmp_blocks_never_join_a_zone_with_the_opposite_inversion():
     state["permanent"]["fep-intranet"] = dict(firewalld.empty_zone(), sources=["10.9.9.0/24"],
                                               **{"icmp-block-inversion": "no", "forward": "yes"})
     state["runtime"] = copy.deepcopy(state["permanent"])
-    wanted = desired({"intranet": {"interfaces": ["enp125s0f0"], "sources": ["10.9.9.0/24"]}})
-    result = firewalld.plan(state, wanted, managed_ports(wanted))
+    result = firewalld.plan(state, *desired({"intranet": {"interfaces": ["enp125s0f0"], "sources": ["10.9.9.0/24"]}}))
     assert "icmp-block-inversion differs between the zones whose networks move into it (no in its current " \
            "value; yes in public)" in result["blocked"][0]
 

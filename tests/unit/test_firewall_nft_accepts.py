@@ -14,20 +14,12 @@ import subprocess
 import pytest
 
 from fep.firewall import nft_accepts, nftables
-from fep.firewall.inputs import managed_ports, validate
+from tests.builders.firewall import firewall_inputs
 
 
 def desired():
-    wanted, errors = validate({
-        "fep_ports": {"web": 18884},
-        "fep_firewall_zones": {"intranet": {"interfaces": ["enp1s0f0"]}, "extranet": {"sources": ["10.232.12.0/24"]}},
-        "fep_firewall_zone_ports": {"intranet": ["data_api", "database", "web"],
-                                    "extranet": ["config_update", "monitoring", "web"]},
-        "fep_firewall_admin_sources": ["10.232.11.1/32"], "fep_firewall_ssh_port": 22,
-        "fep_firewall_platform_addresses": [], "fep_firewall_platform_ports": [443, 8888],
-        "fep_firewall_rollback_timeout": 180, "fep_firewall_confirm_timeout": 30})
-    assert errors == []
-    return wanted
+    return firewall_inputs({"intranet": {"interfaces": ["enp1s0f0"]}, "extranet": {"sources": ["10.232.12.0/24"]}},
+                           fep_ports={"web": 18884})
 
 
 def hospital(*rules, family="inet", policy="accept"):
@@ -37,8 +29,7 @@ def hospital(*rules, family="inet", policy="accept"):
 
 
 def accepts(ruleset, override=False):
-    wanted = desired()
-    return nft_accepts.hospital_accepts(ruleset, wanted, managed_ports(wanted), override)
+    return nft_accepts.hospital_accepts(ruleset, *desired(), override)
 
 
 @pytest.mark.parametrize("rule,family,kept", [
@@ -112,8 +103,7 @@ def test_fepkit_s_own_table_is_not_the_hospital_s():
 
 
 def test_kept_rules_go_ahead_of_fepkit_s_drops():
-    wanted = desired()
-    text = nftables.table(wanted, managed_ports(wanted), ["tcp dport 22 accept"])
+    text = nftables.table(*desired(), ["tcp dport 22 accept"])
     lines = [line.strip() for line in text.splitlines()]
     kept = lines.index("tcp dport 22 accept")
     assert lines[kept - 1].startswith("# the hospital's own accepts of managed ports, kept")
@@ -122,12 +112,11 @@ def test_kept_rules_go_ahead_of_fepkit_s_drops():
 
 @pytest.mark.skipif(shutil.which("nft") is None or os.geteuid() != 0, reason="nft -c needs nft and root")
 def test_a_table_with_copied_rules_is_valid_nft(tmp_path):
-    wanted = desired()
     result = accepts(hospital("tcp dport ssh counter packets 3 bytes 180 accept",
                               "ip saddr 10.232.12.7 tcp dport 5432 accept", family="ip"))
     path = tmp_path / "fepkit.nft"
     path.write_text("table inet fepkit\ndelete table inet fepkit\n"
-                    + nftables.table(wanted, managed_ports(wanted), result["kept"]))
+                    + nftables.table(*desired(), result["kept"]))
     proc = subprocess.run(["nft", "-c", "-f", str(path)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                           universal_newlines=True, check=False)
     assert proc.returncode == 0, proc.stdout
