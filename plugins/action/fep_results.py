@@ -23,7 +23,8 @@ try:
     from ansible.module_utils.fep import __version__ as fep_version
     from ansible.module_utils.fep.report.hospital import validate_hospital
     from ansible.module_utils.fep.report.render import private_dir, render_reports, write_private
-    from ansible.module_utils.fep.report.results import build_results, failing_hosts, host_entry, results_text
+    from ansible.module_utils.fep.report.results import build_results, host_entry, results_text
+    from ansible.module_utils.fep.report.summary import failing_hosts
     from ansible.module_utils.fep.report.table import render_verdict
 except ImportError:  # pragma: no cover
     build_results = None

@@ -10,7 +10,8 @@ import pytest
 
 from fep.checks.opengauss import apply_hospital_consistency
 from fep.report.html import render_html
-from fep.report.results import build_results, failing_hosts
+from fep.report.results import build_results
+from fep.report.summary import failing_hosts
 from fep.report.table import render_verdict
 from tests.builders.region_fixture import load_region_results
 
