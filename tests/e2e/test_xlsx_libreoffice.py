@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 """The audit's spreadsheets opened by a real consumer: headless LibreOffice Calc.
 
-The unit tests read survey/<host>.xlsx and rollup.xlsx back with openpyxl,
+The unit tests read survey/<hospital>.xlsx and rollup.xlsx back with openpyxl,
 a lenient reader.  Here LibreOffice Calc opens them as an ops person or a
 hospital would, and converts them twice in one soffice start each:
 
@@ -29,7 +29,8 @@ from collections import Counter
 import pytest
 
 from fep.checks.registry import is_sub_check
-from fep.report.render import render_reports, survey_file_name
+from fep.report.render import render_reports
+from fep.report.survey_files import survey_workbooks
 from tests.builders.region_fixture import load_region_results
 
 TOOLS = ("soffice", "pdftotext", "pdfinfo", "pdftoppm")
@@ -160,10 +161,10 @@ def office(tmp_path_factory):
         render_reports(results, str(out), lang)  # raises ReportError if any report failed
         stems[("rollup", lang, None)] = "%s-rollup" % lang
         shutil.copy(str(out / "rollup.xlsx"), str(stage / ("%s-rollup.xlsx" % lang)))
-        for host in results["hosts"]:
+        for name, (host,) in survey_workbooks(results).items():  # one server per hospital in the fixture
             stem = "%s-survey-%s" % (lang, host)
             stems[("survey", lang, host)] = stem
-            shutil.copy(str(out / "survey" / survey_file_name(host)), str(stage / (stem + ".xlsx")))
+            shutil.copy(str(out / "survey" / name), str(stage / (stem + ".xlsx")))
     render_reports(big, str(base / "big"), "zh")
     stems[("rollup", "big", None)] = "big-rollup"
     shutil.copy(str(base / "big" / "rollup.xlsx"), str(stage / "big-rollup.xlsx"))

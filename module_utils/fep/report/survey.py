@@ -57,6 +57,7 @@ FORM = {
         "legend": "标黄单元格为自动审计无法确认的内容，请医院核实填写；“（声明）”表示依据清单中的声明，"
                   "未在服务器上检测。",
         "not_audited": "审计说明：{what}（{message}）",
+        "servers": "本院共 {count} 台服务器，每台一页：{hosts}",
         "ids": "检查项",
     },
     "en": {
@@ -98,6 +99,7 @@ FORM = {
         "legend": "Yellow cells: the audit could not confirm them, the hospital checks and fills them in; "
                   "\"(declared)\": taken from the inventory declaration, not detected on the server.",
         "not_audited": "Audit note: {what} ({message})",
+        "servers": "The hospital's {count} servers, one sheet each: {hosts}",
         "ids": "Checks",
     },
 }
@@ -421,11 +423,13 @@ def spans(rows, key):
     return result
 
 
-def write_footer(form_sheet, row, host, entry, lang, generated):
+def write_footer(form_sheet, row, host, entry, lang, generated, servers=()):
     form = FORM[lang]
     put = form_sheet.put
     put("A%d" % row, "E%d" % row, form["footnote"], border=False)
     notes = [form["generated"].format(generated=generated or "", host=host), form["legend"]]
+    if len(servers) > 1:
+        notes.append(form["servers"].format(count=len(servers), hosts=("、" if lang == "zh" else ", ").join(servers)))
     if entry["status"] != "ok":
         notes.append(form["not_audited"].format(what=NOT_AUDITED[lang][entry["status"]],
                                                 message=entry.get("message") or entry["status"]))
@@ -443,20 +447,34 @@ def setup_print(sheet, last_row):
     sheet.page = PAGE
 
 
-def build_survey(host, entry, lang="zh", generated=None):
-    """The filled form as an xlsx Sheet (not saved)."""
+def build_survey(host, entry, lang="zh", generated=None, title=None, servers=()):
+    """The filled form as an xlsx Sheet (not saved); ``servers`` lists the hospital's hosts."""
     if lang not in LANGS:
         raise ValueError("lang must be one of %s, got %r" % (", ".join(LANGS), lang))
-    sheet = Sheet(sheet_title((entry.get("hospital") or {}).get("name"), host))
+    sheet = Sheet(title or sheet_title((entry.get("hospital") or {}).get("name"), host))
     form_sheet = FormSheet(sheet, lang)
     form = FORM[lang]
     write_header(form_sheet, entry, lang)
     row = write_section(form_sheet, 8, form["section2"], form["section2_headers"], SERVER_ROWS, entry, lang)
     row = write_section(form_sheet, row, form["section3"], form["section3_headers"], NETWORK_ROWS, entry, lang)
-    last_row = write_footer(form_sheet, row, host, entry, lang, generated)
+    last_row = write_footer(form_sheet, row, host, entry, lang, generated, servers)
     form_sheet.finish_heights()
     setup_print(sheet, last_row)
     return sheet
+
+
+def sheet_titles(hosts):
+    """Distinct worksheet titles for the servers of one hospital (host names, cut to 31 characters)."""
+    titles = []
+    for host in hosts:
+        title = sheet_title(host, "survey")
+        number = 2
+        while title.lower() in (t.lower() for t in titles):  # spreadsheets compare titles caselessly
+            suffix = "(%d)" % number
+            title = sheet_title(host, "survey")[:31 - len(suffix)] + suffix
+            number += 1
+        titles.append(title)
+    return titles
 
 
 def write_survey(host, entry, path, lang="zh", generated=None):
@@ -465,5 +483,17 @@ def write_survey(host, entry, path, lang="zh", generated=None):
     ``generated`` is the results' timestamp, printed in the footer and kept
     as the file's creation date.
     """
-    sheet = build_survey(host, entry, lang, generated)
-    return write_private(path, workbook_bytes([sheet], created=generated))
+    return write_hospital_survey([(host, entry)], path, lang, generated)
+
+
+def write_hospital_survey(servers, path, lang="zh", generated=None):
+    """Write one hospital's workbook: the form of each server ``[(host, entry)]``, one sheet each.
+
+    A hospital with one server gets a sheet titled with its name; with
+    several, each sheet is titled with its host and every form lists them all.
+    """
+    hosts = [host for host, _ in servers]
+    titles = sheet_titles(hosts) if len(servers) > 1 else [None]
+    sheets = [build_survey(host, entry, lang, generated, title, hosts)
+              for (host, entry), title in zip(servers, titles)]
+    return write_private(path, workbook_bytes(sheets, created=generated))
