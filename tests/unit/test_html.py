@@ -47,7 +47,7 @@ def test_totals_match_the_results(results):
     assert card(page, "failed") == host_status["failed"]
     for status in ("pass", "fail", "warn", "unknown", "skip", "error"):
         assert card(page, status) == check_status[status], status
-    assert card(page, "fail") == 11  # the fixture's findings, by hand (db.opengauss fails on 4 hosts)
+    assert card(page, "fail") == 8  # the fixture's findings, by hand (db.opengauss fails on Loongson only)
     assert check_status == Counter(results["summary"]["check_status"])
 
 
@@ -61,8 +61,8 @@ def test_every_hospital_has_a_row_with_its_status(results):
     assert status == {host: host_summary(entry).verdict for host, entry in results["hosts"].items()}
     assert status["xs-unreachable"] == "not_audited"
     assert status["intel-centos"] == "fail"
-    assert status["kunpeng-kylin-l3"] == "attention"  # db.opengauss unknown, nothing failed
-    assert ">需确认<" in table.split('data-host="kunpeng-kylin-l3"')[1].split("</tr>")[0]
+    assert status["kunpeng-kylin-l3"] == "pass"  # warnings only
+    assert ">合格<" in table.split('data-host="kunpeng-kylin-l3"')[1].split("</tr>")[0]
     for entry in results["hosts"].values():
         assert entry["hospital"]["name"] in table
         assert entry["hospital"]["division"]["city"] in table

@@ -100,14 +100,25 @@ def test_passing_hospital_ticks_kylin_npu_and_opengauss(forms):
 
 
 def test_database_row_ticks_from_the_opengauss_summary(forms, results, tmp_path):
-    # prepared for openGauss, but a snapshot cannot show the data directory's free space
+    # prepared for openGauss; a snapshot cannot show the free space fepkit advises (ours, not the
+    # installer's): supported, and the advice is labelled as ours
     sheet = sheet_of(forms, PASSING_L3)
-    assert verdict(sheet, "db.opengauss") == "☐ 支持  ☐ 不支持"
-    assert current(sheet, "db.opengauss") == "待医院填写：无法确定 1 项：数据目录"
-    # the installer would reject the stock UOS server
+    assert verdict(sheet, "db.opengauss") == "☑ 支持  ☐ 不支持"
+    text = current(sheet, "db.opengauss")
+    assert text.startswith("支持运行 openGauss（CPU 架构、指令集与操作系统满足安装程序要求）")
+    assert "fepkit 建议（非安装程序要求，不影响是否支持）：数据目录" in text
+    assert not is_yellow(sheet["E%d" % row_of(sheet, "db.opengauss")])
+    # the stock UOS server on Hygon can run openGauss once the installer's tuning is done:
+    # 支持, never 不支持, with what is to be done before installing and who can do it
     sheet = sheet_of(forms, FAILING_L2)
+    assert verdict(sheet, "db.opengauss") == "☑ 支持  ☐ 不支持"
+    text = current(sheet, "db.opengauss")
+    assert "安装前需整改 9 项：内核参数、异步 IO 上限、透明大页、RemoveIPC、" in text
+    assert "（可由 fep_opengauss_prereqs 自动完成）" in text
+    # 不支持 only where openGauss cannot run: no build for LoongArch
+    sheet = sheet_of(forms, "loongson-kylin")
     assert verdict(sheet, "db.opengauss") == "☐ 支持  ☑ 不支持"
-    assert current(sheet, "db.opengauss").startswith("openGauss 安装前检查不满足 4 项：内核参数")
+    assert current(sheet, "db.opengauss") == "不支持运行 openGauss：CPU 架构不满足"
     # measured live: every item passes
     entry = copy.deepcopy(results["hosts"][PASSING_L3])
     entry["checks"]["db.opengauss"] = dict(entry["checks"]["db.opengauss"], status="pass",

@@ -32,6 +32,8 @@ TEXT = {
         "columns": ("市", "县（区）", "医院名称", "主机", "等级", "机构性质", "审计状态", "结论", "不满足项数"),
         "remark": "备注",
         "failing": "不满足：",
+        "to_fix": "openGauss 安装前需整改 {count} 项",
+        "then": "；",
         "by_check": "按检查项汇总",
         "by_check_columns": ("编号", "检查项", "调查表行"),
         "not_audited": "未审计",
@@ -57,6 +59,8 @@ TEXT = {
                     "Failed checks"),
         "remark": "Remark",
         "failing": "failing: ",
+        "to_fix": "openGauss: {count} item(s) to fix before installing",
+        "then": "; ",
         "by_check": "By requirement",
         "by_check_columns": ("Check id", "Requirement", "Survey row"),
         "not_audited": "Not audited",
@@ -201,24 +205,28 @@ def title_comment(check_id, lang):
 
 
 def remark(entry, lang):
-    """Why a hospital is not audited, or which requirements it fails."""
+    """Why a hospital is not audited, which requirements it fails, what to fix before openGauss."""
     if entry["status"] != "ok":
         return not_audited_reason(entry, lang)
     checks = entry.get("checks") or {}
     failing = [check_id for check_id, outcome in checks.items()
                if outcome["status"] == "fail" and not is_sub_check(check_id)]
+    to_fix = ((checks.get("db.opengauss") or {}).get("readiness") or {}).get("to_fix")
+    notes = [TEXT[lang]["to_fix"].format(count=len(to_fix))] if to_fix and "db.opengauss" not in failing else []
     if not failing:
-        return None
+        return notes[0] if notes else None
     sep = TEXT[lang]["sep"]
 
     def named(check_id):
-        parts = [c for c in (CHECKS[check_id].children if check_id in CHECKS else ())
-                 if (checks.get(c) or {}).get("status") == "fail"]
+        # a summary that says what decided it (db.opengauss: its capability) names only those items
+        decided_by = (checks[check_id].get("capability") or {}).get("checks")
+        children = decided_by or (CHECKS[check_id].children if check_id in CHECKS else ())
+        parts = [c for c in children if (checks.get(c) or {}).get("status") == "fail"]
         if not parts:
             return short_title(check_id, lang)
         items = sep.join(short_title(c, lang) for c in parts)
         return ("%s（%s）" if lang == "zh" else "%s (%s)") % (short_title(check_id, lang), items)
-    return TEXT[lang]["failing"] + sep.join(named(c) for c in failing)
+    return TEXT[lang]["then"].join([TEXT[lang]["failing"] + sep.join(named(c) for c in failing)] + notes)
 
 
 # --- sheets ----------------------------------------------------------------------------
