@@ -9,6 +9,7 @@ import re
 
 from .. import opengauss_spec
 from .registry import CHECKS, COMMON_THRESHOLDS, DEFAULT_PORTS, LEVEL_THRESHOLDS
+from .survey_inputs import validate_survey_inputs
 
 ARG_VARIABLES = {
     "root": "fep_root",
@@ -27,6 +28,9 @@ ARG_VARIABLES = {
     "opengauss_data_dir": "fep_opengauss_data_dir",
     "publish_facts": "fep_audit_facts",
     "python": "ansible_python_interpreter",
+    # stated on the survey form (survey_inputs.py)
+    "thresholds_reason": "fep_thresholds_reason",
+    "firewall_zones": "fep_firewall_zones",
 }
 BOOLEANS = {True: True, False: False, "true": True, "false": False, "yes": True, "no": False,
             "on": True, "off": False, "1": True, "0": False}  # True == 1 and False == 0 as keys
@@ -46,6 +50,8 @@ DECLARABLE = {
     "antivirus": (str, bool), "firewall": (str, bool), "ips": (str, bool),
     "url_filter": (str, bool), "ca_cert": (str, bool), "bandwidth_mbps": (int, float),
     "egress_8888": (str, bool), "gov_extranet": (str, bool), "health_private": (str, bool),
+    # declaration-only: printed on the survey form, judged by no check (survey_inputs.py)
+    "crypto_products": (str, bool), "external_ip": str, "work_rules": (str, bool),
 }
 PROBE_KINDS = ("gov_extranet", "health_private")
 AGENT_CATEGORIES = ("antivirus", "ips", "url_filter")
@@ -200,7 +206,11 @@ def validate_inputs(args):
     if publish_facts is None:
         errors.append("%s: must be true or false, got %r" % (var["publish_facts"], args.get("publish_facts")))
 
+    survey, survey_errors = validate_survey_inputs(args, level, thresholds, declared)
+    errors.extend(survey_errors)
+
     inputs = {
+        "survey": survey,
         "root": root,
         "publish_facts": bool(publish_facts),
         "level": level,

@@ -17,6 +17,7 @@ from collections import OrderedDict
 
 from .. import opengauss_spec as spec
 from .opengauss_summary import SHORT_ZH, summary_result
+from .port_access import zone_admits
 from .registry import CHECKS, HOST_KERNEL, check, mark_scope, result, summarise, unknown_reason
 from .software import os_text
 from .util import GIB, gib, join, section
@@ -591,23 +592,6 @@ def og_time_sync(facts, ctx):
                   "Enable time synchronisation: systemctl enable --now chronyd (with the hospital's time server).")
 
 
-def _port_allowed(zone, port):
-    """True when a firewalld zone lets ``port``/tcp in (port, range, service or target ACCEPT)."""
-    if (zone.get("target") or "").upper() == "ACCEPT":
-        return True
-    for entry in zone.get("ports") or []:
-        numbers, _, protocol = entry.partition("/")
-        if protocol not in ("tcp", ""):
-            continue
-        low, _, high = numbers.partition("-")
-        try:
-            if int(low) <= port <= int(high or low):
-                return True
-        except ValueError:
-            continue
-    return any(spec.FIREWALLD_SERVICES.get(service) == port for service in zone.get("services") or [])
-
-
 @_sub("firewalld", "firewalld 已停止或已放行数据库端口（A13）", "firewalld stopped or the database port allowed (A13)",
       "firewalld running (process) and its permanent zones (/etc/firewalld/zones): the database port "
       "(fep_ports.database) must be allowed in a zone, by port, range, service or target ACCEPT",
@@ -622,7 +606,7 @@ def og_firewalld(facts, ctx):
     if firewall.get("backend") != "firewalld" or firewall.get("state") != "running":
         return result("pass", "firewalld not running", expected, "firewalld 未运行", "firewalld is not running")
     zones = firewall.get("zones") or {}
-    allowing = sorted(name for name, zone in zones.items() if _port_allowed(zone, port))
+    allowing = sorted(name for name, zone in zones.items() if zone_admits(zone, port))
     if allowing:
         return result("pass", "running, %d/tcp allowed in %s" % (port, join(allowing)), expected,
                       "firewalld 运行中，区域 %s 已放行 %d/tcp" % (join(allowing, "、"), port),

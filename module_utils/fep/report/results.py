@@ -60,6 +60,7 @@ def host_entry(registered, level=None, hospital=None):
         ("message", "" if status == "ok" else str(registered.get("msg") or status)),
         ("python", outcome.get("python")),
         ("limited", outcome.get("limited") or []),
+        ("inventory", outcome.get("inventory") or {}),
         ("summary", summarise(checks)),
         ("checks", checks),
         ("facts", outcome.get("facts") or {}),

@@ -17,6 +17,7 @@ from typing import NamedTuple, Optional, Tuple
 
 from .labels import BOX_EMPTY, BOX_TICKED, DECLARED, LANGS, NOT_AUDITED, TO_FILL, TO_FILL_COLOUR
 from .private import write_private
+from .survey_cells import declaration_lines, generated_text, plain, port_cells, threshold_note
 from .xlsx import INVALID_TITLE, PageSetup, Sheet, Style, cell_position, column_letter, workbook_bytes
 
 FORM = {
@@ -43,6 +44,7 @@ FORM = {
         "section3": "三、网络配置要求",
         "section3_headers": ("编号", "端口要求", "是否满足", "目前现有情况"),
         "yes_no": (("yes", "是"), ("no", "否")),
+        "waived": "（已豁免）",
         "support": (("yes", "支持"), ("no", "不支持")),
         "accelerator": (("gpu", "GPU"), ("npu", "NPU")),
         "os": (("kylin", "麒麟"), ("openeuler", "欧拉"), ("uos", "统信"),
@@ -84,6 +86,7 @@ FORM = {
         "section3": "3. Network requirements",
         "section3_headers": ("No.", "Port requirement", "Met", "Current situation"),
         "yes_no": (("yes", "Yes"), ("no", "No")),
+        "waived": "(waived)",
         "support": (("yes", "Supported"), ("no", "Not supported")),
         "accelerator": (("gpu", "GPU"), ("npu", "NPU")),
         "os": (("kylin", "Kylin"), ("openeuler", "openEuler"), ("uos", "UOS"),
@@ -146,16 +149,17 @@ SERVER_ROWS = (
 
 NETWORK_ROWS = (
     FormRow("1", None, ("院内系统通过数据操作 API 接口方式同步 EMR 数据使用，端口号 8881",
-                        "Hospital systems sync EMR data through the data API, port 8881"), ("port.8881",)),
+                        "Hospital systems sync EMR data through the data API, port 8881"), ("port.8881",), "port"),
     FormRow("2", None, ("院内系统通过数据库连接方式同步 EMR 数据使用，端口号 5432",
                         "Hospital systems sync EMR data through a database connection, port 5432"),
-            ("port.5432",)),
+            ("port.5432",), "port"),
     FormRow("3", None, ("国家平台前置软件配置更新，端口号 8882",
-                        "National platform updates the front-end configuration, port 8882"), ("port.8882",)),
+                        "National platform updates the front-end configuration, port 8882"), ("port.8882",), "port"),
     FormRow("4", None, ("国家平台进行前置软件监控，端口号 8883",
-                        "National platform monitors the front-end software, port 8883"), ("port.8883",)),
+                        "National platform monitors the front-end software, port 8883"), ("port.8883",), "port"),
     FormRow("5", None, ("防保科医生、临床医生使用系统，端口号 8884",
-                        "Prevention-department and clinical doctors use the system, port 8884"), ("port.8884",)),
+                        "Prevention-department and clinical doctors use the system, port 8884"),
+            ("port.8884",), "port"),
     FormRow("6", None, ("前置服务器对外访问端口 HTTPS/8888", "Outbound access from the server, HTTPS/8888"),
             ("net.egress_8888",)),
     FormRow("7", ("电子政务外网", "E-government extranet"), ("实现电子政务外网联通", "Extranet connected"),
@@ -260,9 +264,12 @@ def ticked_boxes(kind, outcome, facts):
     return {"no"} if outcome["status"] == "fail" else {"yes"}
 
 
-def verdict_text(kind, ticked, lang):
+def verdict_text(kind, ticked, lang, waived=False):
     form = FORM[lang]
-    text = boxes(form[kind], ticked, BOXES_PER_LINE.get(kind))
+    options = form["yes_no" if kind == "port" else kind]
+    text = boxes(options, ticked, BOXES_PER_LINE.get(kind))
+    if waived:  # a clear mark beside the empty boxes: nothing to tick, and why is in the next cell
+        text += "\n" + form["waived"]
     return text + "\n" + form["other"] if kind == "security" else text
 
 
@@ -271,13 +278,19 @@ def row_cells(row, entry, lang):
     if entry["status"] != "ok":
         return verdict_text(row.kind, set(), lang), to_fill(NOT_AUDITED[lang][entry["status"]], lang), True
     outcomes = entry.get("checks") or {}
+    outcome = outcomes.get(row.checks[0])
     if row.kind == "security":
         ticked, text, must_fill = security_cells(outcomes, lang)
+    elif row.kind == "port" and has_verdict(outcome):
+        ticked, text, must_fill = port_cells(outcome, lang)
     else:
-        outcome = outcomes.get(row.checks[0])
         text, must_fill = situation(outcome, lang)
         ticked = ticked_boxes(row.kind, outcome, entry.get("facts") or {})
-    return verdict_text(row.kind, ticked, lang), text, must_fill
+    lines = [text] + [note for note in [threshold_note(row.checks[0], entry, lang)] if note]
+    declared, declared_missing = declaration_lines(row.checks[0], entry, lang)
+    waived = row.kind != "security" and (outcome or {}).get("source") == "waiver"
+    return (verdict_text(row.kind, ticked, lang, waived), plain("\n".join(lines + declared)),
+            must_fill or declared_missing)
 
 
 def sheet_title(name, host):
@@ -427,7 +440,7 @@ def write_footer(form_sheet, row, host, entry, lang, generated, servers=()):
     form = FORM[lang]
     put = form_sheet.put
     put("A%d" % row, "E%d" % row, form["footnote"], border=False)
-    notes = [form["generated"].format(generated=generated or "", host=host), form["legend"]]
+    notes = [form["generated"].format(generated=generated_text(generated, lang), host=host), form["legend"]]
     if len(servers) > 1:
         notes.append(form["servers"].format(count=len(servers), hosts=("、" if lang == "zh" else ", ").join(servers)))
     if entry["status"] != "ok":
