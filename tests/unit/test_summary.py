@@ -4,7 +4,7 @@ import copy
 
 import pytest
 
-from fep.report.summary import failing_hosts, host_summary, not_audited_reason, worst
+from fep.report.summary import failing_hosts, host_summary, not_audited_reason, ordered_hosts, worst
 from tests.builders.region_fixture import load_region_results
 
 
@@ -92,3 +92,11 @@ def test_failed_audit_reason_names_the_variable():
         "审计失败：清单变量取值有误（技术信息：%s）" % message)
     assert not_audited_reason({"status": "failed", "message": "something new"}, "zh") == (
         "审计失败（技术信息：something new）")
+
+
+def test_every_report_orders_hosts_by_city_county_hospital_then_host():
+    def entry(city, county, name):
+        return {"hospital": {"name": name, "division": {"city": city, "county": county}}}
+    results = {"hosts": {"z": entry("乙市", "A县", "医院"), "y": entry(None, None, None), "x": entry("乙市", "A县", "医院"),
+                         "w": entry("甲市", "", "医院"), "v": entry("甲市", "B县", None)}}
+    assert [host for host, _ in ordered_hosts(results)] == ["x", "z", "v", "w", "y"]

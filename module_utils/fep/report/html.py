@@ -17,7 +17,7 @@ from html import escape
 from ..checks.registry import CHECKS, STATUSES, is_sub_check
 from .hospital import MOBILE, mask_mobile
 from .labels import HOST_STATUS_LABELS, LEVEL_LABELS, SHORT_TITLES, STATUS_LABELS
-from .summary import VERDICT_LABELS, host_summary, not_audited_reason
+from .summary import VERDICT_LABELS, host_summary, not_audited_reason, ordered_hosts
 
 HOST_STATUSES = ("ok", "unreachable", "failed")
 DIGIT_RUN = re.compile(r"[0-9]{11,}")
@@ -305,15 +305,6 @@ def _division(entry):
     hospital = (entry or {}).get("hospital") or {}
     division = hospital.get("division") or {}
     return division.get("city") or "", division.get("county") or "", hospital.get("name") or ""
-
-
-def ordered_hosts(results):
-    """Hosts sorted by city, county, hospital name, host (blank values last)."""
-    def key(item):
-        name, entry = item
-        city, county, hospital = _division(entry)
-        return (city == "", city, county == "", county, hospital == "", hospital, name)
-    return sorted((results.get("hosts") or {}).items(), key=key)
 
 
 class _Page(object):

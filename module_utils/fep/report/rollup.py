@@ -21,7 +21,7 @@ from .labels import (
     STATUS_ORDER,
 )
 from .private import write_private
-from .summary import VERDICT_LABELS, VERDICTS, host_summary, not_audited_reason, worst
+from .summary import VERDICT_LABELS, VERDICTS, host_summary, not_audited_reason, ordered_hosts, worst
 from .survey import line_count
 from .xlsx import PageSetup, Sheet, Style, column_letter, workbook_bytes
 
@@ -126,17 +126,6 @@ def _division(entry, key):
     return ((entry.get("hospital") or {}).get("division") or {}).get(key)
 
 
-def sort_key(item):
-    """City, county, hospital name, host; blanks sort last."""
-    host, entry = item
-    hospital = entry.get("hospital") or {}
-    return tuple((value is None, value or "") for value in (
-        _division(entry, "city"), _division(entry, "county"), hospital.get("name"), host))
-
-
-def sorted_hosts(results):
-    return sorted(results["hosts"].items(), key=sort_key)
-
 
 def counts_by_check(results, ids):
     """``{check_id: {status: n, ..., "not_audited": n}}`` over all hosts."""
@@ -152,7 +141,7 @@ def counts_by_check(results, ids):
 def hospitals(results):
     """``[(hospital key, [(host, entry), …])]``: the servers of each hospital, in roll-up order."""
     grouped = OrderedDict()
-    for host, entry in sorted_hosts(results):
+    for host, entry in ordered_hosts(results):
         grouped.setdefault(hospital_key(entry, host), []).append((host, entry))
     return list(grouped.items())
 
@@ -274,7 +263,7 @@ def write_details(sheet, results, ids, lang):
 
     statuses, levels, ownerships = HOST_STATUS_LABELS[lang], LEVEL_LABELS[lang], OWNERSHIP_LABELS[lang]
     row = 2
-    for row, (host, entry) in enumerate(sorted_hosts(results), start=3):
+    for row, (host, entry) in enumerate(ordered_hosts(results), start=3):
         hospital = entry.get("hospital") or {}
         audited = entry["status"] == "ok"
         summary = host_summary(entry)

@@ -64,6 +64,17 @@ def verdict_label(verdict, lang):
     return VERDICT_LABELS.get(lang, VERDICT_LABELS["zh"])[verdict]
 
 
+def ordered_hosts(results):
+    """``[(host, entry)]`` by city, county, hospital name, host, blanks last: every report's order."""
+    def key(item):
+        host, entry = item
+        hospital = (entry or {}).get("hospital") or {}
+        division = hospital.get("division") or {}
+        return tuple((not value, value or "") for value in (
+            division.get("city"), division.get("county"), hospital.get("name"), host))
+    return sorted((results.get("hosts") or {}).items(), key=key)
+
+
 def failing_hosts(results):
     """Hosts that make the run a failure: not audited, or a requirement fails."""
     return [name for name, entry in results["hosts"].items()
