@@ -11,17 +11,11 @@ results play reads it): one task instead of a set_fact after it.
 """
 
 
-import ansible.module_utils
-from ansible import constants as C
 from ansible.errors import AnsibleActionFail
 from ansible.plugins.action import ActionBase
 
-# ansible packs project module_utils for targets only; import them here too
-ansible.module_utils.__path__.extend(
-    p for p in C.DEFAULT_MODULE_UTILS_PATH or [] if p not in ansible.module_utils.__path__)
-
 try:
-    from ansible.module_utils.fep.report.hospital import validate_hospital
+    from ansible_collections.fepkit.fep.plugins.module_utils.fep.report.hospital import validate_hospital
 except ImportError:  # pragma: no cover
     validate_hospital = None
 
@@ -33,7 +27,7 @@ class ActionModule(ActionBase):
     def run(self, tmp=None, task_vars=None):
         result = super(ActionModule, self).run(tmp, task_vars)
         if validate_hospital is None:
-            raise AnsibleActionFail("fepkit: cannot import module_utils/fep (check ansible.cfg)")
+            raise AnsibleActionFail("fepkit: cannot import plugins/module_utils/fep (check ansible.cfg)")
         hostvars = task_vars["hostvars"]
         problems = []
         for host in self._task.args.get("hosts") or []:
