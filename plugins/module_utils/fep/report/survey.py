@@ -289,7 +289,7 @@ def row_cells(row, entry, lang):
     lines = [text] + [note for note in [threshold_note(row.checks[0], entry, lang)] if note]
     declared, declared_missing = declaration_lines(row.checks[0], entry, lang)
     waived = row.kind != "security" and (outcome or {}).get("source") == "waiver"
-    return (verdict_text(row.kind, ticked, lang, waived), plain("\n".join(lines + declared)),
+    return (verdict_text(row.kind, ticked, lang, waived), plain("\n".join(lines + declared), lang),
             must_fill or declared_missing)
 
 

@@ -38,17 +38,18 @@ DECLARATIONS = {
 DECLARED_IN_ROW = {"security.antivirus": ("crypto_products", "work_rules"), "net.gov_extranet": ("external_ip",)}
 
 # printed cells say what the sheet says
-JARGON = (
-    (re.compile(r"(\d)\s*GiB"), r"\1 GB"), (re.compile(r"(\d)\s*TiB"), r"\1 TB"),
-    (re.compile(r"来源 sysfs"), "来源 系统 CPU 拓扑"), (re.compile(r"sysfs"), "系统设备信息"),
-)
+UNITS = ((re.compile(r"(\d)\s*GiB"), r"\1 GB"), (re.compile(r"(\d)\s*TiB"), r"\1 TB"))
+JARGON = {
+    "zh": UNITS + ((re.compile(r"来源 sysfs"), "来源 系统 CPU 拓扑"), (re.compile(r"sysfs"), "系统设备信息")),
+    "en": UNITS + ((re.compile(r"\(sysfs\)"), "(kernel CPU topology)"), (re.compile(r"sysfs"), "kernel device data")),
+}
 
 
-def plain(text):
+def plain(text, lang="zh"):
     """``text`` without the audit's jargon (GiB, sysfs)."""
     if not text:
         return text
-    for pattern, replacement in JARGON:
+    for pattern, replacement in JARGON[lang]:
         text = pattern.sub(replacement, text)
     return text
 
