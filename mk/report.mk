@@ -1,5 +1,5 @@
 # Reports (issue 3): regenerate report.html, junit.xml, rollup.xlsx and
-# survey/<host>.xlsx from a results.json without re-auditing.
+# survey/<hospital>.xlsx from a results.json without re-auditing.
 #   make report RESULTS=reports/<timestamp>/results.json [FEP_LANG=en] [REPORT_OUT=dir]
 # The audit itself writes the same reports next to results.json.  Several
 # RESULTS (one run per province or city) are merged into REPORT_OUT:

@@ -6,7 +6,7 @@ merge the results.json of several runs (one per province or city) into one.
     tools/fep_report.py reports/20261125-170512/results.json [--out DIR] [--lang zh|en]
     tools/fep_report.py city-a/results.json city-b/results.json … --out DIR [--lang zh|en]
 
-Writes report.html, junit.xml, rollup.xlsx and survey/<host>.xlsx (mode 0600)
+Writes report.html, junit.xml, rollup.xlsx and survey/<hospital>.xlsx (mode 0600)
 into DIR, by default the folder of results.json.  With several files it first
 writes their merge (plugins/module_utils/fep/report/merge.py) to DIR/results.json.
 ``make report RESULTS=…`` runs this.  Exit status: 0 all written, 1 some

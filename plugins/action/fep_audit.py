@@ -266,7 +266,8 @@ class ActionModule(ActionBase):
         ctx = fep_checks.Context(
             level=inputs["level"], thresholds=inputs["thresholds"], ports=inputs["ports"],
             declared=inputs["declared"], probes=inputs["probes"],
-            frontend_processes=inputs["frontend_processes"])
+            frontend_processes=inputs["frontend_processes"],
+            extra={"firewall_zones": inputs["survey"]["firewall_zones"]})
         checks = fep_checks.run_checks(facts, ctx, skip=inputs["skip"], select=inputs["select"])
         python_version = facts["collector"]["python"]["version"]
         outcome = {
@@ -274,6 +275,7 @@ class ActionModule(ActionBase):
             "checks": checks,
             "python": fep_checks.python_profile(python_version),
             "limited": fep_checks.limited_by_privilege(facts),
+            "inventory": inputs["survey"],  # what the survey form states as the inventory says it
             "facts": facts,
         }
         if inputs["publish_facts"]:

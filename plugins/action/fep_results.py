@@ -23,10 +23,10 @@ try:
     )
     from ansible_collections.fepkit.fep.plugins.module_utils.fep.report.results import (
         build_results,
-        failing_hosts,
         host_entry,
         results_text,
     )
+    from ansible_collections.fepkit.fep.plugins.module_utils.fep.report.summary import failing_hosts
     from ansible_collections.fepkit.fep.plugins.module_utils.fep.report.table import render_verdict
 except ImportError:  # pragma: no cover
     build_results = None

@@ -26,6 +26,14 @@ options:
   thresholds:
     description: Overridden thresholds (C(fep_thresholds))
     type: dict
+  thresholds_reason:
+    description: Why the thresholds differ from the sheet, printed on the survey form (C(fep_thresholds_reason))
+    type: str
+  firewall_zones:
+    description: >-
+      Interfaces and source networks of the intranet and the extranet (C(fep_firewall_zones)), for the
+      survey's port rows
+    type: dict
   declared:
     description: What the hospital declares for checks a program cannot see (C(fep_declared))
     type: dict

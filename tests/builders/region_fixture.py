@@ -21,6 +21,7 @@ for path in (os.path.join(REPO, "plugins", "module_utils"), REPO):
         sys.path.insert(0, path)
 
 from fep.checks import Context, limited_by_privilege, python_profile, run_checks  # noqa: E402
+from fep.checks.survey_inputs import validate_survey_inputs  # noqa: E402
 from fep.collector import collect  # noqa: E402
 from fep.report.results import build_results  # noqa: E402
 from tests.builders.profiles import build_root  # noqa: E402
@@ -29,7 +30,14 @@ FIXTURE = os.path.join(REPO, "tests", "fixtures", "results", "region.json")
 ROOTS = "/tmp/sample-region/roots"  # the path the fixture's facts name
 # what the sample region's inventory declares, per host
 DECLARED = {"kunpeng-kylin-l3": {"server_dedicated": True, "ips": "深信服 AF-1000 IPS 模块",
-                                 "ca_cert": "CFCA（与直报系统兼容互认）"}}
+                                 "ca_cert": "CFCA（与直报系统兼容互认）", "crypto_products": "国密 SSL VPN 网关（SM2/SM4）",
+                                 "external_ip": "59.255.10.21（政务外网）"}}
+# hosts whose inventory says which NICs are the intranet and the extranet (the port rows then say
+# what the host firewall admits from each)
+FIREWALL_ZONES = {"kunpeng-kylin-l3": {"intranet": {"interfaces": ["enp125s0f0"]},
+                                      "extranet": {"interfaces": ["enp125s0f1"]}}}
+# thresholds the inventory adjusts, with its reason (the sheet allows it by institution type and volume)
+THRESHOLDS = {"hygon-uos-l2-short": ({"cpu_cores": 24}, "县级二级医院，门诊量小，经市卫健委同意按 24 核配置")}
 # hosts whose inventory names the national platform (a snapshot cannot probe it)
 PROBES = {"hygon-uos-l2-short": {"egress": ["203.0.113.10:8888"], "timeout": 3.0}}
 
@@ -55,12 +63,19 @@ def rebuild(path=FIXTURE):
         # the run that made the fixture: its timing and the servers' Python, not this machine's
         facts["collector"]["duration_ms"] = entry["facts"]["collector"]["duration_ms"]
         facts["collector"]["python"] = entry["facts"]["collector"]["python"]
-        ctx = Context(level=entry["level"], declared=DECLARED.get(name), probes=PROBES.get(name))
+        thresholds, reason = THRESHOLDS.get(name, ({}, None))
+        inventory, errors = validate_survey_inputs(
+            {"thresholds_reason": reason, "firewall_zones": FIREWALL_ZONES.get(name)}, entry["level"], thresholds,
+            DECLARED.get(name) or {})
+        assert not errors, errors
+        ctx = Context(level=entry["level"], thresholds=thresholds, declared=DECLARED.get(name),
+                      probes=PROBES.get(name), extra={"firewall_zones": inventory["firewall_zones"]})
         checks = json.loads(json.dumps(run_checks(facts, ctx)))
         hosts[name] = OrderedDict((
             ("status", "ok"), ("level", entry["level"]), ("hospital", entry["hospital"]), ("message", ""),
             ("python", entry.get("python") or python_profile(facts["collector"]["python"]["version"])),
-            ("limited", limited_by_privilege(facts)), ("summary", {}), ("checks", checks), ("facts", facts)))
+            ("limited", limited_by_privilege(facts)), ("inventory", json.loads(json.dumps(inventory))),
+            ("summary", {}), ("checks", checks), ("facts", facts)))
     results = build_results(hosts, generated=old["generated"], run=old["run"])
     with open(path, "w", encoding="utf-8") as handle:
         handle.write(json.dumps(results, ensure_ascii=False, indent=1) + "\n")

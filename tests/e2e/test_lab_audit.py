@@ -83,8 +83,9 @@ def test_host_is_audited_live_over_ssh(lab_audit, lab_hosts, profile):
 @pytest.mark.parametrize("profile", sorted(PROFILES))
 def test_profile_gets_the_verdicts_its_hardware_deserves(lab_audit, lab_hosts, profile):
     entry = lab_audit["results"]["hosts"][lab_hosts[profile].name]
-    # the profile's hardware, and the lab image's own (stock) openGauss settings
-    expected = dict(PROFILES[profile]["expect"], **LAB_EXPECT)
+    # the lab image's own (stock) openGauss settings, and the profile's hardware, which decides
+    # whether openGauss can run at all (Loongson: no build, db.opengauss fails whatever the settings)
+    expected = dict(LAB_EXPECT, **PROFILES[profile]["expect"])
     observed = {check_id: entry["checks"][check_id]["status"] for check_id in expected}
     assert observed == expected
 

@@ -108,3 +108,15 @@ def test_interfaces_must_exist_on_the_host():
 def test_ipv6_networks_are_accepted_and_normalised():
     assert str(parse_network("fd00:10::5")) == "fd00:10::5/128"
     assert str(parse_network(" 10.20.0.0/16 ")) == "10.20.0.0/16"
+
+
+def test_the_platform_address_is_given_once():
+    """fep_national_platform (the audit's probe targets) serves the role when it names no addresses itself."""
+    desired, errors = validate(inputs(fep_national_platform=["203.0.113.80:8888", "platform.example.cn:8888",
+                                                             "[2001:db8::8]:8888", "198.51.100.7"]))
+    assert errors == []
+    assert desired["platform_addresses"] == ["203.0.113.80/32", "2001:db8::8/128", "198.51.100.7/32"]
+    # the role's own variable wins
+    desired, _ = validate(inputs(fep_national_platform=["203.0.113.80:8888"],
+                                 fep_firewall_platform_addresses=["10.8.8.0/24"]))
+    assert desired["platform_addresses"] == ["10.8.8.0/24"]

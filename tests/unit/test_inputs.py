@@ -137,8 +137,38 @@ def test_shipped_inventories_are_valid(inventory):
                 "skip": variables.get("fep_check_skip"), "national_platform": variables.get("fep_national_platform"),
                 "probe_targets": variables.get("fep_probe_targets"),
                 "bandwidth_probe_url": variables.get("fep_bandwidth_probe_url"),
-                "security_agents": variables.get("fep_security_agents")}
+                "security_agents": variables.get("fep_security_agents"),
+                "thresholds_reason": variables.get("fep_thresholds_reason"),
+                "firewall_zones": variables.get("fep_firewall_zones")}
         _, errors = validate_inputs(args)
         assert errors == [], (host, errors)
         _, errors = validate_hospital(variables.get("fep_hospital"), variables.get("fep_hospital_level"))
         assert errors == [], (host, errors)
+
+
+def test_survey_inputs_are_recorded_for_the_form():
+    inputs, errors = validate_inputs({
+        "level": 2, "thresholds": {"cpu_cores": 24}, "thresholds_reason": "县级医院，经市卫健委同意",
+        "declared": {"crypto_products": "国密网关", "external_ip": "59.255.10.21", "ips": "IPS 模块"},
+        "firewall_zones": {"intranet": {"interfaces": ["eth0"], "sources": ["10.1.0.0/16"]}}})
+    assert errors == []
+    survey = inputs["survey"]
+    assert survey["thresholds"]["overridden"] == ["cpu_cores"]
+    assert survey["thresholds"]["sheet"]["cpu_cores"] == 32 and survey["thresholds"]["applied"]["cpu_cores"] == 24
+    assert survey["thresholds"]["reason"] == "县级医院，经市卫健委同意"
+    assert survey["declared"] == {"crypto_products": "国密网关", "external_ip": "59.255.10.21"}
+    assert survey["firewall_zones"] == {"intranet": {"interfaces": ["eth0"], "sources": ["10.1.0.0/16"]}}
+
+
+@pytest.mark.parametrize("args, message", [
+    ({"thresholds_reason": ["a"]}, "fep_thresholds_reason: must be text"),
+    ({"firewall_zones": ["intranet"]}, "fep_firewall_zones: must map a zone"),
+    ({"firewall_zones": {"dmz": {}}}, "fep_firewall_zones: unknown zone 'dmz'"),
+    ({"firewall_zones": {"intranet": {"sources": ["10.1.0.0/33"]}}},
+     "fep_firewall_zones.intranet.sources[0]: '10.1.0.0/33' is not an address or CIDR"),
+    ({"firewall_zones": {"intranet": {"nics": ["eth0"]}}}, "fep_firewall_zones.intranet: unknown key 'nics'"),
+    ({"declared": {"external_ip": True}}, "fep_declared.external_ip: wrong type bool"),
+])
+def test_bad_survey_inputs_name_the_variable(args, message):
+    _, errors = validate_inputs(dict(args, level=3))
+    assert any(error.startswith(message) for error in errors), errors

@@ -81,19 +81,35 @@ def test_prepared_server_passes_every_installer_item(root):
     # a snapshot has no free space to show (statvfs needs the live host)
     assert statuses.pop("db.opengauss.data_dir") == "unknown"
     assert statuses.pop("db.opengauss.cpu_flags") == "skip"  # aarch64
-    assert statuses.pop("db.opengauss") == "unknown"
+    # supported; fepkit's own free-space advice (not an installer item) is the only caveat
+    assert statuses.pop("db.opengauss") == "warn"
     assert set(statuses.values()) == {"pass"}, statuses
-    assert checks["db.opengauss"]["parts"] == {"unknown": ["db.opengauss.data_dir"]}
+    summary = checks["db.opengauss"]
+    assert summary["parts"] == {"unknown": ["db.opengauss.data_dir"]}
+    assert summary["readiness"] == {"to_fix": [], "unknown": [], "by_role": []}
+    assert summary["advisory"] == ["db.opengauss.data_dir"]
+    assert summary["message_zh"].startswith("支持运行 openGauss")
+    assert "fepkit 建议（非安装程序要求，不影响是否支持）：数据目录" in summary["message_zh"]
 
 
 def test_stock_server_fails_the_installer_and_names_the_items(tmp_path):
     build_root(tmp_path, "hygon-uos-l2-short", with_sysfs_topology=False)
     checks = run_checks(collect(str(tmp_path)), Context(level=2), select=["db.opengauss"])
     summary = checks["db.opengauss"]
-    assert summary["status"] == "fail"
+    # Hygon (x86_64 with avx, rdtscp) on UOS: openGauss runs there once the installer's items are
+    # set, which the role does: supported (warn), never 不支持 (fail)
+    assert summary["status"] == "warn"
+    assert summary["capability"] == {"status": "pass", "checks": ["db.opengauss.arch", "db.opengauss.cpu_flags",
+                                                                  "db.opengauss.os"]}
     assert summary["parts"]["fail"] == ["db.opengauss.sysctl", "db.opengauss.aio_max_nr", "db.opengauss.thp",
                                         "db.opengauss.remove_ipc"]
-    assert summary["message_zh"] == "openGauss 安装前检查不满足 4 项：内核参数、异步 IO 上限、透明大页、RemoveIPC"
+    to_fix = summary["readiness"]["to_fix"]
+    assert to_fix[:4] == summary["parts"]["fail"] and len(to_fix) == 9
+    assert summary["readiness"]["by_role"] == to_fix
+    assert summary["message_zh"].startswith(
+        "支持运行 openGauss（CPU 架构、指令集与操作系统满足安装程序要求）；安装前需整改 9 项：内核参数、异步 IO 上限、"
+        "透明大页、RemoveIPC、")
+    assert "（可由 fep_opengauss_prereqs 自动完成）" in summary["message_zh"]
     assert "fep_opengauss_prereqs" in summary["remedy_zh"]
 
 
@@ -579,11 +595,33 @@ def test_summary_is_the_worst_sub_check(statuses, expected):
     assert summary_result(_parts(*statuses))["status"] == expected
 
 
+@pytest.mark.parametrize("statuses, expected", [
+    (("pass", "pass", "fail", "fail"), "warn"),  # the installer's tuning: to fix, still supported
+    (("pass", "pass", "unknown", "pass"), "warn"),
+    (("warn", "pass", "pass", "pass"), "warn"),  # an OS outside the installer's list: it asks, then goes on
+    (("pass", "unknown", "fail", "pass"), "unknown"),  # capability unknown: support cannot be stated
+])
+def test_only_capability_decides_support(statuses, expected):
+    assert summary_result(_parts(*statuses))["status"] == expected
+
+
 def test_summary_lists_the_failing_ids():
     outcome = summary_result(_parts("pass", "fail", "warn", "fail"))
     assert outcome["parts"] == {"fail": ["db.opengauss.arch", "db.opengauss.thp"], "warn": ["db.opengauss.sysctl"]}
-    assert outcome["message_en"] == "the openGauss installer would reject this server: 2 item(s) fail: arch, thp"
+    assert outcome["message_en"] == "cannot run openGauss: arch"
+    assert outcome["message_zh"] == "不支持运行 openGauss：CPU 架构不满足"
+    assert outcome["capability"]["status"] == "fail"
+    assert outcome["readiness"]["to_fix"] == ["db.opengauss.thp", "db.opengauss.sysctl"]
     assert "aarch64" in outcome["remedy_en"]  # a hardware problem: the role cannot fix it
+
+
+def test_items_the_role_does_not_fix_are_told_apart():
+    parts = {"db.opengauss.arch": result("pass", "", "", "", ""),
+             "db.opengauss.kernel": result("warn", "", "", "", ""),
+             "db.opengauss.thp": result("fail", "", "", "", "")}
+    outcome = summary_result(parts)
+    assert outcome["status"] == "warn" and outcome["readiness"]["by_role"] == ["db.opengauss.thp"]
+    assert "安装前需整改 2 项：透明大页、内核版本（其中 1 项可由 fep_opengauss_prereqs 自动完成）" in outcome["message_zh"]
 
 
 def test_waiving_db_opengauss_waives_its_sub_checks(root):
@@ -596,11 +634,12 @@ def test_waiving_db_opengauss_waives_its_sub_checks(root):
 def test_a_waived_sub_check_does_not_count(root):
     write(root, "sys/kernel/mm/transparent_hugepage/enabled", "[always] madvise never\n")
     facts = collect(str(root))
-    assert run_checks(facts, Context(level=3), select=["db.opengauss"])["db.opengauss"]["status"] == "fail"
+    summary = run_checks(facts, Context(level=3), select=["db.opengauss"])["db.opengauss"]
+    assert summary["readiness"]["to_fix"] == ["db.opengauss.thp"]
     checks = run_checks(facts, Context(level=3), select=["db.opengauss"],
                         skip={"db.opengauss.thp": "宿主机统一管理"})
     assert checks["db.opengauss.thp"]["status"] == "skip"
-    assert checks["db.opengauss"]["status"] == "unknown"  # only the snapshot's free space is left
+    assert checks["db.opengauss"]["readiness"]["to_fix"] == []  # only the snapshot's free space is left
 
 
 def test_a_crashing_sub_check_makes_the_summary_error(root, monkeypatch):

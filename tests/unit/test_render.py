@@ -9,14 +9,17 @@ import subprocess
 import sys
 import zipfile
 
+import openpyxl
 import pytest
 import yaml
 
 from fep.report import render
-from fep.report.render import ReportError, ResultsError, load_results, render_reports, survey_file_name
+from fep.report.render import ReportError, ResultsError, load_results, render_reports
 from fep.report.results import build_results, results_text
+from fep.report.survey_files import survey_workbooks
 from tests.builders.region_fixture import FIXTURE, load_region_results
 
+INTEL_FORM = "survey/示例省_河阳市_南湖区_河阳市和美妇幼医院.xlsx"  # intel-centos's hospital
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 TOOL = os.path.join(REPO, "tools", "fep_report.py")
 
@@ -36,7 +39,8 @@ def fake_xlsx(monkeypatch):
         with open(path, "w") as handle:
             handle.write("rollup")
 
-    def write_survey(host, entry, path, lang, generated=None):
+    def write_hospital_survey(servers, path, lang, generated=None):
+        host = servers[0][0]
         calls.append((host, lang))
         if host == "intel-centos":
             raise ValueError("cell A1 is cursed\nsecond line")
@@ -44,8 +48,13 @@ def fake_xlsx(monkeypatch):
             handle.write(host)
 
     monkeypatch.setattr(render, "write_rollup", write_rollup)
-    monkeypatch.setattr(render, "write_survey", write_survey)
+    monkeypatch.setattr(render, "write_hospital_survey", write_hospital_survey)
     return calls
+
+
+def form_files(results):
+    """The survey workbooks render_reports writes: one per hospital (one host each in the fixture)."""
+    return sorted(survey_workbooks(results))
 
 
 def mode(path):
@@ -57,13 +66,13 @@ def test_writes_every_report_private(results, tmp_path, fake_xlsx):
     errors = []
     written = render_reports(results, str(out), "en", errors=errors)
     names = sorted(os.path.relpath(p, str(out)) for p in written)
-    hosts = sorted(h for h in results["hosts"] if h != "intel-centos")
-    assert names == sorted(["report.html", "junit.xml", "rollup.xlsx"] + ["survey/%s.xlsx" % h for h in hosts])
+    forms = ["survey/" + name for name in form_files(results) if "survey/" + name != INTEL_FORM]
+    assert names == sorted(["report.html", "junit.xml", "rollup.xlsx"] + forms)
     for path in written:
         assert mode(path) == 0o600, path
     assert mode(out) == 0o700 and mode(out / "survey") == 0o700
     # one survey failed: reported with the host and the first line of the reason, the rest written
-    assert errors == ["survey/intel-centos.xlsx: ValueError: cell A1 is cursed"]
+    assert errors == [INTEL_FORM + ": ValueError: cell A1 is cursed"]
     assert ("rollup", "en") in fake_xlsx and ("xs-unreachable", "en") in fake_xlsx
     assert "Hospitals" in (out / "report.html").read_text(encoding="utf-8")
 
@@ -84,27 +93,20 @@ def test_a_failing_writer_does_not_lose_the_others(results, tmp_path, fake_xlsx,
     with pytest.raises(ReportError) as caught:
         render_reports(results, str(tmp_path))
     assert caught.value.errors == ["report.html: RuntimeError: template exploded",
-                                   "survey/intel-centos.xlsx: ValueError: cell A1 is cursed"]
+                                   INTEL_FORM + ": ValueError: cell A1 is cursed"]
     assert not (tmp_path / "report.html").exists()
     assert os.path.join(str(tmp_path), "junit.xml") in caught.value.written
     assert (tmp_path / "junit.xml").exists() and (tmp_path / "rollup.xlsx").exists()
-    assert (tmp_path / "survey" / "kunpeng-kylin-l3.xlsx").exists()
+    assert (tmp_path / "survey" / "示例省_江城市_东兴区_江城市第一人民医院.xlsx").exists()  # kunpeng-kylin-l3
 
 
 def test_a_writer_that_writes_nothing_is_an_error(results, tmp_path, monkeypatch):
     monkeypatch.setattr(render, "write_rollup", lambda *args, **kwargs: None)
-    monkeypatch.setattr(render, "write_survey", lambda *args, **kwargs: None)
+    monkeypatch.setattr(render, "write_hospital_survey", lambda *args, **kwargs: None)
     errors = []
     render_reports(results, str(tmp_path), errors=errors)
     assert errors[0] == "rollup.xlsx: RuntimeError: the writer did not create rollup.xlsx"
     assert len(errors) == 1 + len(results["hosts"])
-
-
-def test_survey_file_names_are_tame():
-    assert survey_file_name("jc-renmin-fep") == "jc-renmin-fep.xlsx"
-    assert survey_file_name("10.0.0.5") == "10.0.0.5.xlsx"
-    assert survey_file_name("../../etc/passwd") == "_.._etc_passwd.xlsx"
-    assert survey_file_name("医院") == "__.xlsx"
 
 
 def test_real_xlsx_writers(results, tmp_path):
@@ -112,9 +114,70 @@ def test_real_xlsx_writers(results, tmp_path):
     assert len(written) == 3 + len(results["hosts"])
     for path in written:
         assert mode(path) == 0o600
-    for host in results["hosts"]:
-        assert zipfile.is_zipfile(str(tmp_path / "survey" / ("%s.xlsx" % host)))
+    for name in form_files(results):
+        assert zipfile.is_zipfile(str(tmp_path / "survey" / name))
     assert zipfile.is_zipfile(str(tmp_path / "rollup.xlsx"))
+
+
+def test_a_hospital_with_two_servers_gets_one_workbook_naming_both(results, tmp_path):
+    """Two servers of 江城市第一人民医院: one file, named after the hospital, one sheet per server,
+    each form listing both (it used to be two anonymous host-named files)."""
+    second = copy.deepcopy(results["hosts"]["kunpeng-kylin-l3"])
+    results["hosts"]["kunpeng-kylin-l3-db"] = second
+    render_reports(results, str(tmp_path))
+    name = "示例省_江城市_东兴区_江城市第一人民医院.xlsx"
+    assert name in os.listdir(str(tmp_path / "survey"))
+    assert len(os.listdir(str(tmp_path / "survey"))) == len(results["hosts"]) - 1
+    book = openpyxl.load_workbook(str(tmp_path / "survey" / name))
+    assert book.sheetnames == ["kunpeng-kylin-l3", "kunpeng-kylin-l3-db"]
+    for sheet in book.worksheets:
+        notes = [sheet.cell(row, 1).value or "" for row in range(1, sheet.max_row + 1)]
+        assert "本院共 2 台服务器，每台一页：kunpeng-kylin-l3、kunpeng-kylin-l3-db" in notes
+
+
+def named(name, province="省", city="市", county="县"):
+    return {"status": "ok", "hospital": {"name": name, "division": {"province": province, "city": city,
+                                                                       "county": county}}}
+
+
+def test_survey_files_never_collide_and_stay_readable(tmp_path):
+    """Hospitals whose names differ only in characters a file name cannot keep get distinct,
+    readable files (they used to map to one file: a form lost, another hospital's form sent)."""
+    hosts = {
+        "h1": named("a/b"), "h2": named("a_b"), "h3": named("a%2Fb"), "h4": named("a:b"), "h5": named("a\\b"),
+        "h6": named("人民医院", county="东兴区"), "h7": named("人民医院", county="西山县"),
+        "h8": named("人民医院", province="", city="", county=""),
+        "h9": named("../../etc/passwd"), "h10": named("x" * 300), "h11": named("x" * 299 + "y"),
+        "h12": named("长" * 150), "h13": named("长" * 149 + "短"), "h14": named("医院~0123"),
+        "h15": named("a\tb"), "h16": named(".hidden "),
+        "plain-host": {"status": "unreachable", "hospital": {"name": None}},
+        "a_b": {"status": "unreachable", "hospital": {"name": None}},
+        "a/b": {"status": "unreachable", "hospital": {"name": None}},
+    }
+    books = survey_workbooks({"hosts": hosts})
+    assert sorted(h for group in books.values() for h in group) == sorted(hosts)
+    assert len(books) == len(hosts)  # every hospital its own file
+    by_host = {hosts_[0]: name for name, hosts_ in books.items()}
+    assert by_host["h1"] == "省_市_县_a%2Fb.xlsx"
+    assert by_host["h2"] == "省_市_县_a%5Fb.xlsx"
+    assert by_host["h3"] == "省_市_县_a%252Fb.xlsx"
+    assert by_host["h6"] == "省_市_东兴区_人民医院.xlsx"
+    assert by_host["h8"] == "___人民医院.xlsx"
+    assert by_host["h9"] == "省_市_县_..%2F..%2Fetc%2Fpasswd.xlsx"
+    assert by_host["h16"] == "省_市_县_.hidden%20.xlsx"
+    assert by_host["plain-host"] == "plain-host.xlsx"
+    assert by_host["a/b"] == "a%2Fb.xlsx" and by_host["a_b"] == "a%5Fb.xlsx"
+    for name in books:
+        assert "/" not in name and not name.startswith(".") and len(name.encode("utf-8")) <= 255, name
+    # long names are cut, keep their beginning and end in a hash of the whole name
+    assert by_host["h10"] != by_host["h11"] and by_host["h12"] != by_host["h13"]
+    assert by_host["h12"].startswith("省_市_县_长长") and by_host["h12"][-22:-5].startswith("~")
+    # the names are files that can be written side by side, and are the same in every run
+    for name in books:
+        (tmp_path / name).write_text("x")
+    assert len(os.listdir(str(tmp_path))) == len(hosts)
+    assert survey_workbooks({"hosts": dict(reversed(list(hosts.items())))}) == books
+    assert survey_workbooks({"hosts": {"h6": hosts["h6"]}}) == {"省_市_东兴区_人民医院.xlsx": ["h6"]}
 
 
 # --- tools/fep_report.py ------------------------------------------------------
@@ -212,7 +275,7 @@ def test_cli_merges_city_runs_into_one_folder(tmp_path):
     junit = (out / "junit.xml").read_text(encoding="utf-8")
     for host in region["hosts"]:
         assert 'name="%s"' % host in junit
-    assert sorted(os.listdir(str(out / "survey"))) == sorted(survey_file_name(h) for h in region["hosts"])
+    assert sorted(os.listdir(str(out / "survey"))) == form_files(region)
     assert "各医院结论" in (out / "report.html").read_text(encoding="utf-8")
 
 
@@ -374,14 +437,14 @@ def test_several_processes_write_the_same_files(results, tmp_path):
 
 
 def test_forms_are_written_by_forked_children(results, tmp_path, monkeypatch):
-    parent, real = os.getpid(), render.write_survey
+    parent, real = os.getpid(), render.write_hospital_survey
 
-    def record_writer(host, entry, path, lang, generated=None):
-        real(host, entry, path, lang, generated)
+    def record_writer(servers, path, lang, generated=None):
+        real(servers, path, lang, generated)
         with open(path + ".pid", "w") as handle:
             handle.write(str(os.getpid()))
 
-    monkeypatch.setattr(render, "write_survey", record_writer)
+    monkeypatch.setattr(render, "write_hospital_survey", record_writer)
     render_reports(results, str(tmp_path), processes=3)
     pids = {(tmp_path / "survey" / name).read_text() for name in os.listdir(str(tmp_path / "survey"))
             if name.endswith(".pid")}
@@ -389,33 +452,34 @@ def test_forms_are_written_by_forked_children(results, tmp_path, monkeypatch):
 
 
 def test_a_failing_form_in_a_child_is_reported_in_order(results, tmp_path, monkeypatch):
-    parent, real = os.getpid(), render.write_survey
+    parent, real = os.getpid(), render.write_hospital_survey
 
-    def cursed(host, entry, path, lang, generated=None):
+    def cursed(servers, path, lang, generated=None):
+        host = servers[0][0]
         if host == "intel-centos":
             raise ValueError("cell A1 is cursed\nsecond line (pid %d)" % (os.getpid() != parent))
-        return real(host, entry, path, lang, generated)
+        return real(servers, path, lang, generated)
 
-    monkeypatch.setattr(render, "write_survey", cursed)
+    monkeypatch.setattr(render, "write_hospital_survey", cursed)
     errors = []
     written = render_reports(results, str(tmp_path), errors=errors, processes=4)
-    assert errors == ["survey/intel-centos.xlsx: ValueError: cell A1 is cursed"]
+    assert errors == [INTEL_FORM + ": ValueError: cell A1 is cursed"]
     assert len(written) == 3 + len(results["hosts"]) - 1
 
 
 def test_a_dead_report_process_has_its_files_written_here(results, tmp_path, monkeypatch):
-    parent, real = os.getpid(), render.write_survey
+    parent, real = os.getpid(), render.write_hospital_survey
 
-    def dies_in_a_child(host, entry, path, lang, generated=None):
+    def dies_in_a_child(servers, path, lang, generated=None):
         if os.getpid() != parent:
             os._exit(3)  # a child killed mid-way (OOM killer, a signal)
-        return real(host, entry, path, lang, generated)
+        return real(servers, path, lang, generated)
 
-    monkeypatch.setattr(render, "write_survey", dies_in_a_child)
+    monkeypatch.setattr(render, "write_hospital_survey", dies_in_a_child)
     errors = []
     written = render_reports(results, str(tmp_path), errors=errors, processes=3)
     assert errors == []
-    assert sorted(os.listdir(str(tmp_path / "survey"))) == sorted(survey_file_name(h) for h in results["hosts"])
+    assert sorted(os.listdir(str(tmp_path / "survey"))) == form_files(results)
     assert len(written) == 3 + len(results["hosts"])
 
 

@@ -13,13 +13,15 @@ import pytest
 from fep.checks import CHECKS
 from fep.report.hospital import mask_mobile
 from fep.report.rollup import write_rollup
+from fep.report.summary import host_summary
 from fep.report.survey import line_count
 from tests.builders.region_fixture import load_region_results
 
 # The wording the roll-up must use (labels of the brief), written out to catch a changed label.
 STATUS_ZH = {"pass": "通过", "fail": "不满足", "warn": "警告", "unknown": "未知", "skip": "跳过", "error": "出错"}
 LEVEL_ZH = {2: "二级", 3: "三级"}
-FIXED_COLUMNS = ["市", "县（区）", "医院名称", "主机", "等级", "机构性质", "审计状态", "不满足项数"]
+FIXED_COLUMNS = ["市", "县（区）", "医院名称", "主机", "等级", "机构性质", "审计状态", "结论", "不满足项数"]
+VERDICT_ZH = {"pass": "合格", "attention": "需确认", "fail": "不合格", "not_audited": "未审计"}
 GREEN, RED = "C6EFCE", "FFC7CE"
 
 
@@ -88,11 +90,11 @@ def summary_table(sheet, title, ids_row):
 # --- details -----------------------------------------------------------------------------
 
 def test_details_header(details, results):
-    assert [details.cell(2, c).value for c in range(1, 9)] == FIXED_COLUMNS
+    assert [details.cell(2, c).value for c in range(1, 10)] == FIXED_COLUMNS
     ids = audited_ids(results)
-    assert [details.cell(1, 8 + i).value for i in range(1, len(ids) + 1)] == ids
-    assert details.cell(2, 9).value == "专用服务器"
-    assert "配备至少 1 台专用服务器" in details.cell(2, 9).comment.text
+    assert [details.cell(1, 9 + i).value for i in range(1, len(ids) + 1)] == ids
+    assert details.cell(2, 10).value == "专用服务器"
+    assert "配备至少 1 台专用服务器" in details.cell(2, 10).comment.text
 
 
 def test_one_row_per_hospital_sorted_by_city_county_name(details, results):
@@ -134,6 +136,7 @@ def test_fail_counts_and_status(details, results):
     for host, entry in results["hosts"].items():
         fails = sum(o["status"] == "fail" for o in requirements(entry).values())
         row = rows[host]
+        assert row["结论"].value == VERDICT_ZH[host_summary(entry).verdict]
         if entry["status"] == "ok":
             assert row["审计状态"].value == "已审计"
             assert row["不满足项数"].value == fails
@@ -148,13 +151,18 @@ def test_unreachable_hospital_row(details, results):
     for check_id in audited_ids(results):
         assert row[check_id].value is None
         assert row[check_id].fill.fill_type == "solid"  # greyed out, not left blank-white
+    # in Chinese, with ssh's own words kept for the ops team
+    assert row["备注"].value.startswith("服务器不可达：SSH 端口拒绝连接")
     assert "Connection refused" in row["备注"].value
+    assert row["结论"].value == "未审计"
 
 
 def test_remark_names_the_failing_requirements(details):
     # db.opengauss names the installer's items that fail
     assert detail_rows(details)["hygon-uos-l2-short"]["备注"].value == (
-        "不满足：内存、双网卡、openGauss（内核参数、异步 IO 上限、透明大页、RemoveIPC）、防火墙")
+        "不满足：内存、双网卡、防火墙；openGauss 安装前需整改 9 项")
+    # 不支持 openGauss only where it cannot run
+    assert detail_rows(details)["loongson-kylin"]["备注"].value == "不满足：openGauss（CPU 架构）"
 
 
 def test_frozen_header_and_autofilter(details):
@@ -200,15 +208,25 @@ def test_requirement_titles_get_the_lines_they_need(summary):
     assert checked  # some titles need two lines, or this test proves nothing
 
 
+def hospital_verdict(entry):
+    """By hand: what the roll-up must call a hospital of one server."""
+    statuses = [o["status"] for o in requirements(entry).values()]
+    if entry["status"] != "ok":
+        return "未审计医院"
+    if "fail" in statuses or "error" in statuses:
+        return "不合格医院"
+    return "需确认医院" if "unknown" in statuses else "合格医院"
+
+
 def expected_groups(results, group_of):
+    """The fixture has one server per hospital: hospitals and servers count alike."""
     groups = {}
     for entry in results["hosts"].values():
         group = groups.setdefault(group_of(entry), Counter())
         group["医院数"] += 1
-        group[{"ok": "已审计", "unreachable": "不可达", "failed": "审计失败"}[entry["status"]]] += 1
-        statuses = [o["status"] for o in requirements(entry).values()]
-        if entry["status"] == "ok" and "fail" not in statuses and "error" not in statuses:
-            group["达标医院数"] += 1
+        group["服务器数"] += 1
+        group[{"ok": "-", "unreachable": "不可达服务器", "failed": "审计失败服务器"}[entry["status"]]] += 1
+        group[hospital_verdict(entry)] += 1
         for check_id, outcome in requirements(entry).items():
             group[check_id] += outcome["status"] == "fail"
     return groups
@@ -216,7 +234,8 @@ def expected_groups(results, group_of):
 
 def assert_group_table(table, groups, ids):
     assert set(table) == set(groups) | {"合计"}
-    keys = ["医院数", "已审计", "不可达", "审计失败", "达标医院数"] + ids
+    keys = ["医院数", "合格医院", "需确认医院", "不合格医院", "未审计医院", "服务器数", "不可达服务器",
+            "审计失败服务器"] + ids
     for name, counts in groups.items():
         assert {k: table[name][k] for k in keys} == {k: counts[k] for k in keys}, name
     assert {k: table["合计"][k] for k in keys} == {k: sum(g[k] for g in groups.values()) for k in keys}
@@ -232,7 +251,7 @@ def test_counts_by_city(summary, results):
     table = summary_table(summary, "按地市汇总", ids_row=True)
     assert_group_table(table, groups, audited_ids(results))
     # the fixture's shape, so that the assertions above are not vacuous
-    assert table["河阳市"]["不可达"] == 1 and table["江城市"]["达标医院数"] == 1
+    assert table["河阳市"]["不可达服务器"] == 1 and table["江城市"]["合格医院"] == 1
 
 
 # --- privacy, files, languages -----------------------------------------------------------------
@@ -268,11 +287,31 @@ def test_region_where_no_host_was_audited(results, tmp_path):
     sheet = book["明细"]
     # one column per requirement: the db.opengauss.* sub-checks are in the summary sheet only
     top = [c for c, meta in CHECKS.items() if meta.parent is None]
-    assert [sheet.cell(1, 9 + i).value for i in range(len(top) + 1)] == top + [None]
+    assert [sheet.cell(1, 10 + i).value for i in range(len(top) + 1)] == top + [None]
     table = summary_table(book["汇总"], "按地市汇总", ids_row=True)
-    assert table["河阳市"]["不可达"] == 1 and table["河阳市"]["达标医院数"] == 0
+    assert table["河阳市"]["不可达服务器"] == 1 and table["河阳市"]["未审计医院"] == 1
+    assert table["河阳市"]["合格医院"] == 0
 
 
 def test_unknown_language_is_refused(results, tmp_path):
     with pytest.raises(ValueError, match="lang"):
         write_rollup(results, str(tmp_path / "x.xlsx"), lang="fr")
+
+
+def test_a_hospital_counts_once_and_as_its_worst_server(results, tmp_path):
+    """Two servers of one hospital: one compliant, one with an unknown item. The hospital is one
+    hospital, 需确认, not a compliant one (the roll-up counted hosts, and unknowns as compliant)."""
+    region = copy.deepcopy(results)
+    good = region["hosts"]["kunpeng-kylin-l3"]
+    for outcome in good["checks"].values():
+        outcome["status"] = "pass" if outcome["status"] in ("warn", "unknown") else outcome["status"]
+    second = copy.deepcopy(good)
+    second["checks"]["storage.ssd"]["status"] = "unknown"
+    region["hosts"] = {"kunpeng-kylin-l3": good, "kunpeng-kylin-l3-b": second}
+    book = openpyxl.load_workbook(write_rollup(region, str(tmp_path / "two.xlsx")))
+    city = good["hospital"]["division"]["city"]
+    row = summary_table(book["汇总"], "按地市汇总", ids_row=True)[city]
+    assert (row["医院数"], row["服务器数"], row["合格医院"], row["需确认医院"]) == (1, 2, 0, 1)
+    rows = detail_rows(book["明细"])
+    assert rows["kunpeng-kylin-l3"]["结论"].value == "合格"
+    assert rows["kunpeng-kylin-l3-b"]["结论"].value == "需确认"

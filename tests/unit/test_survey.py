@@ -2,12 +2,13 @@
 """附件2 survey form: ticks, current situation and layout, read back with openpyxl."""
 import copy
 import os
+import re
 import stat
 
 import openpyxl
 import pytest
 
-from fep.checks import CHECKS
+from fep.checks import CHECKS, Context, run_checks
 from fep.report.survey import NETWORK_ROWS, SERVER_ROWS, sheet_title, write_survey
 from tests.builders.region_fixture import load_region_results
 
@@ -88,7 +89,8 @@ def test_passing_hospital_cpu_cell_names_kunpeng_and_its_cores(forms):
 def test_passing_hospital_memory_and_ssd_are_measured_values(forms, results):
     sheet = sheet_of(forms, PASSING_L3)
     facts = results["hosts"][PASSING_L3]["facts"]
-    assert "%.1f GiB" % (facts["memory"]["installed_bytes"] / 1024 ** 3) in current(sheet, "memory.size")
+    # GB as the sheet writes it (DIMMs are sold in binary GB), never "GiB" on the official form
+    assert "%.1f GB" % (facts["memory"]["installed_bytes"] / 1024 ** 3) in current(sheet, "memory.size")
     assert "%.2f TB" % (facts["storage"]["ssd_bytes"] / 1e12) in current(sheet, "storage.ssd")
 
 
@@ -100,14 +102,25 @@ def test_passing_hospital_ticks_kylin_npu_and_opengauss(forms):
 
 
 def test_database_row_ticks_from_the_opengauss_summary(forms, results, tmp_path):
-    # prepared for openGauss, but a snapshot cannot show the data directory's free space
+    # prepared for openGauss; a snapshot cannot show the free space fepkit advises (ours, not the
+    # installer's): supported, and the advice is labelled as ours
     sheet = sheet_of(forms, PASSING_L3)
-    assert verdict(sheet, "db.opengauss") == "☐ 支持  ☐ 不支持"
-    assert current(sheet, "db.opengauss") == "待医院填写：无法确定 1 项：数据目录"
-    # the installer would reject the stock UOS server
+    assert verdict(sheet, "db.opengauss") == "☑ 支持  ☐ 不支持"
+    text = current(sheet, "db.opengauss")
+    assert text.startswith("支持运行 openGauss（CPU 架构、指令集与操作系统满足安装程序要求）")
+    assert "fepkit 建议（非安装程序要求，不影响是否支持）：数据目录" in text
+    assert not is_yellow(sheet["E%d" % row_of(sheet, "db.opengauss")])
+    # the stock UOS server on Hygon can run openGauss once the installer's tuning is done:
+    # 支持, never 不支持, with what is to be done before installing and who can do it
     sheet = sheet_of(forms, FAILING_L2)
+    assert verdict(sheet, "db.opengauss") == "☑ 支持  ☐ 不支持"
+    text = current(sheet, "db.opengauss")
+    assert "安装前需整改 9 项：内核参数、异步 IO 上限、透明大页、RemoveIPC、" in text
+    assert "（可由 fep_opengauss_prereqs 自动完成）" in text
+    # 不支持 only where openGauss cannot run: no build for LoongArch
+    sheet = sheet_of(forms, "loongson-kylin")
     assert verdict(sheet, "db.opengauss") == "☐ 支持  ☑ 不支持"
-    assert current(sheet, "db.opengauss").startswith("openGauss 安装前检查不满足 4 项：内核参数")
+    assert current(sheet, "db.opengauss") == "不支持运行 openGauss：CPU 架构不满足"
     # measured live: every item passes
     entry = copy.deepcopy(results["hosts"][PASSING_L3])
     entry["checks"]["db.opengauss"] = dict(entry["checks"]["db.opengauss"], status="pass",
@@ -154,7 +167,7 @@ def test_failing_hospital_memory_row_says_no_with_the_measured_memory(forms, res
     sheet = sheet_of(forms, FAILING_L2)
     installed = results["hosts"][FAILING_L2]["facts"]["memory"]["installed_bytes"]
     assert verdict(sheet, "memory.size") == NO
-    assert "%.1f GiB" % (installed / 1024 ** 3) in current(sheet, "memory.size")
+    assert "%.1f GB" % (installed / 1024 ** 3) in current(sheet, "memory.size")
 
 
 def test_failing_hospital_nic_row_says_no_and_os_box_is_uos(forms):
@@ -201,7 +214,8 @@ def test_waived_check_says_why_and_ticks_nothing(results, tmp_path):
     entry = copy.deepcopy(results["hosts"][PASSING_L3])
     entry["checks"]["storage.ssd"].update(status="skip", source="waiver", message_zh="已豁免：RAID 卡后为 SSD，已核实")
     sheet = build(tmp_path, PASSING_L3, entry)
-    assert verdict(sheet, "storage.ssd") == NEITHER
+    # a clear mark beside the empty boxes, the reason in the next cell
+    assert verdict(sheet, "storage.ssd") == NEITHER + "\n（已豁免）"
     assert current(sheet, "storage.ssd") == "已豁免：RAID 卡后为 SSD，已核实"
     assert not is_yellow(sheet["E%d" % row_of(sheet, "storage.ssd")])
 
@@ -364,7 +378,8 @@ def test_section_headings_and_columns(forms):
     assert [sheet["%s%d" % (c, network + 1)].value for c in "ABDE"] == ["编号", "端口要求", "是否满足", "目前现有情况"]
     assert "A%d:E%d" % (server, server) in merged(sheet)
     assert any((t or "").startswith("说明：指定开放端口号如已被占用") for t in texts)
-    assert any((t or "").startswith("生成时间：2026-11-25T17:30:00+08:00") for t in texts)
+    # a date as an official writes it, not an ISO timestamp
+    assert any((t or "").startswith("生成时间：2026年11月25日 17:30　") for t in texts)
 
 
 def test_print_setup(forms):
@@ -433,7 +448,8 @@ def test_english_form(results, tmp_path):
     entry = results["hosts"][PASSING_L3]
     sheet = build(tmp_path, PASSING_L3, entry, lang="en")
     assert verdict(sheet, "memory.size") == "☑ Yes  ☐ No"
-    assert current(sheet, "memory.size") == entry["checks"]["memory.size"]["message_en"]
+    assert current(sheet, "memory.size") == (entry["checks"]["memory.size"]["message_en"].replace("GiB", "GB")
+                                             + "\nThreshold: level-3 hospital ≥256 GB")
     assert "☑ Kylin" in verdict(sheet, "os.domestic")
     assert current(sheet, "net.bandwidth").startswith("To be filled in by the hospital: ")
     assert sheet["E3"].value == "☑ Public  ☐ Private"
@@ -450,3 +466,104 @@ def test_width_estimate_follows_the_fonts():
     assert display_width("memory size") < len("memory size")  # Arial's lower case is narrower than a digit
     # a long English cell needs fewer lines than the same number of CJK characters
     assert line_count("x" * 60, 30) < line_count("内" * 60, 30)
+
+
+# --- what every tick means (the survey issue) ----------------------------------------------
+
+def test_level_and_applied_threshold_are_stated(forms):
+    sheet = sheet_of(forms, PASSING_L3)
+    assert current(sheet, "cpu.cores").endswith("\n判定标准：三级医院 ≥64 核")
+    assert current(sheet, "memory.size").endswith("\n判定标准：三级医院 ≥256GB")
+
+
+def test_an_adjusted_threshold_says_so_with_its_reason(forms, results):
+    """fep_thresholds: {cpu_cores: 24} for the county hospital: the form must not print ≥32 and tick 是."""
+    sheet = sheet_of(forms, FAILING_L2)
+    assert results["hosts"][FAILING_L2]["inventory"]["thresholds"]["overridden"] == ["cpu_cores"]
+    assert verdict(sheet, "cpu.cores") == YES
+    assert current(sheet, "cpu.cores").endswith(
+        "\n判定标准：本院按 ≥24 核判定（经调整，附件1二级医院为 ≥32 核；原因：县级二级医院，门诊量小，经市卫健委同意按 24 核配置）")
+    # an unadjusted row of the same form keeps the sheet's level threshold
+    assert current(sheet, "memory.size").endswith("\n判定标准：二级医院 ≥128GB")
+
+
+def test_an_override_without_a_reason_says_it_is_missing(results, tmp_path):
+    entry = copy.deepcopy(results["hosts"][FAILING_L2])
+    entry["inventory"]["thresholds"]["reason"] = None
+    sheet = build(tmp_path, FAILING_L2, entry)
+    assert current(sheet, "cpu.cores").endswith("原因：清单未注明）")
+
+
+def test_port_rows_say_free_and_what_the_firewall_admits(forms):
+    # Kunpeng: the inventory names the intranet and extranet NICs; firewalld's default zone takes both
+    sheet = sheet_of(forms, PASSING_L3)
+    assert verdict(sheet, "port.5432") == YES
+    assert current(sheet, "port.5432") == "5432 由前置软件占用：gaussdb(pid 1148)；院内网（区域 public）已放行"
+    assert verdict(sheet, "port.8884") == YES  # from both networks, as the sheet says
+    assert verdict(sheet, "port.8881") == NO  # free, but the firewall does not let the intranet in
+    assert current(sheet, "port.8881") == "8881 空闲；院内网（区域 public）未放行（可运行 fep_firewall 角色放行）"
+    # no host firewall at all: nothing filters
+    sheet = sheet_of(forms, FAILING_L2)
+    assert verdict(sheet, "port.8881") == YES
+    assert current(sheet, "port.8881") == "8881 空闲；本机防火墙未启用，不拦截"
+
+
+def test_port_row_without_the_networks_is_left_for_the_hospital_with_what_is_missing(forms):
+    sheet = sheet_of(forms, "intel-centos")  # firewalld runs; the inventory does not name the networks
+    assert verdict(sheet, "port.8882") == NEITHER
+    assert current(sheet, "port.8882") == ("8882 空闲；待医院填写：是否已在本机防火墙放行"
+                                           "（清单未说明政务外网/疾控 VPN的网卡或网段（fep_firewall_zones.extranet））")
+    assert is_yellow(sheet["E%d" % row_of(sheet, "port.8882")])
+
+
+def test_alternative_port_is_shown_as_such(results, tmp_path):
+    """fep_ports.web: 18884 (8884 is taken): the row names 8884, the text gives the replacement."""
+    entry = copy.deepcopy(results["hosts"]["hygon-uos-l2-short"])
+    entry["checks"].update(run_checks(entry["facts"], Context(level=2, ports={"web": 18884}), select=["port.8884"]))
+    sheet = build(tmp_path, "hygon-uos-l2-short", entry)
+    assert verdict(sheet, "port.8884") == YES
+    assert current(sheet, "port.8884") == "18884 空闲（替代端口 18884，代替 8884）；本机防火墙未启用，不拦截"
+    assert "8884" in sheet["B%d" % row_of(sheet, "port.8884")].value
+
+
+def test_declaration_only_items_are_declared_or_left_for_the_hospital(forms):
+    sheet = sheet_of(forms, PASSING_L3)
+    security = current(sheet, "security.antivirus")
+    assert "数字证书和配套密码产品：国密 SSL VPN 网关（SM2/SM4）（声明）" in security
+    assert "日常运维与安全工作制度：待医院填写" in security
+    assert "前置服务器对外 IP：59.255.10.21（政务外网）（声明）" in current(sheet, "net.gov_extranet")
+    sheet = sheet_of(forms, FAILING_L2)
+    assert "前置服务器对外 IP：待医院填写" in current(sheet, "net.gov_extranet")
+    assert is_yellow(sheet["E%d" % row_of(sheet, "net.gov_extranet")])
+
+
+def test_snapshot_probe_rows_say_why_in_chinese(forms):
+    sheet = sheet_of(forms, FAILING_L2)  # the national platform is configured, the audit read a snapshot
+    assert current(sheet, "net.egress_8888") == (
+        "待医院填写：未探测：本次审计的是服务器文件快照，网络连通性须在服务器上在线审计")
+
+
+PRINTED = "ABCDE"
+JARGON = re.compile(r"GiB|TiB|sysfs|\d{4}-\d\d-\d\dT\d\d:\d\d|\b(?:%s)\b" % "|".join(
+    re.escape(c) for c in CHECKS))
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_no_jargon_in_printed_cells(results, tmp_path, lang):
+    for host, entry in results["hosts"].items():
+        sheet = build(tmp_path, host, entry, lang=lang)
+        for row in sheet.iter_rows(min_row=1, max_row=sheet.max_row, max_col=len(PRINTED)):
+            for cell in row:
+                assert not JARGON.search(str(cell.value or "")), (host, cell.coordinate, cell.value)
+
+
+def test_english_form_tells_the_same_truths(results, tmp_path):
+    sheet = build(tmp_path, FAILING_L2, results["hosts"][FAILING_L2], lang="en")
+    assert verdict(sheet, "db.opengauss") == "☑ Supported  ☐ Not supported"
+    assert "9 item(s) to fix before installing" in current(sheet, "db.opengauss")
+    assert "Threshold: ≥24 cores for this hospital (adjusted; the sheet says ≥32 cores for a level-2 hospital" in (
+        current(sheet, "cpu.cores"))
+    assert "External IP of the server: To be filled in by the hospital" in current(sheet, "net.gov_extranet")
+    sheet = build(tmp_path, PASSING_L3, results["hosts"][PASSING_L3], lang="en")
+    assert verdict(sheet, "port.8881") == "☐ Yes  ☑ No"
+    assert "not allowed from the intranet" in current(sheet, "port.8881")

@@ -30,7 +30,12 @@ def test_region_gets_one_line_per_host_with_failing_checks():
     phytium = next(line for line in lines if line.startswith("phytium-openeuler-8884 "))
     assert "port.8884" in phytium
     assert "不可达" in next(line for line in lines if line.startswith("xs-unreachable "))
-    assert lines[-1] == "共 6 台：已审计 5，不可达 1，失败 0"
+    assert lines[-1] == "共 6 台：已审计 5，不可达 1，失败 0；合格 1，需确认 0，不合格 4，未审计 1"
+    # the verdict column is report/summary.py's, as in the HTML and the roll-up
+    kunpeng = next(line for line in lines if line.startswith("kunpeng-kylin-l3 "))
+    assert "合格" in kunpeng and "不合格" not in kunpeng
+    unreachable = next(line for line in lines if line.startswith("xs-unreachable "))
+    assert "未审计" in unreachable and "SSH 端口拒绝连接" in unreachable
 
 
 def test_columns_line_up_in_display_width():
@@ -48,7 +53,7 @@ def test_a_few_hosts_get_a_per_check_table_in_english():
     results = build_results({"kunpeng-kylin-l3": load()["hosts"]["kunpeng-kylin-l3"]})
     text = render_verdict(results, "en")
     assert "cpu.cores" in text and "PASS" in text
-    assert "1 host(s): 1 audited, 0 unreachable, 0 failed" in text
+    assert "1 host(s): 1 audited, 0 unreachable, 0 failed; Compliant 1, To confirm 0" in text
 
 
 def test_region_verdict_names_the_hosts_that_need_the_legacy_profile():

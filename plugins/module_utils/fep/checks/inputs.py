@@ -17,6 +17,7 @@ from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 
 from .. import opengauss_spec
 from .registry import CHECKS, COMMON_THRESHOLDS, DEFAULT_PORTS, LEVEL_THRESHOLDS
+from .survey_inputs import validate_survey_inputs
 
 ARG_VARIABLES = {
     "root": "fep_root",
@@ -36,6 +37,9 @@ ARG_VARIABLES = {
     "opengauss_data_dir": "fep_opengauss_data_dir",
     "publish_facts": "fep_audit_facts",
     "python": "ansible_python_interpreter",
+    # stated on the survey form (survey_inputs.py)
+    "thresholds_reason": "fep_thresholds_reason",
+    "firewall_zones": "fep_firewall_zones",
 }
 # Types of the variables; "raw" where validate_inputs gives a more precise message itself.
 INPUT_SPEC = {
@@ -56,6 +60,9 @@ INPUT_SPEC = {
     "fep_opengauss_data_dir": {"type": "raw"},
     "fep_audit_facts": {"type": "raw"},
     "ansible_python_interpreter": {"type": "raw"},
+    # checked by survey_inputs.py, which names the field
+    "fep_thresholds_reason": {"type": "raw"},
+    "fep_firewall_zones": {"type": "raw"},
 }
 _SPEC_VALIDATOR = ArgumentSpecValidator(INPUT_SPEC)
 _TYPE_WORDS = {"dict": "a mapping (key: value)", "list": "a list", "str": "text", "float": "a number"}
@@ -78,6 +85,8 @@ DECLARABLE = {
     "antivirus": (str, bool), "firewall": (str, bool), "ips": (str, bool),
     "url_filter": (str, bool), "ca_cert": (str, bool), "bandwidth_mbps": (int, float),
     "egress_8888": (str, bool), "gov_extranet": (str, bool), "health_private": (str, bool),
+    # declaration-only: printed on the survey form, judged by no check (survey_inputs.py)
+    "crypto_products": (str, bool), "external_ip": str, "work_rules": (str, bool),
 }
 PROBE_KINDS = ("gov_extranet", "health_private")
 AGENT_CATEGORIES = ("antivirus", "ips", "url_filter")
@@ -301,7 +310,11 @@ def validate_inputs(args):
     if publish_facts is None:
         errors.append("%s: must be true or false, got %r" % (var["publish_facts"], args.get("publish_facts")))
 
+    survey, survey_errors = validate_survey_inputs(args, level, thresholds, declared)
+    errors.extend(survey_errors)
+
     inputs = {
+        "survey": survey,
         "root": root,
         "publish_facts": bool(publish_facts),
         "level": level,

@@ -1,5 +1,6 @@
 # -*- coding: utf-8 -*-
 """Network requirements: 附件2 三、网络配置要求, rows 1-7."""
+from .port_access import port_access
 from .registry import check, result, unknown_reason
 from .util import join, section
 
@@ -25,11 +26,31 @@ def _owner(sock):
 
 
 def port_result(facts, ctx, service, nominal):
+    """Free (or held by the front-end), and what the host firewall does with it (``access``)."""
     port = int(ctx.ports.get(service, nominal))
+    outcome = port_free(facts, ctx, service, nominal, port)
+    if outcome["status"] not in ("pass", "warn"):
+        return outcome
+    access = port_access(facts, (ctx.extra or {}).get("firewall_zones"), service, port)
+    # the form words the two halves apart (report/survey.py)
+    access["port_zh"], access["port_en"] = outcome["message_zh"], outcome["message_en"]
+    outcome["access"] = access
+    outcome["message_zh"] += "；" + access["message_zh"]
+    outcome["message_en"] += "; " + access["message_en"]
+    if access["status"] == "blocked":
+        outcome["status"] = "warn"
+        outcome["remedy_zh"] = ("在本机防火墙上放行 %d（运行 fep_firewall 角色：ansible-playbook "
+                                "playbooks/firewall.yml）。" % port)
+        outcome["remedy_en"] = ("Allow %d in the host firewall (run the fep_firewall role: "
+                                "playbooks/firewall.yml)." % port)
+    return outcome
+
+
+def port_free(facts, ctx, service, nominal, port):
     alternative = port != nominal
     expected = "port %d free or held by the front-end software" % port
-    note_zh = "（替代端口 %d，需在调查表中说明）" % port if alternative else ""
-    note_en = " (alternative port %d, to be stated in the survey)" % port if alternative else ""
+    note_zh = "（替代端口 %d，代替 %d）" % (port, nominal) if alternative else ""
+    note_en = " (alternative port %d instead of %d)" % (port, nominal) if alternative else ""
     ports = section(facts, "ports") or {}
     listening = ports.get("listening")
     if listening is None:
@@ -77,6 +98,13 @@ for _spec in PORT_CHECKS:
     _make_port_check(*_spec)
 
 
+def _not_probed_zh(facts):
+    """Why a probe did not run, in Chinese: a snapshot cannot reach any network."""
+    if (section(facts, "collector") or {}).get("snapshot"):
+        return "未探测：本次审计的是服务器文件快照，网络连通性须在服务器上在线审计"
+    return "未执行探测"
+
+
 def _probe_result(facts, ctx, probe, expected, what_zh, what_en, remedy_zh, remedy_en, declared_key):
     declared = ctx.declared.get(declared_key)
     if declared:
@@ -89,7 +117,7 @@ def _probe_result(facts, ctx, probe, expected, what_zh, what_en, remedy_zh, reme
                       "在清单中配置探测目标后重新审计。", "Configure the probe target in the inventory and re-audit.")
     outcomes = ((section(facts, "probes") or {}).get(probe))
     if outcomes is None:
-        return result("unknown", "", expected, "未执行探测",
+        return result("unknown", "", expected, _not_probed_zh(facts),
                       "probe not run: " + unknown_reason(facts, "probes"))
     reached = [o for o in outcomes if o.get("ok")]
     text = join("%s %s" % (o["target"], "ok %sms" % o["ms"] if o.get("ok") else o.get("error"))
@@ -156,7 +184,7 @@ def net_bandwidth(facts, ctx):
                       "Set fep_bandwidth_probe_url or declare fep_declared.bandwidth_mbps.")
     probe = (section(facts, "probes") or {}).get("bandwidth")
     if probe is None:
-        return result("unknown", "", expected, "未执行带宽测试",
+        return result("unknown", "", expected, _not_probed_zh(facts),
                       "bandwidth probe not run: " + unknown_reason(facts, "probes"))
     if probe.get("mbps") is None:
         return result("fail", "download failed: %s" % probe.get("error"), expected,

@@ -16,6 +16,8 @@ the run) compares the servers of each hospital (same ``fep_hospital.name``).
 from collections import OrderedDict
 
 from .. import opengauss_spec as spec
+from .opengauss_summary import SHORT_ZH, summary_result
+from .port_access import zone_admits
 from .registry import CHECKS, HOST_KERNEL, check, mark_scope, result, summarise, unknown_reason
 from .software import os_text
 from .util import GIB, gib, join, section
@@ -25,9 +27,8 @@ ROW = "二-9"
 TAGS = ("software", "database", "opengauss")
 ROLE_HINT_ZH = "（或运行 fep_opengauss_prereqs 角色一次完成）"
 ROLE_HINT_EN = " (or run the fep_opengauss_prereqs role, which does it all)"
-# worst first: how the sub-checks roll up into db.opengauss (skip does not count)
+# worst first: a consistency finding never makes a sub-check better than it was
 ROLL_UP = ("fail", "error", "unknown", "warn", "pass")
-SHORT_ZH = {}  # sub-check id -> short Chinese name, for the summary's message
 
 
 def _sub(name, title_zh, title_en, measured, unknown, short_zh, scope=None):
@@ -66,56 +67,12 @@ def _item(name, observed, expected, status):
 
 @check(PARENT, ROW, "支持运行 openGauss 或同等架构数据库",
        "Can run openGauss (or a same-architecture database)", TAGS,
-       "Summary of the db.opengauss.* sub-checks, the items of the openGauss installer "
-       "(gs_preinstall / gs_checkos A1-A14): worst of fail > error > unknown > warn > pass, skip ignored",
-       "A sub-check is unknown (and none fails)")
+       "Capability decides: fail only when no openGauss build exists for the CPU (arch, x86 flags); the "
+       "installer's tuning items (gs_preinstall / gs_checkos A1-A14) and fepkit's data-directory advice make "
+       "it warn, listed as items to fix before installing (plugins/module_utils/fep/checks/opengauss_summary.py)",
+       "The architecture, CPU flags or OS cannot be read (and none fails)")
 def db_opengauss(facts, ctx, parts):
     return summary_result(parts)
-
-
-def summary_result(parts):
-    """db.opengauss from its sub-checks' results: the worst verdict, the failing ids listed."""
-    by_status = OrderedDict((status, [c for c, o in parts.items() if o["status"] == status])
-                            for status in ROLL_UP + ("skip",))
-    judged = [c for c in parts if parts[c]["status"] != "skip"]
-    expected = "every db.opengauss.* sub-check passes (the openGauss installer's items)"
-    if not judged:
-        return result("skip", "no sub-check ran", expected, "未执行 openGauss 子项检查",
-                      "no openGauss sub-check ran")
-    status = next(s for s in ROLL_UP if by_status[s])
-    observed = ", ".join("%d %s" % (len(by_status[s]), s) for s in ROLL_UP + ("skip",) if by_status[s])
-    outcome = result(status, observed, expected, "", "")
-    outcome["parts"] = OrderedDict((s, by_status[s]) for s in ("fail", "error", "unknown", "warn")
-                                   if by_status[s])
-    short = [c.rsplit(".", 1)[1] for c in by_status["fail"] + by_status["error"]]
-    names_zh = "、".join(SHORT_ZH.get(c, c) for c in by_status["fail"] + by_status["error"])
-    if status == "pass":
-        outcome["message_zh"] = "满足 openGauss 安装程序的各项检查（%d 项通过）" % len(by_status["pass"])
-        outcome["message_en"] = "meets every item of the openGauss installer (%d passed)" % len(by_status["pass"])
-    elif status == "warn":
-        outcome["message_zh"] = "满足 openGauss 安装要求，%d 项警告：%s" % (
-            len(by_status["warn"]), "、".join(SHORT_ZH.get(c, c) for c in by_status["warn"]))
-        outcome["message_en"] = "meets the openGauss installer's requirements with %d warning(s): %s" % (
-            len(by_status["warn"]), ", ".join(c.rsplit(".", 1)[1] for c in by_status["warn"]))
-    elif status == "unknown":
-        outcome["message_zh"] = "无法确定 %d 项：%s" % (
-            len(by_status["unknown"]), "、".join(SHORT_ZH.get(c, c) for c in by_status["unknown"]))
-        outcome["message_en"] = "%d item(s) could not be determined: %s" % (
-            len(by_status["unknown"]), ", ".join(c.rsplit(".", 1)[1] for c in by_status["unknown"]))
-    else:
-        outcome["message_zh"] = "openGauss 安装前检查不满足 %d 项：%s" % (len(short), names_zh)
-        outcome["message_en"] = "the openGauss installer would reject this server: %d item(s) fail: %s" % (
-            len(short), ", ".join(short))
-        if set(by_status["fail"]) & {PARENT + ".arch", PARENT + ".cpu_flags"}:
-            outcome["remedy_zh"] = ("CPU 架构或指令集不受 openGauss 支持：选用 x86_64（需 avx、rdtscp）"
-                                    "或 aarch64 服务器，或向软件厂商确认同等架构数据库的适配。")
-            outcome["remedy_en"] = ("The CPU architecture or instruction set is not supported: use an x86_64 "
-                                    "(with avx and rdtscp) or aarch64 server, or confirm a same-architecture "
-                                    "database with the software vendor.")
-        else:
-            outcome["remedy_zh"] = "按各子项（db.opengauss.*）的整改建议处理" + ROLE_HINT_ZH + "。"
-            outcome["remedy_en"] = "Follow the remedy of each db.opengauss.* sub-check" + ROLE_HINT_EN + "."
-    return outcome
 
 
 # --- A1 OS, architecture, CPU ------------------------------------------------------------
@@ -642,23 +599,6 @@ def og_time_sync(facts, ctx):
                   "Enable time synchronisation: systemctl enable --now chronyd (with the hospital's time server).")
 
 
-def _port_allowed(zone, port):
-    """True when a firewalld zone lets ``port``/tcp in (port, range, service or target ACCEPT)."""
-    if (zone.get("target") or "").upper() == "ACCEPT":
-        return True
-    for entry in zone.get("ports") or []:
-        numbers, _, protocol = entry.partition("/")
-        if protocol not in ("tcp", ""):
-            continue
-        low, _, high = numbers.partition("-")
-        try:
-            if int(low) <= port <= int(high or low):
-                return True
-        except ValueError:
-            continue
-    return any(spec.FIREWALLD_SERVICES.get(service) == port for service in zone.get("services") or [])
-
-
 @_sub("firewalld", "firewalld 已停止或已放行数据库端口（A13）", "firewalld stopped or the database port allowed (A13)",
       "firewalld running (process) and its permanent zones (/etc/firewalld/zones): the database port "
       "(fep_ports.database) must be allowed in a zone, by port, range, service or target ACCEPT",
@@ -676,7 +616,7 @@ def og_firewalld(facts, ctx):
     if firewall.get("backend") != "firewalld" or firewall.get("state") != "running":
         return result("pass", "firewalld not running", expected, "firewalld 未运行", "firewalld is not running")
     zones = firewall.get("zones") or {}
-    allowing = sorted(name for name, zone in zones.items() if _port_allowed(zone, port))
+    allowing = sorted(name for name, zone in zones.items() if zone_admits(zone, port))
     if allowing:
         return result("pass", "running, %d/tcp allowed in %s" % (port, join(allowing)), expected,
                       "firewalld 运行中，区域 %s 已放行 %d/tcp" % (join(allowing, "、"), port),

@@ -138,6 +138,10 @@ def validate(raw):
                       "(the control node's address at least), or the role could lock the ops team out")
 
     platform = _networks("fep_firewall_platform_addresses", raw.get("fep_firewall_platform_addresses"), errors)
+    if not as_list(raw.get("fep_firewall_platform_addresses")):
+        # the national platform is given once: the audit's probe targets (host[:port]) serve the
+        # firewall too, as far as they are addresses (a rule cannot name a host)
+        platform = platform_addresses(raw.get("fep_national_platform"))
     platform_ports = []
     for index, value in enumerate(as_list(raw.get("fep_firewall_platform_ports"))):
         try:
@@ -166,6 +170,22 @@ def validate(raw):
         "platform_ports": sorted(set(platform_ports)),
     }
     return desired, errors
+
+
+def platform_addresses(targets):
+    """The IP addresses among ``fep_national_platform`` targets (``host[:port]``, ``[v6]:port``)."""
+    found = []
+    for target in as_list(targets):
+        text = str(target).strip()
+        host = text[1:].split("]", 1)[0] if text.startswith("[") else (
+            text.rsplit(":", 1)[0] if text.count(":") == 1 else text)
+        try:
+            network = ipaddress.ip_network(host)
+        except ValueError:
+            continue  # a name: the probe resolves it, a firewall rule cannot
+        if network not in found:
+            found.append(network)
+    return found
 
 
 def managed_ports(desired):

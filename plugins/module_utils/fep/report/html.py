@@ -17,6 +17,7 @@ from html import escape
 from ..checks.registry import CHECKS, STATUSES, is_sub_check
 from .hospital import MOBILE, mask_mobile
 from .labels import HOST_STATUS_LABELS, LEVEL_LABELS, SHORT_TITLES, STATUS_LABELS
+from .summary import VERDICT_LABELS, host_summary, not_audited_reason, ordered_hosts
 
 HOST_STATUSES = ("ok", "unreachable", "failed")
 DIGIT_RUN = re.compile(r"[0-9]{11,}")
@@ -47,14 +48,10 @@ TEXT = {
         "col_failing": "不满足的项",
         "col_check": "检查项",
         "col_row": "调查表",
-        "col_observed": "实际情况",
-        "col_expected": "判定标准",
         "col_message": "说明",
         "col_remedy": "整改建议",
         "col_source": "依据",
         "no_level": "未设置",
-        "overall": {"pass": "全部满足", "attention": "需确认", "fail": "不满足",
-                    "unreachable": "不可达", "failed": "审计失败"},
         "source": {"detected": "检测", "declared": "声明", "waiver": "豁免"},
         "python": "Python",
         "limited": "受权限限制（以 root 运行可补全）",
@@ -99,8 +96,6 @@ TEXT = {
         "col_remedy": "Remedy",
         "col_source": "Basis",
         "no_level": "not set",
-        "overall": {"pass": "compliant", "attention": "to confirm", "fail": "non-compliant",
-                    "unreachable": "unreachable", "failed": "audit failed"},
         "source": {"detected": "detected", "declared": "declared", "waiver": "waived"},
         "python": "Python",
         "limited": "Limited without root (run with become for full facts)",
@@ -149,7 +144,7 @@ td.hospital{min-width:9em}
 .zero{opacity:.45}
 td.s-fail b,td.s-error b{color:var(--fail)}td.s-warn b{color:var(--warn)}td.s-unknown b{color:var(--unknown)}
 td.s-pass b{color:var(--pass)}
-tr.row-fail td:first-child,tr.row-unreachable td:first-child,tr.row-failed td:first-child{
+tr.row-fail td:first-child,tr.row-not_audited td:first-child{
 box-shadow:inset 4px 0 var(--fail)}
 tr.row-attention td:first-child{box-shadow:inset 4px 0 var(--warn)}
 tr.row-pass td:first-child{box-shadow:inset 4px 0 var(--pass)}
@@ -157,7 +152,7 @@ tr.row-pass td:first-child{box-shadow:inset 4px 0 var(--pass)}
 white-space:nowrap;border:1px solid transparent}
 .b-pass{color:var(--pass);background:var(--pass-bg);border-color:var(--pass)}
 .b-warn,.b-attention{color:var(--warn);background:var(--warn-bg);border-color:var(--warn)}
-.b-fail,.b-unreachable,.b-failed{color:var(--fail);background:var(--fail-bg);border-color:var(--fail)}
+.b-fail,.b-not_audited,.b-unreachable,.b-failed{color:var(--fail);background:var(--fail-bg);border-color:var(--fail)}
 .b-unknown{color:var(--unknown);background:var(--unknown-bg);border-color:var(--unknown)}
 .b-skip{color:var(--skip);background:var(--skip-bg);border-color:var(--skip)}
 .b-error{color:var(--error);background:var(--error-bg);border-color:var(--error)}
@@ -177,7 +172,7 @@ list-style-position:inside}
 details.host[open]>summary{border-bottom:1px solid var(--line);border-radius:8px 8px 0 0}
 details.host>summary .name{font-weight:600;margin-right:6px}
 details.host .body{padding:8px 12px}
-details.host.o-fail,details.host.o-unreachable,details.host.o-failed{border-left:4px solid var(--fail)}
+details.host.o-fail,details.host.o-not_audited{border-left:4px solid var(--fail)}
 details.host.o-attention{border-left:4px solid var(--warn)}
 details.host.o-pass{border-left:4px solid var(--pass)}
 dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:2px 12px;margin:4px 0 8px;font-size:.9rem}
@@ -188,6 +183,8 @@ table.checks th:nth-child(1){width:19%}table.checks th:nth-child(2){width:7em}
 table.checks th:nth-child(3){width:22%}table.checks th:nth-child(4){width:17%}
 table.checks th:nth-child(5){width:14%}table.checks th:nth-child(7){width:4.5em}
 table.checks td{overflow-wrap:anywhere}
+table.checks.brief th:nth-child(3){width:36%}table.checks.brief th:nth-child(4){width:24%}
+table.checks.brief th:nth-child(5){width:4.5em}
 .check-title{display:block;color:var(--muted);font-size:.85rem}
 #by-check tr.sub td:nth-child(2)>div,table.checks tr.sub td:first-child>div{padding-left:1.2em;
 border-left:2px solid var(--line)}
@@ -208,7 +205,7 @@ footer{margin:2em 0 1em;color:var(--muted);font-size:.8rem}
  table.reflow td>div{flex:1 1 auto;min-width:0;overflow-wrap:anywhere}
  table.reflow td::before{content:attr(data-label);flex:0 0 34%;color:var(--muted);font-size:.8rem;padding-top:2px}
  table.reflow td:first-child{box-shadow:none!important}
- tr.row-fail,tr.row-unreachable,tr.row-failed{border-left:4px solid var(--fail)!important}
+ tr.row-fail,tr.row-not_audited{border-left:4px solid var(--fail)!important}
  tr.row-attention{border-left:4px solid var(--warn)!important}
  tr.row-pass{border-left:4px solid var(--pass)!important}
  dl.facts{grid-template-columns:1fr}dl.facts dd{margin-bottom:4px}
@@ -283,32 +280,13 @@ _SHAPE_MASK = mobile_masker()
 
 
 def host_overall(entry):
-    """One word for a host: ``unreachable``, ``failed``, ``fail`` (a check failed or crashed),
-    ``attention`` (warn or unknown: someone has to confirm) or ``pass``."""
-    status = entry.get("status")
-    if status in ("unreachable", "failed"):
-        return status
-    summary = count_checks(entry)
-    if summary["fail"] or summary["error"]:
-        return "fail"
-    if summary["warn"] or summary["unknown"]:
-        return "attention"
-    return "pass"
+    """The host's classification (report/summary.py): pass, attention, fail or not_audited."""
+    return host_summary(entry).verdict
 
 
 def count_checks(entry):
-    """Counts per check status, from the checks themselves (not the stored summary).
-
-    Sub-checks count through their summary (db.opengauss), as in results.json.
-    """
-    counts = OrderedDict((status, 0) for status in STATUSES)
-    for check_id, outcome in ((entry or {}).get("checks") or {}).items():
-        if is_sub_check(check_id):
-            continue
-        status = (outcome or {}).get("status")
-        if status in counts:
-            counts[status] += 1
-    return counts
+    """Counts per check status of the host's requirements (report/summary.py)."""
+    return host_summary(entry).counts
 
 
 def totals(results):
@@ -327,15 +305,6 @@ def _division(entry):
     hospital = (entry or {}).get("hospital") or {}
     division = hospital.get("division") or {}
     return division.get("city") or "", division.get("county") or "", hospital.get("name") or ""
-
-
-def ordered_hosts(results):
-    """Hosts sorted by city, county, hospital name, host (blank values last)."""
-    def key(item):
-        name, entry = item
-        city, county, hospital = _division(entry)
-        return (city == "", city, county == "", county, hospital == "", hospital, name)
-    return sorted((results.get("hosts") or {}).items(), key=key)
 
 
 # Characters a hostile or careless value (a host name, a waiver reason, a process name read from
@@ -436,14 +405,14 @@ def _hospital_table(page, hosts):
                     page.e(page.short_title(check_id)))
                 for check_id in failing) or "—"
         else:
-            failing_html = '<span class="msg">%s</span>' % page.e(entry.get("message") or t["not_audited"])
+            failing_html = '<span class="msg">%s</span>' % page.e(not_audited_reason(entry, page.lang))
         cells = (
             (t["col_city"], page.e(city) or "—", "nowrap"),
             (t["col_county"], page.e(county) or "—", "nowrap"),
             (t["col_hospital"], '<a href="#%s">%s</a>' % (_anchor(index), page.e(hospital or name)), "hospital"),
             (t["col_host"], '<span class="id">%s</span>' % page.e(name), "nowrap"),
             (t["col_level"], page.e(page.level(entry.get("level"))), "nowrap"),
-            (t["col_status"], page.badge(overall, t["overall"][overall]), "nowrap"),
+            (t["col_status"], page.badge(overall, VERDICT_LABELS[page.lang][overall]), "nowrap"),
             (t["col_counts"], _counts_cell(entry) if entry.get("status") == "ok" else "—", "num"),
             (t["col_failing"], failing_html, ""),
         )
@@ -497,7 +466,7 @@ def _host_details(page, index, name, entry):
     overall = host_overall(entry)
     out = ['<details class="host o-%s" id="%s" data-host="%s">' % (overall, _anchor(index), page.e(name)),
            '<summary><span class="name">%s</span> <span class="id">%s</span> %s %s</summary>' % (
-               page.e(hospital or name), page.e(name), page.badge(overall, t["overall"][overall]),
+               page.e(hospital or name), page.e(name), page.badge(overall, VERDICT_LABELS[page.lang][overall]),
                _counts_cell(entry) if entry.get("status") == "ok" else ""),
            '<div class="body"><dl class="facts">']
     facts = [(t["col_host"], '<span class="id">%s</span>' % page.e(name)),
@@ -508,7 +477,7 @@ def _host_details(page, index, name, entry):
         facts.append((t["python"], "%s (%s)" % (page.e(python.get("version")), page.e(python.get("profile")))))
     if entry.get("status") != "ok":
         facts.append((t["col_status"], '%s <span class="msg">%s</span>' % (
-            page.badge(entry.get("status") or "failed"), page.e(entry.get("message") or t["not_audited"]))))
+            page.badge(entry.get("status") or "failed"), page.e(not_audited_reason(entry, page.lang)))))
     out.extend("<dt>%s</dt><dd>%s</dd>" % (page.e(label), value) for label, value in facts)
     out.append("</dl>")
     if entry.get("limited"):
@@ -517,9 +486,12 @@ def _host_details(page, index, name, entry):
         out.append("</ul>")
     checks = entry.get("checks") or {}
     if checks:
-        heads = (t["col_check"], t["col_status"], t["col_message"], t["col_observed"], t["col_expected"],
-                 t["col_remedy"], t["col_source"])
-        out.append('<div class="scroll"><table class="reflow checks"><thead><tr>')
+        # observed/expected are the checks' English shorthand: the Chinese report says the same in
+        # its message, in Chinese
+        brief = page.lang == "zh"
+        heads = (t["col_check"], t["col_status"], t["col_message"]) + (
+            () if brief else (t["col_observed"], t["col_expected"])) + (t["col_remedy"], t["col_source"])
+        out.append('<div class="scroll"><table class="reflow checks%s"><thead><tr>' % (" brief" if brief else ""))
         out.extend("<th>%s</th>" % page.e(head) for head in heads)
         out.append("</tr></thead><tbody>")
         for check_id, outcome in checks.items():
@@ -533,8 +505,10 @@ def _host_details(page, index, name, entry):
                     page.e(page.title(check_id)), page.e(check_id), page.e(meta.survey_row if meta else ""))),
                 (t["col_status"], page.badge(status)),
                 (t["col_message"], page.e(page.message(outcome, "message")) or "—"),
+            ) + (() if brief else (
                 (t["col_observed"], page.e(outcome.get("observed")) or "—"),
                 (t["col_expected"], page.e(outcome.get("expected")) or "—"),
+            )) + (
                 (t["col_remedy"], '<span class="remedy">%s</span>' % page.e(remedy) if remedy else "—"),
                 (t["col_source"], page.e(t["source"].get(source, source))),
             )

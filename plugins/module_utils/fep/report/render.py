@@ -8,7 +8,6 @@ mode 0600 and folders 0700.  One writer failing does not stop the others.
 """
 import json
 import os
-import re
 
 from ..checks.registry import STATUSES
 from .html import render_html
@@ -16,10 +15,10 @@ from .junit import render_junit
 from .private import private_dir, write_private
 from .results import HOST_STATUSES
 from .rollup import write_rollup
-from .survey import write_survey
+from .survey import write_hospital_survey
+from .survey_files import survey_workbooks
 
 SCHEMA_VERSION = 1
-SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]")
 
 
 class ResultsError(Exception):
@@ -98,12 +97,6 @@ def host_problem(entry):
     return ""
 
 
-def survey_file_name(host):
-    """``survey/<host>.xlsx`` file name: host names are inventory text, keep them tame."""
-    name = SAFE_NAME.sub("_", str(host)).lstrip(".") or "host"
-    return name + ".xlsx"
-
-
 def _privatise(path):
     if not os.path.isfile(path):
         raise RuntimeError("the writer did not create %s" % os.path.basename(path))
@@ -125,10 +118,11 @@ def _rollup(results, out_dir, lang):
     return [_privatise(path)]
 
 
-def _survey(results, out_dir, lang, host):
-    path = os.path.join(out_dir, "survey", survey_file_name(host))
+def _survey(results, out_dir, lang, name, hosts):
+    path = os.path.join(out_dir, "survey", name)
     # the footer prints when the audit ran
-    write_survey(host, results["hosts"][host], path, lang, generated=results.get("generated"))
+    write_hospital_survey([(host, results["hosts"][host]) for host in hosts], path, lang,
+                          generated=results.get("generated"))
     return [_privatise(path)]
 
 
@@ -146,7 +140,8 @@ def report_jobs(results):
     """``(label, cost, writer, extra args)`` of every file to write, in the order they are listed."""
     hosts = len(results["hosts"]) or 1
     jobs = [(label, cost * hosts, writer, ()) for label, writer, cost in REGION_WRITERS]
-    jobs += [("survey/" + survey_file_name(host), 1, _survey, (host,)) for host in sorted(results["hosts"])]
+    jobs += [("survey/" + name, len(hosts), _survey, (name, hosts))
+             for name, hosts in survey_workbooks(results).items()]
     return jobs
 
 
@@ -252,7 +247,7 @@ def run_in_processes(jobs, results, out_dir, lang, count):
 
 
 def render_reports(results, out_dir, lang="zh", errors=None, processes=None):
-    """Write report.html, junit.xml, rollup.xlsx and survey/<host>.xlsx into ``out_dir``.
+    """Write report.html, junit.xml, rollup.xlsx and one survey/<hospital>.xlsx per hospital into ``out_dir``.
 
     Returns the paths written.  A writer that fails does not stop the others:
     its error ("<file>: <Exception>: <message>") is appended to ``errors``

@@ -78,6 +78,7 @@ def host_entry(registered, level=None, hospital=None):
          else failure_message(registered)),
         ("python", outcome.get("python")),
         ("limited", outcome.get("limited") or []),
+        ("inventory", outcome.get("inventory") or {}),
         ("summary", summarise(checks)),
         ("checks", checks),
         ("facts", outcome.get("facts") or {}),
@@ -128,12 +129,3 @@ def results_text(results):
             text = json.dumps(value, ensure_ascii=False, indent=2, default=str)
             parts.append("  %s: %s" % (compact(key), text.replace("\n", "\n  ")))
     return "{\n" + ",\n".join(parts) + "\n}\n"
-
-
-def failing_hosts(results):
-    """Hosts that make the run a failure: a failed check, unreachable or failed."""
-    bad = []
-    for name, entry in results["hosts"].items():
-        if entry["status"] != "ok" or entry["summary"].get("fail") or entry["summary"].get("error"):
-            bad.append(name)
-    return bad

@@ -5,8 +5,9 @@ Circulated widely, so it carries no contact mobile (contact names would be
 allowed, but are not needed).  Counts are plain numbers computed here rather
 than formulas: they read back identically everywhere and are testable.
 """
-from collections import Counter, OrderedDict
+from collections import OrderedDict
 
+from ..checks.opengauss import hospital_key
 from ..checks.registry import CHECKS, is_sub_check
 from .labels import (
     HOST_STATUS_LABELS,
@@ -20,6 +21,7 @@ from .labels import (
     STATUS_ORDER,
 )
 from .private import write_private
+from .summary import VERDICT_LABELS, VERDICTS, host_summary, not_audited_reason, ordered_hosts, worst
 from .survey import line_count
 from .xlsx import PageSetup, Sheet, Style, column_letter, workbook_bytes
 
@@ -27,16 +29,21 @@ TEXT = {
     "zh": {
         "details": "明细",
         "summary": "汇总",
-        "columns": ("市", "县（区）", "医院名称", "主机", "等级", "机构性质", "审计状态", "不满足项数"),
+        "columns": ("市", "县（区）", "医院名称", "主机", "等级", "机构性质", "审计状态", "结论", "不满足项数"),
         "remark": "备注",
         "failing": "不满足：",
+        "to_fix": "openGauss 安装前需整改 {count} 项",
+        "then": "；",
         "by_check": "按检查项汇总",
         "by_check_columns": ("编号", "检查项", "调查表行"),
         "not_audited": "未审计",
         "by_level": "按等级汇总",
         "by_city": "按地市汇总",
-        "group_columns": ("医院数", "已审计", "不可达", "审计失败", "达标医院数"),
-        "fail_counts": "以下为各检查项“不满足”的医院数；达标医院：已审计且无不满足、无出错项。",
+        "group_columns": ("医院数", "合格医院", "需确认医院", "不合格医院", "未审计医院",
+                          "服务器数", "不可达服务器", "审计失败服务器"),
+        "fail_counts": "以下为医院数（一家医院的多台服务器计为一家，按最差的一台判定）："
+                       "合格 = 全部服务器已审计且无不满足、出错、未知项；需确认 = 无不满足项但有未知项；"
+                       "不合格 = 有不满足或出错项；未审计 = 有服务器不可达或审计失败。各检查项列为“不满足”的医院数。",
         "level": "等级",
         "city": "市",
         "no_city": "（未填写）",
@@ -48,16 +55,23 @@ TEXT = {
     "en": {
         "details": "Details",
         "summary": "Summary",
-        "columns": ("City", "County", "Hospital", "Host", "Level", "Ownership", "Audit status", "Failed checks"),
+        "columns": ("City", "County", "Hospital", "Host", "Level", "Ownership", "Audit status", "Verdict",
+                    "Failed checks"),
         "remark": "Remark",
         "failing": "failing: ",
+        "to_fix": "openGauss: {count} item(s) to fix before installing",
+        "then": "; ",
         "by_check": "By requirement",
         "by_check_columns": ("Check id", "Requirement", "Survey row"),
         "not_audited": "Not audited",
         "by_level": "By hospital level",
         "by_city": "By city",
-        "group_columns": ("Hospitals", "Audited", "Unreachable", "Audit failed", "Compliant"),
-        "fail_counts": "Per check: hospitals that fail it. Compliant: audited with no failed and no crashed check.",
+        "group_columns": ("Hospitals", "Compliant", "To confirm", "Non-compliant", "Not audited",
+                          "Servers", "Unreachable servers", "Failed audits"),
+        "fail_counts": "Hospitals (the servers of one hospital count once, judged by the worst): compliant = every "
+                       "server audited with no failed, crashed or unknown check; to confirm = nothing fails but "
+                       "something is unknown; non-compliant = a check fails or crashed; not audited = a server "
+                       "was unreachable or its audit failed. Per check: hospitals that fail it.",
         "level": "Level",
         "city": "City",
         "no_city": "(not set)",
@@ -73,8 +87,10 @@ BORDER_COLOUR = "A6A6A6"
 HEADER_FILL = "DDEBF7"
 # A4 landscape, as wide as one page, as many pages tall as the region needs
 PAGE = PageSetup(orientation="landscape", fit_width=1, fit_height=0)
-FIXED_WIDTHS = (10, 10, 26, 22, 7, 9, 10, 9)
+FIXED_WIDTHS = (10, 10, 26, 22, 7, 9, 10, 9, 9)
 AUDIT_STATUS_COLUMN = 7  # 审计状态, greyed out with the checks of a host that was not audited
+VERDICT_COLOURS = {"pass": STATUS_COLOURS["pass"], "fail": STATUS_COLOURS["fail"],
+                   "attention": STATUS_COLOURS["unknown"], "not_audited": NOT_AUDITED_COLOUR}
 CHECK_WIDTH = 9
 REMARK_WIDTH = 50
 SUMMARY_WIDTH = 11
@@ -110,29 +126,6 @@ def _division(entry, key):
     return ((entry.get("hospital") or {}).get("division") or {}).get(key)
 
 
-def sort_key(item):
-    """City, county, hospital name, host; blanks sort last."""
-    host, entry = item
-    hospital = entry.get("hospital") or {}
-    return tuple((value is None, value or "") for value in (
-        _division(entry, "city"), _division(entry, "county"), hospital.get("name"), host))
-
-
-def sorted_hosts(results):
-    return sorted(results["hosts"].items(), key=sort_key)
-
-
-def host_status_counts(entry):
-    """Verdict counts of one host's requirements, from its checks (not trusting a stale summary)."""
-    return Counter(outcome["status"] for check_id, outcome in (entry.get("checks") or {}).items()
-                   if not is_sub_check(check_id))
-
-
-def is_compliant(entry):
-    """Audited, and no check failed or crashed."""
-    counts = host_status_counts(entry)
-    return entry["status"] == "ok" and not counts["fail"] and not counts["error"]
-
 
 def counts_by_check(results, ids):
     """``{check_id: {status: n, ..., "not_audited": n}}`` over all hosts."""
@@ -145,25 +138,40 @@ def counts_by_check(results, ids):
     return counts
 
 
+def hospitals(results):
+    """``[(hospital key, [(host, entry), …])]``: the servers of each hospital, in roll-up order."""
+    grouped = OrderedDict()
+    for host, entry in ordered_hosts(results):
+        grouped.setdefault(hospital_key(entry, host), []).append((host, entry))
+    return list(grouped.items())
+
+
+GROUP_KEYS = ("hospitals",) + VERDICTS + ("servers", "unreachable", "failed")
+
+
 def group_counts(results, ids, group_of):
-    """Per group (``group_of(entry)``): hospitals, host statuses, compliant ones and fails per check."""
+    """Per group (``group_of(entry)`` of a hospital's first server): hospitals by verdict
+    (host_summary, the worst server), servers by audit status, hospitals failing each check."""
     groups = OrderedDict()
-    for _, entry in sorted_hosts(results):
-        group = groups.setdefault(group_of(entry), OrderedDict((
-            ("hospitals", 0), ("ok", 0), ("unreachable", 0), ("failed", 0), ("compliant", 0),
-            ("fails", OrderedDict((check_id, 0) for check_id in ids)))))
+    for _, servers in hospitals(results):
+        group = groups.setdefault(group_of(servers[0][1]), OrderedDict(
+            [(key, 0) for key in GROUP_KEYS] + [("fails", OrderedDict((check_id, 0) for check_id in ids))]))
         group["hospitals"] += 1
-        group[entry["status"]] += 1
-        group["compliant"] += is_compliant(entry)
-        for check_id, outcome in (entry.get("checks") or {}).items():
-            if outcome["status"] == "fail" and check_id in group["fails"]:
-                group["fails"][check_id] += 1
+        group[worst(host_summary(entry).verdict for _, entry in servers)] += 1
+        group["servers"] += len(servers)
+        failing = set()
+        for _, entry in servers:
+            if entry["status"] in ("unreachable", "failed"):
+                group[entry["status"]] += 1
+            failing.update(check_id for check_id, outcome in (entry.get("checks") or {}).items()
+                           if outcome["status"] == "fail")
+        for check_id in failing & set(ids):
+            group["fails"][check_id] += 1
     return groups
 
 
 def total_of(groups, ids):
-    total = OrderedDict((key, sum(g[key] for g in groups.values()))
-                        for key in ("hospitals", "ok", "unreachable", "failed", "compliant"))
+    total = OrderedDict((key, sum(g[key] for g in groups.values())) for key in GROUP_KEYS)
     total["fails"] = OrderedDict((check_id, sum(g["fails"][check_id] for g in groups.values())) for check_id in ids)
     return total
 
@@ -186,24 +194,28 @@ def title_comment(check_id, lang):
 
 
 def remark(entry, lang):
-    """Why a hospital is not audited, or which requirements it fails."""
+    """Why a hospital is not audited, which requirements it fails, what to fix before openGauss."""
     if entry["status"] != "ok":
-        return entry.get("message") or ""
+        return not_audited_reason(entry, lang)
     checks = entry.get("checks") or {}
     failing = [check_id for check_id, outcome in checks.items()
                if outcome["status"] == "fail" and not is_sub_check(check_id)]
+    to_fix = ((checks.get("db.opengauss") or {}).get("readiness") or {}).get("to_fix")
+    notes = [TEXT[lang]["to_fix"].format(count=len(to_fix))] if to_fix and "db.opengauss" not in failing else []
     if not failing:
-        return None
+        return notes[0] if notes else None
     sep = TEXT[lang]["sep"]
 
     def named(check_id):
-        parts = [c for c in (CHECKS[check_id].children if check_id in CHECKS else ())
-                 if (checks.get(c) or {}).get("status") == "fail"]
+        # a summary that says what decided it (db.opengauss: its capability) names only those items
+        decided_by = (checks[check_id].get("capability") or {}).get("checks")
+        children = decided_by or (CHECKS[check_id].children if check_id in CHECKS else ())
+        parts = [c for c in children if (checks.get(c) or {}).get("status") == "fail"]
         if not parts:
             return short_title(check_id, lang)
         items = sep.join(short_title(c, lang) for c in parts)
         return ("%s（%s）" if lang == "zh" else "%s (%s)") % (short_title(check_id, lang), items)
-    return TEXT[lang]["failing"] + sep.join(named(c) for c in failing)
+    return TEXT[lang]["then"].join([TEXT[lang]["failing"] + sep.join(named(c) for c in failing)] + notes)
 
 
 # --- sheets ----------------------------------------------------------------------------
@@ -251,17 +263,22 @@ def write_details(sheet, results, ids, lang):
 
     statuses, levels, ownerships = HOST_STATUS_LABELS[lang], LEVEL_LABELS[lang], OWNERSHIP_LABELS[lang]
     row = 2
-    for row, (host, entry) in enumerate(sorted_hosts(results), start=3):
+    for row, (host, entry) in enumerate(ordered_hosts(results), start=3):
         hospital = entry.get("hospital") or {}
         audited = entry["status"] == "ok"
-        counts = host_status_counts(entry)
+        summary = host_summary(entry)
         values = (_division(entry, "city"), _division(entry, "county"), hospital.get("name"), host,
                   levels.get(entry.get("level"), entry.get("level")),
                   ownerships.get(hospital.get("ownership"), hospital.get("ownership")),
-                  statuses[entry["status"]], counts["fail"] if audited else None)
+                  statuses[entry["status"]], VERDICT_LABELS[lang][summary.verdict],
+                  summary.counts["fail"] if audited else None)
         for column, value in enumerate(values, start=1):
-            greyed = not audited and column == AUDIT_STATUS_COLUMN
-            out.cell(row, column, value, colours=NOT_AUDITED_COLOUR if greyed else None)
+            colours = None
+            if column == AUDIT_STATUS_COLUMN and not audited:
+                colours = NOT_AUDITED_COLOUR
+            elif column == AUDIT_STATUS_COLUMN + 1:
+                colours = VERDICT_COLOURS[summary.verdict]
+            out.cell(row, column, value, colours=colours)
         checks = entry.get("checks") or {}
         for offset, check_id in enumerate(ids):
             outcome = checks.get(check_id)
@@ -335,7 +352,7 @@ def write_groups(out, row, title, group_label, groups, ids, lang):
     rows = [(name, group, False) for name, group in groups.items()] + [(text["total"], total_of(groups, ids), True)]
     for name, group, bold in rows:
         row += 1
-        values = (name, group["hospitals"], group["ok"], group["unreachable"], group["failed"], group["compliant"])
+        values = (name,) + tuple(group[key] for key in GROUP_KEYS)
         for column, value in enumerate(values, start=1):
             out.cell(row, column, value, bold=bold, align=None if column == 1 else "center")
         for offset, check_id in enumerate(ids):

@@ -17,6 +17,7 @@ from typing import NamedTuple, Optional, Tuple
 
 from .labels import BOX_EMPTY, BOX_TICKED, DECLARED, LANGS, NOT_AUDITED, TO_FILL, TO_FILL_COLOUR
 from .private import write_private
+from .survey_cells import declaration_lines, generated_text, plain, port_cells, threshold_note
 from .xlsx import INVALID_TITLE, PageSetup, Sheet, Style, cell_position, column_letter, workbook_bytes
 
 FORM = {
@@ -43,6 +44,7 @@ FORM = {
         "section3": "三、网络配置要求",
         "section3_headers": ("编号", "端口要求", "是否满足", "目前现有情况"),
         "yes_no": (("yes", "是"), ("no", "否")),
+        "waived": "（已豁免）",
         "support": (("yes", "支持"), ("no", "不支持")),
         "accelerator": (("gpu", "GPU"), ("npu", "NPU")),
         "os": (("kylin", "麒麟"), ("openeuler", "欧拉"), ("uos", "统信"),
@@ -57,6 +59,7 @@ FORM = {
         "legend": "标黄单元格为自动审计无法确认的内容，请医院核实填写；“（声明）”表示依据清单中的声明，"
                   "未在服务器上检测。",
         "not_audited": "审计说明：{what}（{message}）",
+        "servers": "本院共 {count} 台服务器，每台一页：{hosts}",
         "ids": "检查项",
     },
     "en": {
@@ -83,6 +86,7 @@ FORM = {
         "section3": "3. Network requirements",
         "section3_headers": ("No.", "Port requirement", "Met", "Current situation"),
         "yes_no": (("yes", "Yes"), ("no", "No")),
+        "waived": "(waived)",
         "support": (("yes", "Supported"), ("no", "Not supported")),
         "accelerator": (("gpu", "GPU"), ("npu", "NPU")),
         "os": (("kylin", "Kylin"), ("openeuler", "openEuler"), ("uos", "UOS"),
@@ -98,6 +102,7 @@ FORM = {
         "legend": "Yellow cells: the audit could not confirm them, the hospital checks and fills them in; "
                   "\"(declared)\": taken from the inventory declaration, not detected on the server.",
         "not_audited": "Audit note: {what} ({message})",
+        "servers": "The hospital's {count} servers, one sheet each: {hosts}",
         "ids": "Checks",
     },
 }
@@ -144,16 +149,17 @@ SERVER_ROWS = (
 
 NETWORK_ROWS = (
     FormRow("1", None, ("院内系统通过数据操作 API 接口方式同步 EMR 数据使用，端口号 8881",
-                        "Hospital systems sync EMR data through the data API, port 8881"), ("port.8881",)),
+                        "Hospital systems sync EMR data through the data API, port 8881"), ("port.8881",), "port"),
     FormRow("2", None, ("院内系统通过数据库连接方式同步 EMR 数据使用，端口号 5432",
                         "Hospital systems sync EMR data through a database connection, port 5432"),
-            ("port.5432",)),
+            ("port.5432",), "port"),
     FormRow("3", None, ("国家平台前置软件配置更新，端口号 8882",
-                        "National platform updates the front-end configuration, port 8882"), ("port.8882",)),
+                        "National platform updates the front-end configuration, port 8882"), ("port.8882",), "port"),
     FormRow("4", None, ("国家平台进行前置软件监控，端口号 8883",
-                        "National platform monitors the front-end software, port 8883"), ("port.8883",)),
+                        "National platform monitors the front-end software, port 8883"), ("port.8883",), "port"),
     FormRow("5", None, ("防保科医生、临床医生使用系统，端口号 8884",
-                        "Prevention-department and clinical doctors use the system, port 8884"), ("port.8884",)),
+                        "Prevention-department and clinical doctors use the system, port 8884"),
+            ("port.8884",), "port"),
     FormRow("6", None, ("前置服务器对外访问端口 HTTPS/8888", "Outbound access from the server, HTTPS/8888"),
             ("net.egress_8888",)),
     FormRow("7", ("电子政务外网", "E-government extranet"), ("实现电子政务外网联通", "Extranet connected"),
@@ -258,9 +264,12 @@ def ticked_boxes(kind, outcome, facts):
     return {"no"} if outcome["status"] == "fail" else {"yes"}
 
 
-def verdict_text(kind, ticked, lang):
+def verdict_text(kind, ticked, lang, waived=False):
     form = FORM[lang]
-    text = boxes(form[kind], ticked, BOXES_PER_LINE.get(kind))
+    options = form["yes_no" if kind == "port" else kind]
+    text = boxes(options, ticked, BOXES_PER_LINE.get(kind))
+    if waived:  # a clear mark beside the empty boxes: nothing to tick, and why is in the next cell
+        text += "\n" + form["waived"]
     return text + "\n" + form["other"] if kind == "security" else text
 
 
@@ -269,13 +278,19 @@ def row_cells(row, entry, lang):
     if entry["status"] != "ok":
         return verdict_text(row.kind, set(), lang), to_fill(NOT_AUDITED[lang][entry["status"]], lang), True
     outcomes = entry.get("checks") or {}
+    outcome = outcomes.get(row.checks[0])
     if row.kind == "security":
         ticked, text, must_fill = security_cells(outcomes, lang)
+    elif row.kind == "port" and has_verdict(outcome):
+        ticked, text, must_fill = port_cells(outcome, lang)
     else:
-        outcome = outcomes.get(row.checks[0])
         text, must_fill = situation(outcome, lang)
         ticked = ticked_boxes(row.kind, outcome, entry.get("facts") or {})
-    return verdict_text(row.kind, ticked, lang), text, must_fill
+    lines = [text] + [note for note in [threshold_note(row.checks[0], entry, lang)] if note]
+    declared, declared_missing = declaration_lines(row.checks[0], entry, lang)
+    waived = row.kind != "security" and (outcome or {}).get("source") == "waiver"
+    return (verdict_text(row.kind, ticked, lang, waived), plain("\n".join(lines + declared), lang),
+            must_fill or declared_missing)
 
 
 def sheet_title(name, host):
@@ -421,11 +436,13 @@ def spans(rows, key):
     return result
 
 
-def write_footer(form_sheet, row, host, entry, lang, generated):
+def write_footer(form_sheet, row, host, entry, lang, generated, servers=()):
     form = FORM[lang]
     put = form_sheet.put
     put("A%d" % row, "E%d" % row, form["footnote"], border=False)
-    notes = [form["generated"].format(generated=generated or "", host=host), form["legend"]]
+    notes = [form["generated"].format(generated=generated_text(generated, lang), host=host), form["legend"]]
+    if len(servers) > 1:
+        notes.append(form["servers"].format(count=len(servers), hosts=("、" if lang == "zh" else ", ").join(servers)))
     if entry["status"] != "ok":
         notes.append(form["not_audited"].format(what=NOT_AUDITED[lang][entry["status"]],
                                                 message=entry.get("message") or entry["status"]))
@@ -443,20 +460,34 @@ def setup_print(sheet, last_row):
     sheet.page = PAGE
 
 
-def build_survey(host, entry, lang="zh", generated=None):
-    """The filled form as an xlsx Sheet (not saved)."""
+def build_survey(host, entry, lang="zh", generated=None, title=None, servers=()):
+    """The filled form as an xlsx Sheet (not saved); ``servers`` lists the hospital's hosts."""
     if lang not in LANGS:
         raise ValueError("lang must be one of %s, got %r" % (", ".join(LANGS), lang))
-    sheet = Sheet(sheet_title((entry.get("hospital") or {}).get("name"), host))
+    sheet = Sheet(title or sheet_title((entry.get("hospital") or {}).get("name"), host))
     form_sheet = FormSheet(sheet, lang)
     form = FORM[lang]
     write_header(form_sheet, entry, lang)
     row = write_section(form_sheet, 8, form["section2"], form["section2_headers"], SERVER_ROWS, entry, lang)
     row = write_section(form_sheet, row, form["section3"], form["section3_headers"], NETWORK_ROWS, entry, lang)
-    last_row = write_footer(form_sheet, row, host, entry, lang, generated)
+    last_row = write_footer(form_sheet, row, host, entry, lang, generated, servers)
     form_sheet.finish_heights()
     setup_print(sheet, last_row)
     return sheet
+
+
+def sheet_titles(hosts):
+    """Distinct worksheet titles for the servers of one hospital (host names, cut to 31 characters)."""
+    titles = []
+    for host in hosts:
+        title = sheet_title(host, "survey")
+        number = 2
+        while title.lower() in (t.lower() for t in titles):  # spreadsheets compare titles caselessly
+            suffix = "(%d)" % number
+            title = sheet_title(host, "survey")[:31 - len(suffix)] + suffix
+            number += 1
+        titles.append(title)
+    return titles
 
 
 def write_survey(host, entry, path, lang="zh", generated=None):
@@ -465,5 +496,17 @@ def write_survey(host, entry, path, lang="zh", generated=None):
     ``generated`` is the results' timestamp, printed in the footer and kept
     as the file's creation date.
     """
-    sheet = build_survey(host, entry, lang, generated)
-    return write_private(path, workbook_bytes([sheet], created=generated))
+    return write_hospital_survey([(host, entry)], path, lang, generated)
+
+
+def write_hospital_survey(servers, path, lang="zh", generated=None):
+    """Write one hospital's workbook: the form of each server ``[(host, entry)]``, one sheet each.
+
+    A hospital with one server gets a sheet titled with its name; with
+    several, each sheet is titled with its host and every form lists them all.
+    """
+    hosts = [host for host, _ in servers]
+    titles = sheet_titles(hosts) if len(servers) > 1 else [None]
+    sheets = [build_survey(host, entry, lang, generated, title, hosts)
+              for (host, entry), title in zip(servers, titles)]
+    return write_private(path, workbook_bytes(sheets, created=generated))

@@ -6,6 +6,7 @@ from ..checks.registry import CHECKS, is_sub_check
 from .html import known_mobiles, mobile_masker
 from .labels import HOST_STATUS_LABELS as _HOST_STATUS
 from .labels import STATUS_LABELS as _CHECK_STATUS
+from .summary import VERDICTS, host_summary, not_audited_reason, verdict_label
 
 # The reports' wording; English in capitals so a verdict stands out in a terminal.
 STATUS_LABELS = {
@@ -17,8 +18,8 @@ HEADERS = {
     "en": ("check", "requirement", "verdict", "observed"),
 }
 HOST_HEADERS = {
-    "zh": ("主机", "等级", "状态", "通过", "不满足", "警告", "未知", "不满足的项"),
-    "en": ("host", "level", "status", "pass", "fail", "warn", "unknown", "failing checks"),
+    "zh": ("主机", "等级", "状态", "结论", "通过", "不满足", "警告", "未知", "不满足的项"),
+    "en": ("host", "level", "status", "verdict", "pass", "fail", "warn", "unknown", "failing checks"),
 }
 DETAIL_MAX_HOSTS = 3
 
@@ -85,7 +86,7 @@ def host_detail(name, entry, lang):
                             ", level %s" % entry["level"] if entry.get("level") else "")
     lines = [title]
     if entry["status"] != "ok":
-        lines.append("  " + entry.get("message", ""))
+        lines.append("  " + not_audited_reason(entry, lang))
         return lines
     rows = []
     for check_id, outcome in entry["checks"].items():
@@ -129,21 +130,26 @@ def render_verdict(results, lang="zh"):
         for name, entry in hosts.items():
             lines.extend(host_detail(name, entry, lang))
             lines.append("")
-    rows = []
+    rows, verdicts = [], dict.fromkeys(VERDICTS, 0)
     for name, entry in hosts.items():
-        summary = entry["summary"]
+        summary = host_summary(entry)
+        verdicts[summary.verdict] += 1
+        counts = summary.counts
         failing = failing_checks(entry["checks"])
-        rows.append((name, entry.get("level") or "-", labels[entry["status"]], summary["pass"],
-                     summary["fail"] + summary["error"], summary["warn"], summary["unknown"],
-                     ", ".join(failing) or ("-" if entry["status"] == "ok" else entry.get("message", ""))))
-    lines.extend(render_rows(HOST_HEADERS[lang], rows, (30, 5, 12, 5, 6, 5, 5, 100)))
+        rows.append((name, entry.get("level") or "-", labels[entry["status"]], verdict_label(summary.verdict, lang),
+                     counts["pass"], counts["fail"] + counts["error"], counts["warn"], counts["unknown"],
+                     ", ".join(failing) or ("-" if entry["status"] == "ok" else not_audited_reason(entry, lang))))
+    lines.extend(render_rows(HOST_HEADERS[lang], rows, (30, 5, 12, 8, 5, 6, 5, 5, 100)))
     counts = results["summary"]["host_status"]
+    by_verdict = [(verdict_label(v, lang), verdicts[v]) for v in VERDICTS]
     if lang == "zh":
-        lines.append("共 %d 台：已审计 %d，不可达 %d，失败 %d" % (
-            results["summary"]["hosts"], counts["ok"], counts["unreachable"], counts["failed"]))
+        lines.append("共 %d 台：已审计 %d，不可达 %d，失败 %d；%s" % (
+            results["summary"]["hosts"], counts["ok"], counts["unreachable"], counts["failed"],
+            "，".join("%s %d" % item for item in by_verdict)))
     else:
-        lines.append("%d host(s): %d audited, %d unreachable, %d failed" % (
-            results["summary"]["hosts"], counts["ok"], counts["unreachable"], counts["failed"]))
+        lines.append("%d host(s): %d audited, %d unreachable, %d failed; %s" % (
+            results["summary"]["hosts"], counts["ok"], counts["unreachable"], counts["failed"],
+            ", ".join("%s %d" % item for item in by_verdict)))
     lines.extend(profile_lines(results, lang))
     # a mobile typed into a declaration or a waiver reason is masked here as in the HTML and JUnit:
     # the console ends up in CI logs and AWX job output (same width: the columns stay aligned)
