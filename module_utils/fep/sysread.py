@@ -12,8 +12,13 @@ system to ask, so command-based facts become unknown with a reason.
 
 Standard library only, Python 3.6+: this code runs on hospital servers.
 """
+import json
 import os
 import subprocess
+
+# What tools/fep_snapshot.py observed on the running server and a copy of files cannot hold
+# (rule sets, free space, probes): a JSON document inside the snapshot (docs/snapshot-layout.md).
+LIVE_RECORD = "fepkit/live.json"
 
 # procfs allocates the size a read asks for: /proc/sys refuses a 4 MiB read with ENOMEM on
 # 6.x kernels, so every file is read in chunks of this size up to its limit.
@@ -42,6 +47,7 @@ class SysReader(object):
         self.warnings = []
         # dotted fact path -> human reason; the checks turn these into "unknown"
         self.unknown = {}
+        self._recorded = None
 
     # -- paths -------------------------------------------------------------
     def path(self, rel):
@@ -104,6 +110,20 @@ class SysReader(object):
                 return True
         except (IOError, OSError):
             return False
+
+    def recorded(self, section):
+        """A section of the snapshot's live record (``LIVE_RECORD``), or None (a live host, or
+        a snapshot without one); always a mapping when present."""
+        if self.live:
+            return None
+        if self._recorded is None:
+            try:
+                document = json.loads(self.read_text(LIVE_RECORD, default="{}", limit=16 * 1024 * 1024))
+            except ValueError:
+                document = None
+            self._recorded = document if isinstance(document, dict) else {}
+        value = self._recorded.get(section)
+        return value if isinstance(value, dict) else None
 
     # -- commands (live hosts only) ----------------------------------------
     def run(self, argv, timeout=10):
