@@ -7,7 +7,10 @@ Personal values (mobiles) never appear in the message.
 
 When the metadata is valid, the host list is returned as the fact
 ``__fep_audited_hosts`` (the playbook delegates it to localhost, where the
-results play reads it): one task instead of a set_fact after it.
+results play reads it): one task instead of a set_fact after it.  A host
+audited from an archive (``fep_snapshot``) without hospital metadata in the
+inventory takes the manifest's (what the hospital gave tools/fep_snapshot.py):
+``__fep_archive_metadata``, for fep_audit and fep_results.
 """
 
 
@@ -21,6 +24,7 @@ ansible.module_utils.__path__.extend(
     p for p in C.DEFAULT_MODULE_UTILS_PATH or [] if p not in ansible.module_utils.__path__)
 
 try:
+    from ansible.module_utils.fep.archive import host_metadata
     from ansible.module_utils.fep.report.hospital import validate_hospital
 except ImportError:  # pragma: no cover
     validate_hospital = None
@@ -36,9 +40,15 @@ class ActionModule(ActionBase):
             raise AnsibleActionFail("fepkit: cannot import module_utils/fep (check ansible.cfg)")
         hostvars = task_vars["hostvars"]
         problems = []
+        from_archives = {}  # host -> metadata its archive's manifest supplied (fep_results reads it)
         for host in self._task.args.get("hosts") or []:
             variables = hostvars[host]
-            _, errors = validate_hospital(variables.get("fep_hospital"), variables.get("fep_hospital_level"))
+            hospital, level, error = host_metadata(variables)
+            if error:
+                continue  # an archive refused: fep_audit fails that host with the reason, not the run
+            if (hospital, level) != (variables.get("fep_hospital"), variables.get("fep_hospital_level")):
+                from_archives[host] = {"fep_hospital": hospital, "fep_hospital_level": level}
+            _, errors = validate_hospital(hospital, level)
             problems.extend("host %s: %s" % (host, error) for error in errors)
         result["changed"] = False
         if problems:
@@ -48,5 +58,5 @@ class ActionModule(ActionBase):
         else:
             hosts = list(self._task.args.get("hosts") or [])
             result["msg"] = "hospital metadata valid for %d host(s)" % len(hosts)
-            result["ansible_facts"] = {"__fep_audited_hosts": hosts}
+            result["ansible_facts"] = {"__fep_audited_hosts": hosts, "__fep_archive_metadata": from_archives}
         return result

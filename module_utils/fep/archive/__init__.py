@@ -17,6 +17,7 @@ import tarfile
 import tempfile
 
 from .. import collector
+from ..checks.inputs import validate_inputs
 
 MANIFEST = "fepkit/manifest.json"
 # Generous for a real server (typically < 1 MiB compressed, a few thousand members).
@@ -213,10 +214,18 @@ def read_manifest(path):
 
 
 def collect(path, options):
-    """The facts of the server an archive was taken on, and its manifest."""
+    """``(facts, manifest, probes)`` of the server an archive was taken on.
+
+    Without probe targets in ``options`` (the inventory), those given to the tool on
+    the server are the ones judged (``probes``: the audit's probe configuration).
+    """
     dest = tempfile.mkdtemp(prefix="fep-snapshot-")
     try:
         manifest = extract(path, dest)
+        options = dict(options)
+        if not options.get("probes"):
+            inputs, errors = validate_inputs(recorded_probe_args(manifest))
+            options["probes"] = {} if errors else inputs["probes"]
         facts = collector.collect(dest, options)
     finally:
         shutil.rmtree(dest, ignore_errors=True)
@@ -229,7 +238,7 @@ def collect(path, options):
     info["privileged"] = host.get("privileged") is True
     info["archive"] = {"path": os.path.abspath(path), "collector_version": manifest["collector"]["version"],
                        "created": str(manifest.get("created") or ""), "hostname": str(host.get("hostname") or "")}
-    return facts, manifest
+    return facts, manifest, options["probes"]
 
 
 def recorded_probe_args(manifest):
@@ -252,4 +261,19 @@ def metadata(manifest):
     """``(fep_hospital, fep_hospital_level)`` as the hospital gave them to the tool (None when absent)."""
     hospital = manifest.get("hospital") if isinstance(manifest, dict) else None
     level = manifest.get("level") if isinstance(manifest, dict) else None
-    return (hospital or None), level
+    return (hospital or None), (level if level in (2, 3) else None)
+
+
+def host_metadata(variables, read=read_manifest):
+    """``(fep_hospital, fep_hospital_level, error)`` of an inventory host: its own variables,
+    else (for a host audited from ``fep_snapshot``) what the archive's manifest says."""
+    hospital, level = variables.get("fep_hospital"), variables.get("fep_hospital_level")
+    path = variables.get("fep_snapshot")
+    if not path or (hospital not in (None, "") and level not in (None, "")):
+        return hospital, level, None
+    try:
+        recorded_hospital, recorded_level = metadata(read(os.path.expanduser(str(path))))
+    except (ArchiveError, OSError) as exc:
+        return hospital, level, "fep_snapshot %s refused: %s" % (path, getattr(exc, "strerror", None) or exc)
+    return (hospital if hospital not in (None, "") else recorded_hospital,
+            level if level not in (None, "") else recorded_level, None)
