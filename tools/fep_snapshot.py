@@ -247,10 +247,7 @@ class Snapshot(object):
     def gather_cpu(self):
         self.add_file("proc/cpuinfo")
         self.add_file("sys/devices/system/cpu/online")
-        machine = os.uname()[4] if self.root == "/" else None
-        if machine:
-            # the file procfs lacks on most kernels: the audit reads the machine type from it
-            self.add_member("proc/sys/kernel/arch", "file", (machine + "\n").encode("ascii"))
+        self.add_file("proc/sys/kernel/arch")  # absent on most kernels: uname -m is in the live record
         base = "sys/devices/system/cpu"
         for entry in self.listdir(base):
             if re.match(r"^cpu[0-9]+$", entry):
@@ -565,7 +562,7 @@ def collect(args):
         ("cpu", snapshot.gather_cpu), ("memory", snapshot.gather_memory), ("storage", snapshot.gather_storage),
         ("network", snapshot.gather_network), ("os", snapshot.gather_os),
     )
-    live = {"format": 1}
+    live = {"format": 1, "uname": {"machine": os.uname()[4]} if on_host else {}}
     index = 0
     for index, (key, step) in enumerate(steps, 1):
         before = len(snapshot.members)

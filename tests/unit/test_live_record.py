@@ -94,3 +94,11 @@ def test_a_malformed_record_is_ignored(uos_root, text):
 
 def test_a_live_host_ignores_records():
     assert SysReader("/").recorded("commands") is None
+
+
+def test_recorded_machine_type_only_when_cpuinfo_does_not_tell(tmp_path, uos_root):
+    record(tmp_path, uname={"machine": "aarch64"})
+    assert collector.collect(str(tmp_path))["cpu"]["arch"] == "aarch64"   # no cpuinfo at all
+    # a Hygon cpuinfo says x86_64, as the live collector would conclude before asking uname
+    record(uos_root, uname={"machine": "aarch64"})
+    assert collector.collect(str(uos_root))["cpu"]["arch"] == "x86_64"
