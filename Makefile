@@ -8,12 +8,15 @@ PYTHON      ?= python3
 # default: ansible-core 2.19 (targets with Python >= 3.8);
 # legacy:  ansible-core 2.16 (roles on Kylin V10 / openEuler 20.03 / UOS with Python 3.6-3.7)
 PROFILE     ?= default
+# ANSIBLE_WHEEL: the PyPI `ansible` release whose wheel the pinned collections are taken from
 ifeq ($(PROFILE),default)
 VENV        ?= .venv
 REQ_SUFFIX  :=
+ANSIBLE_WHEEL := 12.3.0
 else ifeq ($(PROFILE),legacy)
 VENV        ?= .venv-legacy
 REQ_SUFFIX  := -legacy
+ANSIBLE_WHEEL := 9.13.0
 else
 $(error PROFILE must be "default" or "legacy", not "$(PROFILE)")
 endif
@@ -29,7 +32,7 @@ BIN := $(VENV)/bin
 export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: help setup setup-dev setup-legacy-dev audit test test-deps unit e2e lint docs clean
+.PHONY: help setup setup-dev setup-legacy-dev audit test test-deps unit e2e lint docs clean collection
 
 help:
 	@echo "make audit [INVENTORY=path]   audit this machine (default) or an inventory, print the verdict"
@@ -41,22 +44,30 @@ help:
 	@echo "make test                     install test dependencies and run every test"
 	@echo "make lint                     ruff and ansible-lint (Python 3.6 target code: tests/unit/test_target_python.py)"
 	@echo "make docs                     regenerate the check catalogue in README.md and docs/"
+	@echo "make collection [DIST=dir]    build the Ansible collection dist/fepkit-fep-<version>.tar.gz"
 
 # --- set-up -----------------------------------------------------------------
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet $(PIP_SOURCE) --upgrade pip
 
 REQ         := requirements$(REQ_SUFFIX).txt
 REQ_DEV     := requirements$(REQ_SUFFIX)-dev.txt
 CONSTRAINTS := constraints$(REQ_SUFFIX).txt
+COLLECTIONS_REQ := requirements$(REQ_SUFFIX).yml
+# WHEELHOUSE=dir: install offline from a folder of wheels (the offline bundle's), nothing fetched
+WHEELHOUSE  ?=
+PIP_SOURCE  := $(if $(WHEELHOUSE),--no-index --find-links $(WHEELHOUSE))
 
-$(VENV)/.runtime: $(REQ) $(CONSTRAINTS) | $(BIN)/python
-	$(BIN)/pip install --quiet -r $(REQ) -c $(CONSTRAINTS)
+$(VENV)/.runtime: $(REQ) $(CONSTRAINTS) $(COLLECTIONS_REQ) tools/install_collections.py | $(BIN)/python
+	$(BIN)/pip install --quiet $(PIP_SOURCE) -r $(REQ) -c $(CONSTRAINTS)
+	$(BIN)/python tools/install_collections.py --requirements $(COLLECTIONS_REQ) \
+	  --ansible-version $(ANSIBLE_WHEEL) $(if $(WHEELHOUSE),--wheel-dir $(WHEELHOUSE)) \
+	  --into "$$($(BIN)/python -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')"
 	touch $@
 
 $(VENV)/.dev: $(REQ_DEV) $(REQ) $(CONSTRAINTS) $(VENV)/.runtime
-	$(BIN)/pip install --quiet -r $(REQ_DEV) -c $(CONSTRAINTS)
+	$(BIN)/pip install --quiet $(PIP_SOURCE) -r $(REQ_DEV) -c $(CONSTRAINTS)
 	touch $@
 
 setup: $(VENV)/.runtime
@@ -112,5 +123,11 @@ lint: setup-dev
 docs: setup
 	$(BIN)/python tools/gen_catalogue.py
 
+# --- distribution -------------------------------------------------------------
+# The repository is the collection fepkit.fep (galaxy.yml; build_ignore keeps tests and tooling out).
+DIST ?= dist
+collection: setup
+	$(BIN)/ansible-galaxy collection build --force --output-path $(DIST) .
+
 clean:
-	rm -rf .venv .venv-legacy .pytest_cache
+	rm -rf .venv .venv-legacy .pytest_cache dist

@@ -8,7 +8,7 @@ merge the results.json of several runs (one per province or city) into one.
 
 Writes report.html, junit.xml, rollup.xlsx and survey/<host>.xlsx (mode 0600)
 into DIR, by default the folder of results.json.  With several files it first
-writes their merge (module_utils/fep/report/merge.py) to DIR/results.json.
+writes their merge (plugins/module_utils/fep/report/merge.py) to DIR/results.json.
 ``make report RESULTS=…`` runs this.  Exit status: 0 all written, 1 some
 report failed (the others are written), 2 a results file is missing or
 invalid, or the runs cannot be merged.
@@ -18,7 +18,7 @@ import os
 import sys
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-sys.path.insert(0, os.path.join(REPO, "module_utils"))
+sys.path.insert(0, os.path.join(REPO, "plugins", "module_utils"))
 
 from fep.report.merge import MergeError, merge_results  # noqa: E402
 from fep.report.render import ResultsError, load_results, private_dir, render_reports, write_private  # noqa: E402

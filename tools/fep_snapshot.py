@@ -61,7 +61,7 @@ FILE_GLOBS = (
 # Only their existence matters: stored empty (or as the link they are).
 EXISTENCE = ("run/.containerenv", ".dockerenv", "usr/lib/systemd/systemd-logind", "lib/systemd/systemd-logind")
 DIRECTORIES = ("etc/firewalld", "usr/lib/firewalld")
-# The kernel parameters the openGauss installer checks (fepkit module_utils/fep/opengauss_spec.py
+# The kernel parameters the openGauss installer checks (fepkit plugins/module_utils/fep/opengauss_spec.py
 # SYSCTL_KEYS; tests/unit/test_snapshot_tool.py keeps the two lists equal), plus the kernel version.
 SYSCTL_KEYS = (
     "net.ipv4.tcp_max_tw_buckets", "net.ipv4.tcp_tw_reuse", "net.ipv4.tcp_tw_recycle",
@@ -422,7 +422,7 @@ def data_dir_space(snapshot, data_dir):
 
 
 # --- network probes: split_target and tcp_connect are verbatim copies of fepkit's
-# module_utils/fep/probes.py (the hospital gets one file; tests/unit/test_snapshot_tool.py keeps them equal)
+# plugins/module_utils/fep/probes.py (the hospital gets one file; tests/unit/test_snapshot_tool.py keeps them equal)
 PROBE_KINDS = (("egress", 8888), ("gov_extranet", 443), ("health_private", 443))
 
 

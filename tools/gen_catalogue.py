@@ -10,7 +10,7 @@ import os
 import sys
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-sys.path.insert(0, os.path.join(REPO, "module_utils"))
+sys.path.insert(0, os.path.join(REPO, "plugins", "module_utils"))
 
 from fep.checks import CHECKS  # noqa: E402
 

@@ -29,7 +29,7 @@ import ansible_runner
 import yaml
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-for path in (os.path.join(REPO, "module_utils"), REPO):
+for path in (os.path.join(REPO, "plugins", "module_utils"), REPO):
     sys.path.insert(0, path)
 
 from fep.report.render import render_reports  # noqa: E402

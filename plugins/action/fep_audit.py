@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 """Audit one hospital server in a single round trip.
 
-The collector (``module_utils/fep/*.py``, standard library, Python 3.6+) is
+The collector (``plugins/module_utils/fep/*.py``, standard library, Python 3.6+) is
 piped through the connection to ``python3 -`` on the target, like ``raw`` or
 ``script`` do, so it runs where ansible-core's module wrapper would refuse
 (Kylin V10 / openEuler 20.03 ship Python 3.7, UOS 1050a 3.6) and costs one
@@ -20,21 +20,15 @@ import re
 import time
 import zlib
 
-import ansible.module_utils
-from ansible import constants as C
 from ansible.errors import AnsibleActionFail, AnsibleConnectionFailure, AnsibleError
 from ansible.plugins.action import ActionBase
 
-# ansible packs project module_utils for targets only; import them here too
-ansible.module_utils.__path__.extend(
-    p for p in C.DEFAULT_MODULE_UTILS_PATH or [] if p not in ansible.module_utils.__path__)
-
 try:
-    from ansible.module_utils.fep import archive as fep_archive
-    from ansible.module_utils.fep import checks as fep_checks
-    from ansible.module_utils.fep.checks.inputs import ARG_VARIABLES, validate_inputs
-    from ansible.module_utils.fep.collector import RESULT_BEGIN, RESULT_END
-    from ansible.module_utils.fep.report.results import OUTCOME_KEY
+    from ansible_collections.fepkit.fep.plugins.module_utils.fep import archive as fep_archive
+    from ansible_collections.fepkit.fep.plugins.module_utils.fep import checks as fep_checks
+    from ansible_collections.fepkit.fep.plugins.module_utils.fep.checks.inputs import ARG_VARIABLES, validate_inputs
+    from ansible_collections.fepkit.fep.plugins.module_utils.fep.collector import RESULT_BEGIN, RESULT_END
+    from ansible_collections.fepkit.fep.plugins.module_utils.fep.report.results import OUTCOME_KEY
 except ImportError:  # pragma: no cover - module_utils path not configured
     fep_checks = None
 
@@ -73,15 +67,11 @@ run_payload(CONFIG)
 
 
 def find_package_dir():
-    """The ``fep`` package in the configured module_utils paths (else beside us)."""
-    candidates = list(C.DEFAULT_MODULE_UTILS_PATH or [])
-    candidates.append(os.path.join(os.path.dirname(__file__), "..", "..", "module_utils"))
-    for base in candidates:
-        path = os.path.join(os.path.expanduser(base), "fep")
-        if os.path.isfile(os.path.join(path, "collector.py")):
-            return os.path.abspath(path)
-    raise AnsibleActionFail("fepkit: module_utils/fep not found; run from the project directory "
-                            "(ansible.cfg sets module_utils)")
+    """The ``fep`` package this plugin imported (plugins/module_utils/fep of the collection)."""
+    path = os.path.dirname(os.path.dirname(os.path.abspath(fep_checks.__file__)))
+    if not os.path.isfile(os.path.join(path, "collector.py")):
+        raise AnsibleActionFail("fepkit: %s has no collector.py; the collection is incomplete" % path)
+    return path
 
 
 RELATIVE_IMPORT = re.compile(r"^\s*from \.(\w*) import ([\w, ]+)", re.MULTILINE)
@@ -147,6 +137,9 @@ except AnsibleActionFail:  # pragma: no cover - reported when the action runs
     pass
 
 
+WATCHDOG_SHARE = 0.8
+
+
 def collector_config(inputs):
     """What the collector on the target needs of the validated inputs (validate_inputs)."""
     return {
@@ -154,6 +147,9 @@ def collector_config(inputs):
         "agents": inputs["security_agents"],
         "probes": inputs["probes"],
         "opengauss_data_dir": inputs["opengauss_data_dir"],
+        # the collector gives up before the task's timeout (fep_audit_timeout) kills it without a word,
+        # so that the host's result says where it was stuck
+        "deadline": round(inputs["audit_timeout"] * WATCHDOG_SHARE, 1),
     }
 
 
@@ -276,8 +272,8 @@ class ActionModule(ActionBase):
         result = super(ActionModule, self).run(tmp, task_vars)
         result["changed"] = False
         if fep_checks is None:
-            raise AnsibleActionFail("fepkit: cannot import module_utils/fep; check ansible.cfg "
-                                    "module_utils = ./module_utils")
+            raise AnsibleActionFail("fepkit: cannot import plugins/module_utils/fep of fepkit.fep "
+                                    "(the collection is incomplete)")
         task_vars = task_vars or {}
         host = task_vars.get("inventory_hostname", "?")
         inputs, errors = validate_inputs(self.audit_arguments(task_vars))

@@ -7,17 +7,11 @@ validated inputs.  Output: the plan (``create_zones``, ``policy_commands``,
 when the host's firewall would change, and a ``diff`` of every zone the plan
 touches, so that ``--check --diff`` shows exactly what a run would do.
 """
-import ansible.module_utils
-from ansible import constants as C
 from ansible.errors import AnsibleActionFail
 from ansible.plugins.action import ActionBase
 
-# ansible packs project module_utils for targets only; import them here too
-ansible.module_utils.__path__.extend(
-    p for p in C.DEFAULT_MODULE_UTILS_PATH or [] if p not in ansible.module_utils.__path__)
-
 try:
-    from ansible.module_utils.fep.firewall import firewalld
+    from ansible_collections.fepkit.fep.plugins.module_utils.fep.firewall import firewalld
 except ImportError:  # pragma: no cover - module_utils path not configured
     firewalld = None
 
@@ -29,7 +23,7 @@ class ActionModule(ActionBase):
     def run(self, tmp=None, task_vars=None):
         result = super(ActionModule, self).run(tmp, task_vars)
         if firewalld is None:
-            raise AnsibleActionFail("fepkit: cannot import module_utils/fep/firewall (check ansible.cfg)")
+            raise AnsibleActionFail("fepkit: cannot import plugins/module_utils/fep/firewall (check ansible.cfg)")
         args = self._task.args
         for name in ("probe", "desired", "managed"):
             if name not in args:

@@ -8,23 +8,26 @@ were unreachable or failed are in the results too.
 import datetime
 import os
 
-import ansible.module_utils
-from ansible import constants as C
 from ansible.errors import AnsibleActionFail
 from ansible.plugins.action import ActionBase
 from ansible.release import __version__ as ansible_version
 from ansible.vars.hostvars import HostVarsVars
 
-# ansible packs project module_utils for targets only; import them here too
-ansible.module_utils.__path__.extend(
-    p for p in C.DEFAULT_MODULE_UTILS_PATH or [] if p not in ansible.module_utils.__path__)
-
 try:
-    from ansible.module_utils.fep import __version__ as fep_version
-    from ansible.module_utils.fep.report.hospital import validate_hospital
-    from ansible.module_utils.fep.report.render import private_dir, render_reports, write_private
-    from ansible.module_utils.fep.report.results import build_results, failing_hosts, host_entry, results_text
-    from ansible.module_utils.fep.report.table import render_verdict
+    from ansible_collections.fepkit.fep.plugins.module_utils.fep import __version__ as fep_version
+    from ansible_collections.fepkit.fep.plugins.module_utils.fep.report.hospital import validate_hospital
+    from ansible_collections.fepkit.fep.plugins.module_utils.fep.report.render import (
+        private_dir,
+        render_reports,
+        write_private,
+    )
+    from ansible_collections.fepkit.fep.plugins.module_utils.fep.report.results import (
+        build_results,
+        failing_hosts,
+        host_entry,
+        results_text,
+    )
+    from ansible_collections.fepkit.fep.plugins.module_utils.fep.report.table import render_verdict
 except ImportError:  # pragma: no cover
     build_results = None
 
@@ -37,10 +40,15 @@ def host_view(raw, loader, host):
         return HostVarsVars(raw, loader=loader)
 
 
-def default_report_dir(playbook_dir, now=None):
-    """``reports/<YYYYmmdd-HHMMSS>/`` beside the playbooks folder, one per run."""
+def default_report_dir(playbook_dir, now=None, cwd=None):
+    """``reports/<YYYYmmdd-HHMMSS>/``, one per run: beside the playbooks folder in a checkout or an
+    AWX project; under the current folder when the playbook runs from an installed collection
+    (``ansible-playbook fepkit.fep.audit``), whose folder is not the user's to write in."""
     stamp = (now or datetime.datetime.now()).strftime("%Y%m%d-%H%M%S")
-    return os.path.join(os.path.dirname(os.path.abspath(playbook_dir)), "reports", stamp)
+    base = os.path.dirname(os.path.abspath(playbook_dir))
+    if os.path.isfile(os.path.join(base, "MANIFEST.json")):  # written by ansible-galaxy install
+        base = cwd or os.getcwd()
+    return os.path.join(base, "reports", stamp)
 
 
 class ActionModule(ActionBase):
@@ -50,9 +58,17 @@ class ActionModule(ActionBase):
     def run(self, tmp=None, task_vars=None):
         result = super(ActionModule, self).run(tmp, task_vars)
         if build_results is None:
-            raise AnsibleActionFail("fepkit: cannot import module_utils/fep (check ansible.cfg)")
+            raise AnsibleActionFail("fepkit: cannot import plugins/module_utils/fep (check ansible.cfg)")
         args = self._task.args
         hosts = args.get("hosts") or []
+        if not hosts:
+            # a wrong path, a typo in fep_audit_hosts or an empty inventory file: an empty report
+            # ("0 hosts") with exit 0 would read as a region with nothing to fix
+            sources = ", ".join(task_vars.get("ansible_inventory_sources") or []) or "none"
+            raise AnsibleActionFail(
+                "no host was audited: the inventory (%s) has no host matching %r; nothing was written. "
+                "Check the inventory path (-i / INVENTORY=) and fep_audit_hosts"
+                % (sources, task_vars.get("fep_audit_hosts", "all")))
         report_dir = args.get("report_dir") or default_report_dir(task_vars.get("playbook_dir") or os.getcwd())
         lang = args.get("lang") or "zh"
         hostvars = task_vars["hostvars"]

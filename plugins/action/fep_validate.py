@@ -14,18 +14,12 @@ inventory takes the manifest's (what the hospital gave tools/fep_snapshot.py):
 """
 
 
-import ansible.module_utils
-from ansible import constants as C
 from ansible.errors import AnsibleActionFail
 from ansible.plugins.action import ActionBase
 
-# ansible packs project module_utils for targets only; import them here too
-ansible.module_utils.__path__.extend(
-    p for p in C.DEFAULT_MODULE_UTILS_PATH or [] if p not in ansible.module_utils.__path__)
-
 try:
-    from ansible.module_utils.fep.archive import host_metadata
-    from ansible.module_utils.fep.report.hospital import validate_hospital
+    from ansible_collections.fepkit.fep.plugins.module_utils.fep.archive import host_metadata
+    from ansible_collections.fepkit.fep.plugins.module_utils.fep.report.hospital import validate_hospital
 except ImportError:  # pragma: no cover
     validate_hospital = None
 
@@ -37,7 +31,7 @@ class ActionModule(ActionBase):
     def run(self, tmp=None, task_vars=None):
         result = super(ActionModule, self).run(tmp, task_vars)
         if validate_hospital is None:
-            raise AnsibleActionFail("fepkit: cannot import module_utils/fep (check ansible.cfg)")
+            raise AnsibleActionFail("fepkit: cannot import plugins/module_utils/fep (check ansible.cfg)")
         hostvars = task_vars["hostvars"]
         problems = []
         from_archives = {}  # host -> metadata its archive's manifest supplied (fep_results reads it)

@@ -1,14 +1,7 @@
 # -*- coding: utf-8 -*-
-"""Filters of the fep_firewall role: thin shells over module_utils/fep/firewall (controller side)."""
-import ansible.module_utils
-from ansible import constants as C
+"""Filters of the fep_firewall role: thin shells over plugins/module_utils/fep/firewall (controller side)."""
 from ansible.errors import AnsibleFilterError
-
-# ansible packs project module_utils for targets only; import them here too
-ansible.module_utils.__path__.extend(
-    p for p in C.DEFAULT_MODULE_UTILS_PATH or [] if p not in ansible.module_utils.__path__)
-
-from ansible.module_utils.fep.firewall import inputs, nftables  # noqa: E402
+from ansible_collections.fepkit.fep.plugins.module_utils.fep.firewall import inputs, nftables
 
 
 def fep_firewall_inputs(raw):

@@ -1,18 +1,11 @@
 # -*- coding: utf-8 -*-
 """Filters of the fep_opengauss_prereqs role: its decisions, made on the controller.
 
-The logic lives in ``module_utils/fep/opengauss_role.py`` (pure functions,
+The logic lives in ``plugins/module_utils/fep/opengauss_role.py`` (pure functions,
 unit-tested); these filters only expose it to the role's tasks.
 """
-import ansible.module_utils
-from ansible import constants as C
 from ansible.errors import AnsibleFilterError
-
-# ansible packs project module_utils for targets only; import them here too
-ansible.module_utils.__path__.extend(
-    p for p in C.DEFAULT_MODULE_UTILS_PATH or [] if p not in ansible.module_utils.__path__)
-
-from ansible.module_utils.fep import opengauss_role  # noqa: E402
+from ansible_collections.fepkit.fep.plugins.module_utils.fep import opengauss_role
 
 
 def fep_opengauss_role_platform(os_release):

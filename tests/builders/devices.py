@@ -6,6 +6,7 @@ path for hardware, ``devices/virtual/...`` for software devices), attribute
 files end with a newline, SCSI vendor/model strings are space padded.
 """
 import os
+import re
 import struct
 from pathlib import Path
 
@@ -65,6 +66,12 @@ def _block_device_dirs(root, name, transport, index):
     elif transport == "scsi":  # RAID controller logical drive (megaraid_sas)
         hctl = f"{index}:2:0:0"
         host = pci / "0000:00:01.0/0000:02:00.0" / f"host{index}"
+    elif transport == "fc":  # LUN 1 behind an FC HBA's remote port (lpfc, qla2xxx)
+        hctl = f"{index}:0:0:1"
+        host = pci / "0000:00:03.0/0000:04:00.0" / f"host{index}" / f"rport-{index}:0-0"
+    elif transport == "iscsi":  # open-iscsi session: a virtual SCSI host under platform
+        hctl = f"{index}:0:0:1"
+        host = devices / "platform" / f"host{index}" / f"session{index}"
     else:  # sata (libata on AHCI)
         host = pci / "0000:00:17.0" / f"ata{index + 1}" / f"host{index}"
     scsi_dev = host / f"target{hctl.rsplit(':', 1)[0]}" / hctl
@@ -77,13 +84,14 @@ _BLOCK_MAJORS = (("loop", 7), ("md", 9), ("dm-", 253), ("vd", 252), ("zram", 251
 
 def add_block_device(root, name, size_bytes, rotational, model=None, vendor=None,
                      transport="sata", scheduler="[mq-deadline] kyber bfq none",
-                     removable=0, scsi_type=0, slaves=(), dm_uuid=None, nr_requests=64):
+                     removable=0, scsi_type=0, slaves=(), dm_uuid=None, nr_requests=64, wwid=None):
     """A whole disk (or loop/dm/md volume) as the kernel shows it in sys/block.
 
     ``transport`` picks the bus path: sata, sas, scsi (a RAID controller's
-    logical drive), usb, nvme, virtio or mmc.  ``slaves`` (disks or partitions
-    added before) make a stacked volume; ``dm_uuid`` ("LVM-...", "mpath-...")
-    adds the device-mapper attributes.
+    logical drive), fc, iscsi, usb, nvme, virtio or mmc.  ``slaves`` (disks or
+    partitions added before) make a stacked volume; ``dm_uuid`` ("LVM-...",
+    "mpath-...") adds the device-mapper attributes; ``wwid`` the SCSI device's
+    (or NVMe namespace's) world-wide id.
     """
     root = Path(root)
     index = len(list((root / "sys/block").glob("*"))) if (root / "sys/block").exists() else 0
@@ -117,6 +125,7 @@ def add_block_device(root, name, size_bytes, rotational, model=None, vendor=None
         if transport == "nvme":
             _attrs(device_dir, {"model": f"{model or ''}".ljust(40), "transport": "pcie",
                                 "state": "live"})
+            _attrs(block_dir, {"wwid": wwid})
         elif transport in ("virtio", "mmc"):
             _attrs(device_dir, {"vendor": "0x1af4" if transport == "virtio" else None})
         else:
@@ -128,12 +137,59 @@ def add_block_device(root, name, size_bytes, rotational, model=None, vendor=None
                 "rev": "0100",
                 "type": scsi_type,
                 "state": "running",
+                "wwid": wwid,
             })
         _link(block_dir / "device", device_dir)
 
     _link(root / "sys/block" / name, block_dir)
     _link(root / "sys/class/block" / name, block_dir)
     return block_dir
+
+
+def add_nvme_multipath(root, subsys, nsid, size_bytes, model, controllers, wwid):
+    """A namespace shared by ``controllers`` under native NVMe multipath (nvme_core.multipath=Y).
+
+    As the kernel lays it out: the namespace ``nvme<subsys>n<nsid>`` is a block
+    device of ``devices/virtual/nvme-subsystem/nvme-subsys<subsys>`` (its
+    ``device`` is the subsystem, which carries model and serial); each
+    controller ``(name, pci_slot, cntlid)`` adds a hidden path
+    ``nvme<subsys>c<cntlid>n<nsid>`` under its PCI function, also listed in
+    sys/block but without a /dev node.
+    """
+    root = Path(root)
+    subsys_dir = root / "sys/devices/virtual/nvme-subsystem" / f"nvme-subsys{subsys}"
+    _attrs(subsys_dir, {"model": model.ljust(40), "serial": "S6CKNA0T500123".ljust(20),
+                        "subsysnqn": f"nqn.2014.08.org.nvmexpress:144d144d{wwid[-12:]}",
+                        "iopolicy": "numa"})
+    head = f"nvme{subsys}n{nsid}"
+    paths = []
+    for controller, slot, cntlid in controllers:
+        ctrl_dir = root / "sys/devices/pci0000:00/0000:00:1d.0" / slot / "nvme" / controller
+        _attrs(ctrl_dir, {"model": model.ljust(40), "transport": "pcie", "state": "live",
+                          "cntlid": cntlid})
+        _link(ctrl_dir / "subsystem", subsys_dir)
+        path = f"nvme{subsys}c{cntlid}n{nsid}"
+        path_dir = ctrl_dir / path
+        _attrs(path_dir, {"size": size_bytes // 512, "removable": 0, "hidden": 1, "wwid": wwid,
+                          "uevent": f"MAJOR=259\nMINOR={cntlid}\nDEVNAME={path}\nDEVTYPE=disk"})
+        _attrs(path_dir / "queue", {"rotational": 0, "scheduler": "none",
+                                    "logical_block_size": 512, "nr_requests": 1023,
+                                    "read_ahead_kb": 128})
+        _link(path_dir / "device", ctrl_dir)
+        _link(root / "sys/block" / path, path_dir)
+        paths.append(path)
+    head_dir = subsys_dir / head
+    _attrs(head_dir, {"size": size_bytes // 512, "removable": 0, "ro": 0, "wwid": wwid,
+                      "uevent": f"MAJOR=259\nMINOR=0\nDEVNAME={head}\nDEVTYPE=disk"})
+    _attrs(head_dir / "queue", {"rotational": 0, "scheduler": "[none] mq-deadline",
+                                "logical_block_size": 512, "hw_sector_size": 512,
+                                "nr_requests": 1023, "read_ahead_kb": 128})
+    (head_dir / "holders").mkdir(parents=True, exist_ok=True)
+    (head_dir / "slaves").mkdir(parents=True, exist_ok=True)
+    _link(head_dir / "device", subsys_dir)
+    _link(root / "sys/block" / head, head_dir)
+    _link(root / "sys/class/block" / head, head_dir)
+    return head, paths
 
 
 def add_partition(root, disk, name, size_bytes, start_sector=2048):
@@ -149,25 +205,37 @@ def add_partition(root, disk, name, size_bytes, start_sector=2048):
 
 # PCI ids of the NIC behind a driver, so the PCI tree stays consistent.
 _NIC_PCI_IDS = {"igb": (0x8086, 0x1521), "ixgbe": (0x8086, 0x10FB), "i40e": (0x8086, 0x1572),
-                "hinic": (0x19E5, 0x1822), "mlx5_core": (0x15B3, 0x1017)}
+                "hinic": (0x19E5, 0x1822), "mlx5_core": (0x15B3, 0x1017),
+                "iwlwifi": (0x8086, 0x2723)}
 
 _DEVTYPES = {"bridge": "bridge", "docker": "bridge", "bond": "bond", "vlan": "vlan",
-             "wireless": "wlan"}
+             "wireless": "wlan", "wwan": "wwan"}
+_ARPHRD = {"loopback": 772, "infiniband": 32}
 
 
 def add_nic(root, name, physical=True, kind="ethernet", operstate="up", speed=1000,
             mac="52:54:00:12:34:56", driver="igb", carrier=1, mtu=1500,
-            pci_slot=None, master=None, bond_slaves=(), vlan_of=None, vlan_id=None):
+            pci_slot=None, master=None, bond_slaves=(), vlan_of=None, vlan_id=None, usb_port=None):
     """A network interface.
 
     ``carrier=None`` / ``speed=None`` leave the attribute out, as a snapshot
     of a down link has it (the kernel answers EINVAL).  ``master`` makes the
     interface a port of that bond or bridge (create the master first).
+    ``usb_port`` ("1-4") puts it on a USB interface of the xHCI controller,
+    ``driver`` then being the USB driver (cdc_ether, rndis_host, r8152...).
     """
     root = Path(root)
     net_class = root / "sys/class/net"
     index = len(list(net_class.glob("*"))) + 1 if net_class.exists() else 1
-    if physical:
+    if usb_port:
+        bus = usb_port.split("-")[0]
+        usb_if = root / "sys/devices/pci0000:00/0000:00:14.0" / f"usb{bus}" / usb_port / f"{usb_port}:1.0"
+        net_dir = usb_if / "net" / name
+        drivers = root / "sys/bus/usb/drivers" / driver
+        drivers.mkdir(parents=True, exist_ok=True)
+        _link(usb_if / "driver", drivers)
+        _link(net_dir / "device", usb_if)
+    elif physical:
         pci_slot = pci_slot or f"0000:{index:02x}:00.0"
         pci_dir = root / "sys/devices/pci0000:00/0000:00:1c.0" / pci_slot
         net_dir = pci_dir / "net" / name
@@ -194,7 +262,7 @@ def add_nic(root, name, physical=True, kind="ethernet", operstate="up", speed=10
         "operstate": operstate,
         "carrier": carrier,
         "speed": speed,
-        "type": 772 if kind == "loopback" else 1,
+        "type": _ARPHRD.get(kind, 1),
         "ifindex": index,
         "iflink": index,
         "uevent": uevent,
@@ -249,6 +317,30 @@ def add_pci_device(root, slot, vendor, device, cls, driver=None):
         _link(dev_dir / "driver", drivers)
     _link(root / "sys/bus/pci/devices" / slot, dev_dir)
     return dev_dir
+
+
+def parse_lspci(text):
+    """``[(slot, vendor, device, class)]`` of ``lspci -nn`` lines (the class with prog-if 00)."""
+    pattern = re.compile(r"^(?P<slot>\S+) .*?\[(?P<cls>[0-9a-f]{4})\]: .*"
+                         r"\[(?P<vendor>[0-9a-f]{4}):(?P<device>[0-9a-f]{4})\]")
+    devices = []
+    for line in text.splitlines():
+        match = pattern.match(line)
+        if match:
+            slot = match.group("slot")
+            devices.append(("0000:" + slot if slot.count(":") == 1 else slot,
+                            int(match.group("vendor"), 16), int(match.group("device"), 16),
+                            int(match.group("cls"), 16) << 8))
+    return devices
+
+
+def add_lspci_devices(root, fixture):
+    """Every device of ``tests/fixtures/pci/<fixture>.lspci`` as a sysfs PCI function."""
+    text = (Path(__file__).resolve().parent.parent / "fixtures/pci" / f"{fixture}.lspci").read_text()
+    devices = parse_lspci(text)
+    for slot, vendor, device, cls in devices:
+        add_pci_device(root, slot, vendor, device, cls)
+    return devices
 
 
 # -- memory -------------------------------------------------------------------

@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 # the lab (tests/lab/lab.py) imports the builders with only the repository on sys.path
-MODULE_UTILS = str(Path(__file__).resolve().parents[2] / "module_utils")
+MODULE_UTILS = str(Path(__file__).resolve().parents[2] / "plugins" / "module_utils")
 if MODULE_UTILS not in sys.path:
     sys.path.insert(0, MODULE_UTILS)
 

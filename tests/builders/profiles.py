@@ -174,17 +174,17 @@ def add_process(root, pid, comm, ports, tcp_lines, tcp6_lines):
         os.symlink("socket:[%d]" % (inode + 50), str(proc / "fd" / str(index + 40)))
 
 
-def snapshot_host(root, name, python):
+def snapshot_host(root, name, python, profile=None):
     """Inventory variables of a local host that audits profile ``name``'s snapshot at ``root``."""
-    profile = build_root(root, name)
+    profile = build_root(root, name, profile=profile)
     return {"ansible_connection": "local", "ansible_python_interpreter": python,
             "fep_root": str(root), "fep_hospital_level": profile["level"],
             "fep_hospital": {"name": profile["description"].split(":")[0]}}
 
 
-def build_root(root, name, with_sysfs_topology=True):
-    """Write the snapshot of profile ``name`` under ``root``; returns the profile."""
-    profile = PROFILES[name]
+def build_root(root, name, with_sysfs_topology=True, profile=None):
+    """Write the snapshot of profile ``name`` (or of the ``profile`` dict given) under ``root``."""
+    profile = profile or PROFILES[name]
     root = Path(root)
     root.mkdir(parents=True, exist_ok=True)
     write_cpu_snapshot(str(root), profile["cpu"], with_sysfs=with_sysfs_topology)

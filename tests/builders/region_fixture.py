@@ -16,7 +16,7 @@ import sys
 from collections import OrderedDict
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-for path in (os.path.join(REPO, "module_utils"), REPO):
+for path in (os.path.join(REPO, "plugins", "module_utils"), REPO):
     if path not in sys.path:
         sys.path.insert(0, path)
 

@@ -38,6 +38,10 @@ def inputs_audit(request, region, tmp_path_factory):
                           fep_check_skip={"server.dedicated": "{{ waiver }}"},
                           fep_thresholds="{{ {'nics': region_nics} }}", region_nics=9),
         "bad-port": dict(base, fep_ports={"web": 70000}),
+        # issue 12: a list where a mapping belongs crashed the audit ('_AnsibleTaggedList' object has no
+        # attribute 'items'); NaN was accepted and crashed the checks; a negative timeout was accepted
+        "wrong-types": dict(base, fep_ports=[8881], fep_thresholds={"cpu_cores": float("nan")},
+                            fep_probe_timeout=-5),
         "undefined": dict(base, fep_declared="{{ no_such_variable }}"),
         "plain": dict(base),
         "published": dict(base, fep_audit_facts="{{ 'yes' }}"),
@@ -93,6 +97,17 @@ def test_bad_value_fails_that_host_naming_host_and_variable(inputs_audit):
     entry = inputs_audit["results"]["hosts"]["bad-port"]
     assert entry["status"] == "failed"
     assert "host bad-port: invalid inventory value(s): fep_ports.web: port must be 1-65535" in entry["message"]
+
+
+def test_wrong_types_and_ranges_fail_that_host_naming_each_variable(inputs_audit):
+    entry = inputs_audit["results"]["hosts"]["wrong-types"]
+    assert entry["status"] == "failed"
+    assert entry["message"].startswith("host wrong-types: invalid inventory value(s): ")
+    for problem in ("fep_ports: must be a mapping (key: value), got list [8881]",
+                    "fep_thresholds.cpu_cores: must be a finite non-negative number, got nan",
+                    "fep_probe_timeout: must be a number of seconds above 0, got -5.0"):
+        assert problem in entry["message"]
+    assert "Traceback" not in inputs_audit["stdout"] and "_AnsibleTagged" not in inputs_audit["stdout"]
 
 
 def test_unrenderable_value_fails_that_host_naming_host_and_variable(inputs_audit):

@@ -5,7 +5,7 @@ from tests.builders.profiles import build_root
 
 
 def run_module(tmp_path, module_args):
-    return support.run_module(tmp_path, "fep_facts", module_args)
+    return support.run_module(tmp_path, "fepkit.fep.fep_facts", module_args)
 
 
 def test_module_reads_a_snapshot_root(tmp_path):

@@ -73,7 +73,7 @@ def test_fep_facts_module_runs_on_old_python_under_the_legacy_profile(version, t
     build_root(root, SERVERS[version])
     facts, versions = {}, {}
     for label, interpreter_path in (("old", python), ("current", None)):
-        runner, res = run_module(tmp_path / label, "fep_facts", "root=%s" % root, python=interpreter_path,
+        runner, res = run_module(tmp_path / label, "fepkit.fep.fep_facts", "root=%s" % root, python=interpreter_path,
                                  bin_dir=bin_dir)
         assert runner.status == "successful", res
         facts[label] = res["ansible_facts"]["fep"]
@@ -88,6 +88,6 @@ def test_fep_facts_module_runs_on_old_python_under_the_legacy_profile(version, t
 def test_default_profile_cannot_run_modules_on_old_python(version, tmp_path):
     # why results.json sends these hosts to the legacy profile: ansible-core
     # 2.19's module wrapper does not run on them at all
-    runner, res = run_module(tmp_path, "fep_facts", "root=/", python=interpreter(version))
+    runner, res = run_module(tmp_path, "fepkit.fep.fep_facts", "root=/", python=interpreter(version))
     assert runner.status == "failed"
     assert "ansible_facts" not in res

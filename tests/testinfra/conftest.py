@@ -16,7 +16,7 @@ import pytest
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 # molecule runs pytest from its scenario directory: make the profiles and the
 # check tables importable from anywhere
-for _path in (REPO, os.path.join(REPO, "module_utils")):
+for _path in (REPO, os.path.join(REPO, "plugins", "module_utils")):
     if _path not in sys.path:
         sys.path.insert(0, _path)
 

@@ -2,7 +2,7 @@
 """What the audit needs on every server: sshd up and a Python 3.6+ for the collector."""
 import pytest
 
-COLLECTOR_MIN_PYTHON = (3, 6)  # module_utils/fep top level (tests/unit/test_target_python.py)
+COLLECTOR_MIN_PYTHON = (3, 6)  # plugins/module_utils/fep top level (tests/unit/test_target_python.py)
 
 
 def test_sshd_is_running(host):

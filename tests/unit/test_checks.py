@@ -96,12 +96,65 @@ def test_compliant_server_has_no_failures():
     assert results["security.antivirus"]["source"] == "detected"
 
 
-@pytest.mark.parametrize("family,domestic,status", [
-    ("kunpeng", True, "pass"), ("hygon", True, "pass"), ("intel", False, "fail"),
-    ("other", False, "fail"), ("unknown", None, "unknown"),
+def x86_cpu(family, vendor_id, x86_family, brand, hypervisor=False):
+    return {"vendor_family": family, "vendor_id": vendor_id, "x86_family": x86_family,
+            "model": brand, "arch": "x86_64", "hypervisor": hypervisor, "implementer": None,
+            "sockets": 1}
+
+
+def arm_cpu(family, implementer, part, model):
+    return {"vendor_family": family, "implementer": implementer, "part": part, "model": model,
+            "arch": "aarch64", "hypervisor": None, "sockets": 1}
+
+
+HYGON_BEHIND_KVM = x86_cpu("amd", "AuthenticAMD", 15, "Hygon C86 7390 32-core Processor", True)
+CORTEX_A72 = arm_cpu("other", "0x41", "0xd08", "ARM Cortex-A72")
+
+
+@pytest.mark.parametrize("cpu,vm,status", [
+    pytest.param(arm_cpu("kunpeng", "0x48", "0xd01", "Kunpeng 920 (TaiShan v110)"), False, "pass",
+                 id="kunpeng"),
+    pytest.param(arm_cpu("kunpeng", "0x48", "0xd01", "Kunpeng 920 (TaiShan v110)"), True, "pass",
+                 id="kunpeng-guest-host-passthrough"),
+    pytest.param(arm_cpu("phytium", "0x70", "0x663", "Phytium FT-2500/S2500 (FTC663)"), True, "pass",
+                 id="phytium-guest-host-passthrough"),
+    pytest.param(x86_cpu("hygon", "HygonGenuine", 24, "Hygon C86 7280 32-core Processor"), False,
+                 "pass", id="hygon"),
+    pytest.param(x86_cpu("hygon", "HygonGenuine", 24, "Hygon C86 7280 32-core Processor", True),
+                 True, "pass", id="hygon-guest-host-vendor"),
+    pytest.param(x86_cpu("intel", "GenuineIntel", 6, "Intel(R) Xeon(R) Gold 6248 CPU @ 2.50GHz"),
+                 False, "fail", id="intel"),
+    pytest.param(x86_cpu("intel", "GenuineIntel", 6, "Intel(R) Xeon(R) Gold 6248 CPU @ 2.50GHz",
+                         True), True, "fail", id="intel-guest-host-passthrough"),
+    pytest.param(arm_cpu("other", "0xc0", "0xac3", "Ampere Ampere-1"), False, "fail", id="ampere"),
+    pytest.param(CORTEX_A72, False, "fail", id="arm-cortex-bare-metal"),
+    # the issue: these were "AMD/Intel/ARM, not domestic" (fail)
+    pytest.param(HYGON_BEHIND_KVM, True, "warn", id="hygon-host-generic-kvm-model"),
+    pytest.param(dict(HYGON_BEHIND_KVM, hypervisor=False), False, "unknown",
+                 id="vendor-and-brand-disagree-on-bare-metal"),
+    pytest.param(x86_cpu("intel", "GenuineIntel", 15, "Common KVM processor", True), True,
+                 "unknown", id="kvm64-hides-the-host"),
+    pytest.param(x86_cpu("amd", "AuthenticAMD", 23, "AMD EPYC-Rome Processor", True), True,
+                 "unknown", id="qemu-named-model-hides-the-host"),
+    pytest.param(CORTEX_A72, True, "unknown", id="arm-virt-guest-hides-implementer"),
+    pytest.param({"vendor_family": "unknown"}, False, "unknown", id="unknown"),
 ])
-def test_cpu_domestic(family, domestic, status):
-    assert verdict("cpu.domestic", facts(**{"cpu.vendor_family": family, "cpu.domestic": domestic}))["status"] == status
+def test_cpu_domestic(cpu, vm, status):
+    outcome = verdict("cpu.domestic", facts(cpu=cpu, **{"virtualization.vm": vm}))
+    assert outcome["status"] == status
+
+
+def test_cpu_domestic_in_a_vm_says_why():
+    outcome = verdict("cpu.domestic", facts(cpu=HYGON_BEHIND_KVM, **{"virtualization.vm": True}))
+    assert outcome["message_en"] == (
+        "inside a virtual machine the CPU vendor id is AuthenticAMD (cpu family 15, a hypervisor's "
+        "generic model) but the brand string is 'Hygon C86 7390 32-core Processor': the host is "
+        "probably domestic; confirm on the host")
+    assert "宿主机很可能是国产 CPU" in outcome["message_zh"]
+    assert outcome["observed"].endswith("virtual machine")
+    assert "host-passthrough" in outcome["remedy_en"]
+    arm = verdict("cpu.domestic", facts(cpu=CORTEX_A72, **{"virtualization.vm": True}))
+    assert "implementer 0x41, part 0xd08" in arm["message_en"]
 
 
 @pytest.mark.parametrize("level,cores,source,logical,status", [
@@ -167,6 +220,13 @@ def test_storage_size(total, status):
     ([{"name": "sda", "size_bytes": 2 * 10 ** 12, "ssd": False, "transport": "sas", "raid_virtual": True}],
      {"storage_ssd": True}, "pass"),
     ([{"name": "vda", "size_bytes": 2 * 10 ** 12, "ssd": False, "transport": "virtio"}], {}, "unknown"),
+    # a SAN LUN's rotational flag is the array's: flash-looking (0) or not, the medium is unknown
+    ([{"name": "sdb", "size_bytes": 2 * 10 ** 12, "ssd": True, "transport": "fc", "san": True}],
+     {}, "unknown"),
+    ([{"name": "sdb", "size_bytes": 2 * 10 ** 12, "ssd": True, "transport": "scsi", "san": True}],
+     {}, "unknown"),
+    ([{"name": "sdb", "size_bytes": 2 * 10 ** 12, "ssd": False, "transport": "iscsi", "san": True}],
+     {"storage_ssd": True}, "pass"),
 ])
 def test_storage_ssd(disks, declared, status):
     outcome = verdict("storage.ssd", facts(disks=disks), declared=declared)
@@ -185,6 +245,26 @@ def test_storage_ssd(disks, declared, status):
 ])
 def test_nic_dual(nics, status):
     assert verdict("nic.dual", facts(nics=nics))["status"] == status
+
+
+def test_nic_dual_counts_wired_ports_only_and_names_them():
+    # The issue: a Wi-Fi adapter passed as the second NIC.
+    outcome = verdict("nic.dual", facts(nics=[
+        {"name": "eno1", "physical": True, "kind": "ethernet", "carrier": True, "speed_mbps": 1000},
+        {"name": "wlp2s0", "physical": True, "kind": "wireless", "carrier": True},
+        {"name": "usb0", "physical": True, "kind": "usb_link", "carrier": True},
+        {"name": "virbr0", "physical": False, "kind": "bridge", "carrier": True},
+    ]))
+    assert outcome["status"] == "fail"
+    assert outcome["observed"] == ("1 wired: eno1 (up, 1000 Mb/s); not counted: wlp2s0 (wireless), "
+                                   "usb0 (USB network link (phone tethering, modem or BMC channel))")
+    assert outcome["message_zh"].startswith("有线物理网卡 1 块：eno1 (up, 1000 Mb/s)；不计入：wlp2s0（无线网卡）")
+
+
+def test_nic_dual_pass_names_the_counted_ports():
+    outcome = verdict("nic.dual", COMPLIANT)
+    assert outcome["status"] == "pass"
+    assert outcome["observed"] == "2 wired: enp125s0f0 (up, 10000 Mb/s), enp125s0f1 (up, 10000 Mb/s)"
 
 
 def test_accelerator_is_optional_and_named():

@@ -2,7 +2,10 @@
 """The collector: every section, isolation of crashes, snapshot behaviour, payload output."""
 import io
 import json
+import os
+import subprocess
 import sys
+import threading
 
 import pytest
 
@@ -73,3 +76,43 @@ def test_payload_reports_a_missing_root(monkeypatch):
     monkeypatch.setattr(sys, "stdout", out)
     collector.run_payload({"root": "/nonexistent/snapshot"})
     assert '"failed": true' in out.getvalue() and "/nonexistent/snapshot" in out.getvalue()
+
+
+WATCHDOG_SCRIPT = r'''
+import os, sys
+import fep.collector as collector
+
+def blocked_read(reader):
+    reader.locate("proc/meminfo")
+    with open(sys.argv[2]):  # a FIFO nobody writes to: blocks like a read on a dead NFS mount
+        pass
+
+collector.gather_memory = blocked_read
+collector.run_payload({"root": sys.argv[1], "deadline": 1})
+print("NOT REACHED")
+'''
+
+
+def test_a_blocked_read_is_reported_by_the_watchdog(kunpeng_root, tmp_path):
+    """A read that never returns: the collector prints a failed result naming where it was stuck."""
+    fifo = tmp_path / "fifo"
+    os.mkfifo(str(fifo))
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path))
+    done = subprocess.run([sys.executable, "-c", WATCHDOG_SCRIPT, kunpeng_root, str(fifo)], env=env,
+                          stdout=subprocess.PIPE, universal_newlines=True, timeout=300)
+    body = done.stdout.split(collector.RESULT_BEGIN, 1)[1].split(collector.RESULT_END, 1)[0]
+    document = json.loads(body)
+    assert document["failed"] is True
+    assert document["msg"].startswith("the collector did not finish within 1 s")
+    assert "stuck in section memory (last: /proc/meminfo)" in document["msg"]
+    assert "fep_audit_timeout" in document["msg"]
+    assert "NOT REACHED" not in done.stdout and done.stdout.count(collector.RESULT_BEGIN) == 1
+
+
+def test_the_watchdog_stays_quiet_when_the_collector_finishes(kunpeng_root, monkeypatch):
+    out = io.StringIO()
+    monkeypatch.setattr(sys, "stdout", out)
+    collector.run_payload({"root": kunpeng_root, "deadline": 600})
+    assert out.getvalue().count(collector.RESULT_BEGIN) == 1
+    assert '"failed": false' in out.getvalue()
+    assert not [t for t in threading.enumerate() if isinstance(t, threading.Timer) and t.is_alive()]

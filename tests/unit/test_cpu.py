@@ -1,11 +1,11 @@
 """fep.cpu against full-length /proc/cpuinfo fixtures and sysfs topology trees."""
 import os
+import re
 from pathlib import Path
 
 import pytest
 
 from fep.cpu import (
-    DOMESTIC_FAMILIES,
     classify_vendor,
     count_cores,
     gather_cpu,
@@ -14,6 +14,7 @@ from fep.cpu import (
     parse_cpuinfo,
     read_topology,
 )
+from fep.cpu_origin import DOMESTIC_FAMILIES
 from fep.sysread import SysReader
 from tests.builders.cpu_tree import FIXTURES, layout, load_meta, write_cpu_snapshot, write_sysfs_topology
 
@@ -40,6 +41,10 @@ IDENTITY = {
     "amd_epyc_7543": ("amd", "AMD EPYC 7543 32-Core Processor", "AuthenticAMD", None, None, X86_OK, False),
     "vm_intel_kvm64": ("intel", "Common KVM processor", "GenuineIntel", None, None,
                        {"avx": False, "rdtscp": False}, True),
+    "vm_hygon_kvm_amd": ("amd", "Hygon C86 7390 32-core Processor", "AuthenticAMD", None, None,
+                         {"avx": False, "rdtscp": False}, True),
+    # arm64 has no hypervisor flag: only DMI tells this guest from an ARM server (cpu.domestic)
+    "vm_kunpeng_virt_a72": ("other", "ARM Cortex-A72", None, "0x41", "0xd08", None, None),
 }
 
 SYSFS_NOTE = "one core per distinct thread sibling list in sysfs"
@@ -73,6 +78,8 @@ CPUINFO_ONLY = {
     "intel_xeon_gold_6248": (2, 40, 80, 2, "cpuinfo", PAIRS_NOTE),
     "amd_epyc_7543": (2, 64, 128, 2, "cpuinfo", PAIRS_NOTE),
     "vm_intel_kvm64": (2, 8, 8, 1, "cpuinfo", PAIRS_NOTE),
+    "vm_hygon_kvm_amd": (1, 8, 8, 1, "cpuinfo", PAIRS_NOTE),
+    "vm_kunpeng_virt_a72": (None, 8, 8, None, "estimate", AARCH64_NOTE),
 }
 
 CASES = sorted(IDENTITY)
@@ -85,18 +92,49 @@ def test_every_fixture_is_covered():
     assert sorted(os.listdir(FIXTURES)) == CASES == sorted(CPUINFO_ONLY)
 
 
+@pytest.mark.parametrize("case", sorted(c for c in CASES if (FIXTURES / c / "lscpu").exists()))
+def test_lscpu_beside_a_fixture_tells_the_same_cpu(case):
+    """lscpu's Vendor ID / Model name / CPU(s) match the cpuinfo they sit beside."""
+    lscpu = dict(line.strip().split(":", 1) for line in (FIXTURES / case / "lscpu").read_text().splitlines()
+                 if ":" in line)
+    lscpu = {key.strip(): value.strip() for key, value in lscpu.items()}
+    processors = parse_cpuinfo((FIXTURES / case / "cpuinfo").read_text())
+    assert int(lscpu["CPU(s)"]) == len(processors)
+    vendor = processors[0].get("vendor_id") or {"0x41": "ARM"}[processors[0]["cpu implementer"]]
+    assert lscpu["Vendor ID"] == vendor
+    assert lscpu["Model name"] in (processors[0].get("model name"), "Cortex-A72")
+
+
 def _snapshot(tmp_path, case, **kwargs):
     meta = write_cpu_snapshot(tmp_path, case, **kwargs)
     reader = SysReader(str(tmp_path))
     return meta, reader, gather_cpu(reader)
 
 
+# Guests whose CPU model hides the host: (domestic, domestic_reason)
+HIDDEN_ORIGIN = {
+    "vm_intel_kvm64": (None, "vm_generic_model"),
+    # the issue: "AMD, not domestic" although the brand string names the Hygon host
+    "vm_hygon_kvm_amd": (None, "vm_vendor_brand_conflict"),
+}
+
+
+def _x86_ids(case):
+    """(cpu family, model) of the fixture's first processor, read without fep.cpu."""
+    text = (FIXTURES / case / "cpuinfo").read_text()
+    family = re.search(r"^cpu family\s*: (\d+)$", text, re.M)
+    model = re.search(r"^model\s*: (\d+)$", text, re.M)
+    return int(family.group(1)), int(model.group(1))
+
+
 def _expected_identity(case, arch):
     family, model, vendor_id, implementer, part, flags, hypervisor = IDENTITY[case]
+    domestic, reason = HIDDEN_ORIGIN.get(case, (family in DOMESTIC_FAMILIES, None))
+    x86_family, x86_model = _x86_ids(case) if arch == "x86_64" else (None, None)
     return {
-        "vendor_family": family, "domestic": family in DOMESTIC_FAMILIES, "model": model,
+        "vendor_family": family, "domestic": domestic, "domestic_reason": reason, "model": model,
         "arch": arch, "vendor_id": vendor_id, "implementer": implementer, "part": part,
-        "x86_flags": flags, "hypervisor": hypervisor,
+        "x86_flags": flags, "hypervisor": hypervisor, "x86_family": x86_family, "x86_model": x86_model,
     }
 
 
@@ -166,7 +204,8 @@ def test_unreadable_cpuinfo_is_unknown_with_a_reason(tmp_path, make_unreadable):
         "sockets": None, "physical_cores": None, "logical_cpus": None,
         "threads_per_core": None, "cores_source": None, "cores_note": None,
         "vendor_id": None, "implementer": None, "part": None,
-        "x86_flags": None, "hypervisor": None,
+        "x86_flags": None, "hypervisor": None, "x86_family": None, "x86_model": None,
+        "domestic_reason": None,
     }
     reason = ("/proc/cpuinfo lists no processors" if make_unreadable == "empty"
               else "/proc/cpuinfo is missing or unreadable")

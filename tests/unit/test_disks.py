@@ -17,12 +17,12 @@ DEFAULT_SCHEDULERS = ["mq-deadline", "kyber", "bfq", "none"]
 
 def disk(name, size, rotational, ssd, transport, kind, model=None, vendor=None,
          scheduler="mq-deadline", raid_virtual=False, virtual=False, counted=True,
-         removable=False, note=None, schedulers=None, nr_requests=64):
+         removable=False, note=None, schedulers=None, nr_requests=64, san=False):
     """The expected record of one disk (the builder's queue: 64 requests, 128 KB read-ahead, 512 B blocks)."""
     return {"name": name, "size_bytes": size, "rotational": rotational, "ssd": ssd,
             "transport": transport, "type": kind, "model": model, "vendor": vendor,
             "removable": removable, "scheduler": scheduler, "raid_virtual": raid_virtual,
-            "virtual": virtual, "counted": counted, "note": note,
+            "san": san, "virtual": virtual, "counted": counted, "note": note,
             "schedulers": DEFAULT_SCHEDULERS if schedulers is None else schedulers,
             "nr_requests": nr_requests, "read_ahead_kb": 128, "logical_block_size": 512}
 
@@ -72,15 +72,39 @@ def vm_with_virtio(root):
     devices.add_block_device(root, "sr0", 4096, True, scsi_type=5, removable=1)
 
 
+OCEANSTOR_WWID = "naa.6c0bfc41005a3f1e0c2b8e6d00000011"
+
+
 def san_with_multipath(root):
-    """A local SSD plus one OceanStor LUN seen through two FC paths (dm-multipath)."""
+    """A local SSD plus one OceanStor LUN seen through two FC paths (dm-multipath).
+
+    The array says rotational=0 for a LUN of a pool whose disks nobody here can see."""
     devices.add_block_device(root, "sda", SATA_960G, False, model="INTEL SSDSC2KB96")
     devices.add_block_device(root, "sdb", 2 * TB, False, model="XSG1", vendor="HUAWEI",
-                             transport="scsi")
+                             transport="fc", wwid=OCEANSTOR_WWID)
     devices.add_block_device(root, "sdc", 2 * TB, False, model="XSG1", vendor="HUAWEI",
-                             transport="scsi")
+                             transport="fc", wwid=OCEANSTOR_WWID)
     devices.add_block_device(root, "dm-0", 2 * TB, False, slaves=["sdb", "sdc"],
                              dm_uuid="mpath-36c0bfc41005a3f1e0c2b8e6d00000011")
+
+
+def iscsi_two_paths_without_multipath(root):
+    """An iSCSI LUN logged in over two portals, multipathd not running: sdb and sdc, one wwid."""
+    devices.add_block_device(root, "sda", SATA_960G, False, model="INTEL SSDSC2KB96")
+    for name in ("sdb", "sdc"):
+        devices.add_block_device(root, name, 2 * TB, True, model="MS5580G2", vendor="MacroSAN",
+                                 transport="iscsi", wwid="naa.600b342a1c2f4e5d8a9b00000000abcd")
+
+
+NVME_1T92 = 1920383410176
+NVME_WWID = "eui.36344830526001230025384100000001"
+
+
+def nvme_native_multipath(root):
+    """A dual-port NVMe SSD whose namespace 1 is reached through controllers 0 and 1."""
+    devices.add_nvme_multipath(root, 0, 1, NVME_1T92, "SAMSUNG MZWLR1T9HCJR-00A07",
+                               [("nvme0", "0000:3d:00.0", 0), ("nvme1", "0000:3e:00.0", 1)],
+                               NVME_WWID)
 
 
 def server_with_usb_stick(root):
@@ -125,9 +149,23 @@ HDD = disk("sdb", HDD_4T, True, False, "sata", "hdd", "ST4000NM0035-1V4", "ATA")
     pytest.param(
         san_with_multipath,
         [SATA_SSD,
-         disk("sdb", 2 * TB, False, True, "scsi", "ssd", "XSG1", "HUAWEI")],
-        storage(SATA_960G + 2 * TB, SATA_960G + 2 * TB, 0, 2),
-        id="multipath-lun-counted-once"),
+         disk("sdb", 2 * TB, False, True, "fc", "ssd", "XSG1", "HUAWEI", san=True,
+              note=disks.NOTE_SAN)],
+        storage(SATA_960G + 2 * TB, SATA_960G + 2 * TB, 0, 2, 2 * TB),
+        id="multipath-lun-counted-once-medium-unreliable"),
+    pytest.param(
+        iscsi_two_paths_without_multipath,
+        [SATA_SSD,
+         disk("sdb", 2 * TB, True, False, "iscsi", "hdd", "MS5580G2", "MacroSAN", san=True,
+              note=disks.NOTE_SAN)],
+        storage(SATA_960G + 2 * TB, SATA_960G, 2 * TB, 2, 2 * TB),
+        id="iscsi-lun-seen-twice-counted-once-by-wwid"),
+    pytest.param(
+        nvme_native_multipath,
+        [disk("nvme0n1", NVME_1T92, False, True, "nvme", "nvme", "SAMSUNG MZWLR1T9HCJR-00A07",
+              scheduler="none", schedulers=["none", "mq-deadline"], nr_requests=1023)],
+        storage(NVME_1T92, NVME_1T92, 0, 1),
+        id="nvme-native-multipath-namespace-not-its-hidden-paths"),
     pytest.param(
         server_with_usb_stick,
         [SATA_SSD,
@@ -246,6 +284,29 @@ def test_is_raid_virtual(vendor, model, expected):
 ])
 def test_detect_transport(name, path, vendor, expected):
     assert disks.detect_transport(name, path, vendor) == expected
+
+
+@pytest.mark.parametrize("name, path, expected", [
+    ("sdb", "../devices/pci0000:00/0000:00:03.0/0000:04:00.0/host3/rport-3:0-0/target3:0:0/"
+            "3:0:0:1/block/sdb", "fc"),
+    ("sdc", "../devices/platform/host5/session1/target5:0:0/5:0:0:1/block/sdc", "iscsi"),
+])
+def test_detect_transport_san(name, path, expected):
+    assert disks.detect_transport(name, path, "HUAWEI") == expected
+
+
+@pytest.mark.parametrize("transport, vendor, model, member, expected", [
+    ("scsi", "HUAWEI", "XSG1", False, True),
+    ("scsi", "DGC", "VRAID", False, True),
+    ("scsi", "NETAPP", "LUN C-Mode", False, True),
+    ("scsi", "3PARdata", "VV", False, True),
+    ("scsi", "AVAGO", "MR9460-16i", False, False),
+    ("sas", "HUAWEI", "HWE62ST3960L003N", False, False),  # a Huawei SAS SSD, not a LUN
+    ("iscsi", "LIO-ORG", "disk01", False, True),
+    ("scsi", "SEAGATE", "ST1200MM0009", True, True),  # behind dm-multipath
+])
+def test_is_san_lun(transport, vendor, model, member, expected):
+    assert disks.is_san_lun(transport, vendor, model, member) is expected
 
 
 def test_vmware_disk_is_virtual():

@@ -50,6 +50,47 @@ def test_bad_values_name_the_variable(args, needle):
     assert any(needle in error for error in errors), errors
 
 
+class TaggedList(list):
+    """What ansible-core 2.19 hands over for a YAML list (_AnsibleTaggedList)."""
+
+
+class TaggedDict(dict):
+    """… and for a YAML mapping (_AnsibleTaggedDict)."""
+
+
+@pytest.mark.parametrize("args,message", [
+    # crashed with "'_AnsibleTaggedList' object has no attribute 'items'"
+    ({"ports": TaggedList([8881])}, "fep_ports: must be a mapping (key: value), got list [8881]"),
+    ({"thresholds": TaggedList(["cpu_cores"])}, "fep_thresholds: must be a mapping (key: value), got list"),
+    ({"declared": TaggedList(["firewall"])}, "fep_declared: must be a mapping (key: value), got list"),
+    ({"probe_targets": TaggedList(["a:1"])}, "fep_probe_targets: must be a mapping (key: value), got list"),
+    ({"security_agents": "edr"}, "fep_security_agents: must be a mapping (key: value), got str 'edr'"),
+    ({"national_platform": TaggedDict(host="x")}, "fep_national_platform: must be a list, got dict"),
+    ({"probe_timeout": TaggedList([3])}, "fep_probe_timeout: must be a number, got list [3]"),
+    # accepted before, then the checks crashed with "error"
+    ({"thresholds": {"cpu_cores": float("nan")}}, "fep_thresholds.cpu_cores: must be a finite non-negative number"),
+    ({"thresholds": {"memory_gib": float("inf")}}, "fep_thresholds.memory_gib: must be a finite non-negative number"),
+    ({"declared": {"bandwidth_mbps": float("nan")}}, "fep_declared.bandwidth_mbps: must be a finite non-negative"),
+    # accepted before
+    ({"probe_timeout": -5}, "fep_probe_timeout: must be a number of seconds above 0, got -5.0"),
+    ({"probe_timeout": float("inf")}, "fep_probe_timeout: must be a number of seconds above 0"),
+    ({"audit_timeout": 0}, "fep_audit_timeout: must be a number of seconds above 0, got 0"),
+    ({"audit_timeout": "soon"}, "fep_audit_timeout: must be a number, got str 'soon'"),
+])
+def test_wrong_types_and_ranges_are_messages_not_crashes(args, message):
+    inputs, errors = validate_inputs(args)
+    assert message in errors[0] and len(errors) == 1, errors
+    assert inputs["ports"] == {} and inputs["thresholds"] == {}  # the defaults, never the bad value
+
+
+def test_values_ansible_can_convert_are_accepted():
+    inputs, errors = validate_inputs({"probe_timeout": "2.5", "audit_timeout": "600", "select": "cpu.cores",
+                                      "ports": TaggedDict(web="8881")})
+    assert errors == []
+    assert (inputs["probes"], inputs["audit_timeout"], inputs["select"], inputs["ports"]) == (
+        {}, 600.0, ["cpu.cores"], {"web": 8881})
+
+
 def test_probe_configuration_is_normalised():
     inputs, errors = validate_inputs({
         "national_platform": "203.0.113.80", "probe_targets": {"gov_extranet": ["[2001:db8::1]:443"]},

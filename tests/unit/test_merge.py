@@ -1,5 +1,5 @@
 # -*- coding: utf-8 -*-
-"""Merging the results.json of several runs (module_utils/fep/report/merge.py).
+"""Merging the results.json of several runs (plugins/module_utils/fep/report/merge.py).
 
 The sample region (tests/fixtures/results/region.json, one run over two
 cities) is split into the runs a province would really collect: one per

@@ -131,3 +131,51 @@ def test_parse_carrier(text, operstate, expected):
 ])
 def test_parse_speed(text, expected):
     assert nics.parse_speed(text) == expected
+
+
+def edge_server(root):
+    """Two onboard ports, a Wi-Fi card, a phone tethered over USB, the iDRAC's USB
+    channel, a 4G modem, an InfiniBand HCA and a USB Ethernet adapter."""
+    devices.add_nic(root, "eno1", speed=1000, mac="b0:7b:25:10:00:01", driver="igb")
+    devices.add_nic(root, "eno2", operstate="down", carrier=None, speed=-1,
+                    mac="b0:7b:25:10:00:02", driver="igb")
+    devices.add_nic(root, "wlp2s0", kind="wireless", speed=None, mac="a0:a4:c5:5e:21:0f",
+                    driver="iwlwifi")
+    devices.add_nic(root, "usb0", usb_port="1-4", driver="rndis_host", speed=425,
+                    mac="82:6a:9c:31:f0:11")
+    devices.add_nic(root, "idrac", usb_port="1-5", driver="cdc_ether", speed=None,
+                    mac="d0:94:66:7a:8b:9d")
+    devices.add_nic(root, "wwan0", kind="wwan", usb_port="2-1", driver="qmi_wwan", speed=None,
+                    mac="36:1f:80:2d:00:01")
+    devices.add_nic(root, "ib0", kind="infiniband", speed=100000, mac="80:00:02:08:fe:80",
+                    driver="mlx5_core", mtu=2044)
+    devices.add_nic(root, "enx00e04c680001", usb_port="2-2", driver="r8152", speed=1000,
+                    mac="00:e0:4c:68:00:01")
+
+
+def test_gather_nics_kinds_of_physical_interfaces(tmp_path):
+    edge_server(tmp_path)
+    kinds = {n["name"]: (n["physical"], n["kind"], n["driver"])
+             for n in nics.gather_nics(SysReader(str(tmp_path)))}
+    assert kinds == {
+        "eno1": (True, "ethernet", "igb"), "eno2": (True, "ethernet", "igb"),
+        "wlp2s0": (True, "wireless", "iwlwifi"), "usb0": (True, "usb_link", "rndis_host"),
+        "idrac": (True, "usb_link", "cdc_ether"), "wwan0": (True, "wwan", "qmi_wwan"),
+        "ib0": (True, "infiniband", "mlx5_core"), "enx00e04c680001": (True, "ethernet", "r8152"),
+    }
+
+
+def test_only_wired_ethernet_ports_count(tmp_path):
+    edge_server(tmp_path)
+    wired = [n["name"] for n in nics.gather_nics(SysReader(str(tmp_path))) if nics.is_wired_port(n)]
+    assert wired == ["eno1", "eno2", "enx00e04c680001"]
+
+
+@pytest.mark.parametrize("record, wired", [
+    ({"name": "eth0", "physical": True}, True),  # a record from before "kind"
+    ({"name": "eth0", "physical": True, "kind": "ethernet"}, True),
+    ({"name": "wlan0", "physical": True, "kind": "wireless"}, False),
+    ({"name": "br0", "physical": False, "kind": "bridge"}, False),
+])
+def test_is_wired_port(record, wired):
+    assert nics.is_wired_port(record) is wired

@@ -1,5 +1,5 @@
 # -*- coding: utf-8 -*-
-"""The decisions of the fep_opengauss_prereqs role (module_utils/fep/opengauss_role.py).
+"""The decisions of the fep_opengauss_prereqs role (plugins/module_utils/fep/opengauss_role.py).
 
 Which vars file and package names each domestic OS gets is tested on the real
 os-release files of tests/fixtures/os-release, resolved against the role's

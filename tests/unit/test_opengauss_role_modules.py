@@ -11,14 +11,12 @@ import os
 import subprocess
 import sys
 
-import ansible.module_utils
 import pytest
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-LIBRARY = os.path.join(REPO, "roles", "fep_opengauss_prereqs", "library")
-# the modules import ansible.module_utils.fep.* as on a target
-if os.path.join(REPO, "module_utils") not in ansible.module_utils.__path__:
-    ansible.module_utils.__path__.append(os.path.join(REPO, "module_utils"))
+LIBRARY = os.path.join(REPO, "plugins", "modules")
+# the modules import ansible_collections.fepkit.fep.plugins.module_utils.fep.* (tests/conftest.py
+# puts collections/ on sys.path, as ansible's collection loader does on a target)
 
 
 def load(name):
@@ -198,7 +196,7 @@ def test_role_modules_need_python_36_at_most():
     # Kylin V10 / openEuler 20.03 run 3.7, UOS 1050a 3.6 (the legacy profile's targets)
     vermin = os.path.join(os.path.dirname(sys.executable), "vermin")
     proc = subprocess.run([vermin, "--no-tips", "--violations", "-t=3.6-", "--eval-annotations",
-                           "--no-parse-comments", *MODULES, os.path.join(REPO, "module_utils", "fep",
+                           "--no-parse-comments", *MODULES, os.path.join(REPO, "plugins", "module_utils", "fep",
                                                                          "opengauss_role.py")],
                           capture_output=True, text=True, check=False)
     assert proc.returncode == 0, proc.stdout + proc.stderr

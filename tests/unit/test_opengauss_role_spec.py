@@ -1,5 +1,5 @@
 # -*- coding: utf-8 -*-
-"""The role's data is the audit's table (module_utils/fep/opengauss_spec.py): they cannot drift.
+"""The role's data is the audit's table (plugins/module_utils/fep/opengauss_spec.py): they cannot drift.
 
 The role keeps its values in YAML (defaults/, vars/, tasks/) so that it reads
 as a normal role; the audit judges against one Python table.  Every value

@@ -5,6 +5,8 @@ import importlib.util
 import json
 import os
 
+import pytest
+
 from fep.report.results import OUTCOME_KEY, audit_outcome, host_entry
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -22,6 +24,16 @@ def test_default_report_folder_is_a_timestamp_beside_the_playbooks():
     plugin = load_plugin()
     path = plugin.default_report_dir(os.path.join(REPO, "playbooks"), datetime.datetime(2026, 11, 25, 9, 5, 7))
     assert path == os.path.join(REPO, "reports", "20261125-090507")
+
+
+def test_an_installed_collection_writes_reports_under_the_current_folder(tmp_path):
+    installed = tmp_path / "ansible_collections" / "fepkit" / "fep"
+    (installed / "playbooks").mkdir(parents=True)
+    (installed / "MANIFEST.json").write_text("{}")
+    plugin = load_plugin()
+    path = plugin.default_report_dir(str(installed / "playbooks"), datetime.datetime(2026, 11, 25, 9, 5, 7),
+                                     cwd=str(tmp_path / "work"))
+    assert path == str(tmp_path / "work" / "reports" / "20261125-090507")
 
 
 def test_the_outcome_travels_as_one_json_string_and_is_read_back():
@@ -52,3 +64,19 @@ def test_results_text_is_the_same_document_one_host_per_line():
         assert len(line) == 1 and json.loads("{%s}" % line[0].rstrip(",")) == {host: results["hosts"][host]}
     assert '"schema": 1' in text and "医院" in text  # readable, not \\u-escaped
     assert json.loads(results_text(dict(results, hosts={})))["hosts"] == {}
+
+
+@pytest.mark.parametrize("registered", [
+    {"failed": True, "msg": "Task failed: Timed out after 3 second(s).", "timedout": {"period": 3, "frame": "…"}},
+    {"failed": True, "msg": "The fep_audit action failed to execute in the expected time frame (3) and was terminated"},
+], ids=["ansible-core-2.19", "ansible-core-2.16"])
+def test_a_task_timeout_names_fep_audit_timeout(registered):
+    entry = host_entry(registered, level=2)
+    assert entry["status"] == "failed"
+    assert entry["message"].startswith("no result within fep_audit_timeout (3 s), the audit of this host was ended")
+    assert registered["msg"] in entry["message"]
+
+
+def test_another_failure_keeps_its_message():
+    assert host_entry({"failed": True, "msg": "host h: fep_ports: must be a mapping"})["message"] == \
+        "host h: fep_ports: must be a mapping"

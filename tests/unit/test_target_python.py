@@ -2,7 +2,7 @@
 """Code that runs on hospital servers must work on Python 3.6 (UOS 1050a).
 
 vermin reports the minimum Python version each file needs; the collector
-modules (top level of module_utils/fep) and the bootstrap piped by the
+modules (top level of plugins/module_utils/fep) and the bootstrap piped by the
 fep_audit action plugin must need nothing newer than 3.6.  The same modules
 must import nothing outside the standard library.
 """
@@ -17,7 +17,7 @@ from tests.builders.profiles import PROFILES, build_root
 from tests.support import find_python
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-PACKAGE = os.path.join(REPO, "module_utils", "fep")
+PACKAGE = os.path.join(REPO, "plugins", "module_utils", "fep")
 # the package's top level, and the snapshot collector hospitals run themselves
 TARGET_FILES = sorted(
     os.path.join(PACKAGE, name) for name in os.listdir(PACKAGE) if name.endswith(".py")) + [
