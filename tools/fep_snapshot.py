@@ -520,7 +520,8 @@ def parse_args(argv):
         prog="fep_snapshot.py",
         description="fepkit 快照采集：把本服务器的审计所需信息打包成一个文件，交给地区审计人员。"
                     " / fepkit snapshot: pack what the audit needs from this server into one file.")
-    parser.add_argument("--output", required=True, help="输出文件 / archive to write (.tar.gz)")
+    parser.add_argument("--output", required=True,
+                        help="输出文件，- 为标准输出 / archive to write (.tar.gz), - for standard output")
     parser.add_argument("--hospital", help="医院名称 / hospital name (survey header)")
     parser.add_argument("--level", choices=("2", "3"), help="医院等级 2=二级 3=三级 / hospital level")
     parser.add_argument("--ownership", choices=("公立", "民营", "public", "private"), help="机构性质 / ownership")
@@ -630,19 +631,32 @@ def summary(snapshot, manifest, output, size):
     return "\n".join(lines) + "\n"
 
 
+def write_output(path, data):
+    """The only write: the archive, readable by its owner only (it names the hospital's contact);
+    ``-`` is standard output (``ssh server python3 - --output - < fep_snapshot.py > x.tar.gz``)."""
+    if path == "-":
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+        return
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(data)
+
+
 def main(argv=None):
     args = parse_args(sys.argv[1:] if argv is None else argv)
-    output = os.path.abspath(args.output)
-    if not os.path.isdir(os.path.dirname(output)):
+    output = args.output if args.output == "-" else os.path.abspath(args.output)
+    if output != "-" and not os.path.isdir(os.path.dirname(output)):
         sys.stderr.write("fep_snapshot: folder of --output does not exist: %s\n" % os.path.dirname(output))
         return 2
     snapshot, manifest = collect(args)
     data = build_archive(snapshot.members, manifest)
-    # the only write: the archive, readable by its owner only (it names the hospital's contact)
-    fd = os.open(output, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(data)
-    sys.stderr.write(summary(snapshot, manifest, output, len(data)))
+    try:
+        write_output(output, data)
+    except (IOError, OSError) as exc:
+        sys.stderr.write("fep_snapshot: cannot write %s: %s\n" % (output, exc.strerror or exc))
+        return 2
+    sys.stderr.write(summary(snapshot, manifest, "(stdout)" if output == "-" else output, len(data)))
     return 0
 
 

@@ -42,10 +42,10 @@ def running_lab_hosts():
 
 
 def snapshot_over_ssh(host):
-    """``python3 - --output /dev/stdout`` on the server, the tool on stdin: the archive's bytes."""
+    """``python3 - --output -`` on the server, the tool on stdin: the archive's bytes."""
     with open(TOOL, "rb") as tool:
         proc = subprocess.run(SSH + ["-i", str(lab.SSH_KEY), "root@%s" % host.address,
-                                     "python3 - --output /dev/stdout"],
+                                     "python3 - --output -"],
                               stdin=tool, stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=120, check=False)
     assert proc.returncode == 0, proc.stderr.decode("utf-8", "replace")
     assert "[9/9]" in proc.stderr.decode("utf-8"), "a progress line per section"

@@ -17,6 +17,7 @@ from fep.checks.registry import CHECKS
 from tests.support import REPO, load_results, run_playbook
 
 TOOL = os.path.join(REPO, "tools", "fep_snapshot.py")
+SYSTEM_PYTHON = "/usr/bin/python3"  # a hospital server's own interpreter (not this venv's, unreadable to nobody)
 HOSPITAL = ["--hospital", "本机县人民医院", "--level", "2", "--county", "本县", "--contact-name", "王五",
             "--contact-mobile", "13900000002"]
 
@@ -29,31 +30,55 @@ def take_snapshot(output, *args):
     return output
 
 
+def take_snapshot_as_nobody(output):
+    """The tool without root, under the system Python, piped as a hospital's ops might paste it."""
+    with open(TOOL, "rb") as tool, open(str(output), "wb") as archive:
+        proc = subprocess.run(["su", "nobody", "-s", "/bin/sh", "-c", "%s - --output -" % SYSTEM_PYTHON],
+                              stdin=tool, stdout=archive, stderr=subprocess.PIPE, check=False)
+    assert proc.returncode == 0, proc.stderr.decode("utf-8", "replace")
+    return output, proc.stderr.decode("utf-8")
+
+
 @pytest.fixture(scope="module")
 def this_machine(tmp_path_factory):
-    """One audit run: this machine live (local connection, root) and from its archive, made just before."""
+    """One audit run: this machine live (local connection), as root and as nobody, and from the
+    archives the tool made just before, as root and as nobody."""
     base = tmp_path_factory.mktemp("archive-vs-live")
     archive = take_snapshot(base / "this.tar.gz", *HOSPITAL)
+    unprivileged, summary = take_snapshot_as_nobody(base / "nobody.tar.gz")
+    metadata = {"fep_hospital_level": 2, "fep_hospital": {"name": "本机县人民医院"}}
     hosts = {
-        "live": {"ansible_connection": "local", "ansible_python_interpreter": sys.executable,
-                 "fep_hospital_level": 2, "fep_hospital": {"name": "本机县人民医院"}},
+        "live": dict(metadata, ansible_connection="local", ansible_python_interpreter=sys.executable),
         # no hospital metadata in the inventory: the manifest's
         "archive": {"ansible_connection": "local", "fep_snapshot": str(archive)},
+        "live-nobody": dict(metadata, ansible_connection="local", ansible_become=True, ansible_become_method="su",
+                            ansible_become_user="nobody", ansible_become_flags="-s /bin/sh",
+                            ansible_python_interpreter=SYSTEM_PYTHON),
+        "archive-nobody": dict(metadata, ansible_connection="local", fep_snapshot=str(unprivileged)),
     }
     inventory = base / "hosts.yml"
     inventory.write_text(yaml.safe_dump({"all": {"hosts": hosts}}, allow_unicode=True))
     runner, stdout = run_playbook(base / "runner", "audit.yml", inventory,
                                   extravars={"fep_report_dir": str(base / "rep"), "fep_fail_on_findings": False})
     assert runner.status == "successful", stdout
-    return load_results(base / "rep")
+    return dict(load_results(base / "rep"), nobody_summary=summary)
 
 
 @pytest.mark.parametrize("check_id", list(CHECKS))
-def test_the_archive_s_verdict_is_the_live_one(this_machine, check_id):
-    live, archive = this_machine["hosts"]["live"], this_machine["hosts"]["archive"]
+@pytest.mark.parametrize("user", ["root", "nobody"])
+def test_the_archive_s_verdict_is_the_live_one(this_machine, user, check_id):
+    suffix = "" if user == "root" else "-" + user
+    live, archive = this_machine["hosts"]["live" + suffix], this_machine["hosts"]["archive" + suffix]
     assert (live["status"], archive["status"]) == ("ok", "ok"), archive.get("message")
     assert archive["checks"][check_id]["status"] == live["checks"][check_id]["status"], (
         live["checks"][check_id]["message_en"], archive["checks"][check_id]["message_en"])
+
+
+def test_without_root_the_tool_runs_and_says_what_it_could_not_read(this_machine):
+    entry = this_machine["hosts"]["archive-nobody"]
+    assert entry["facts"]["collector"]["privileged"] is False
+    assert "root: 否" in this_machine["nobody_summary"] and "firewall rules not read" in this_machine["nobody_summary"]
+    assert entry["facts"]["memory"]["installed_bytes"] is None  # SMBIOS needs root
 
 
 def test_the_archive_was_audited_on_the_controller_from_its_manifest(this_machine):

@@ -180,3 +180,21 @@ def test_the_tool_s_lists_are_the_audit_s():
     for name in ("split_target", "tcp_connect"):
         assert inspect.getsource(getattr(tool, name)) == inspect.getsource(getattr(probes, name)), name
     assert tool.PROBE_KINDS == probes.PROBE_KINDS
+
+
+def test_an_unwritable_output_is_said_without_a_traceback(tmp_path):
+    target = tmp_path / "readonly"
+    target.mkdir()
+    (target / "x.tar.gz").mkdir()  # a folder where the file should go
+    proc = run_tool(tmp_path, target / "x.tar.gz", check=False)
+    assert proc.returncode == 2 and "cannot write" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_standard_output(tmp_path):
+    root = tmp_path / "server"
+    build_root(root, "hygon-uos-l2-short")
+    proc = subprocess.run([sys.executable, TOOL, "--root", str(root), "--output", "-"], stdout=subprocess.PIPE,
+                          stderr=subprocess.PIPE, check=True)
+    (tmp_path / "s.tar.gz").write_bytes(proc.stdout)
+    assert "fepkit/manifest.json" in members(tmp_path / "s.tar.gz")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["s.tar.gz", "server"]
