@@ -112,16 +112,23 @@ SECTIONS = (
 MOBILE = re.compile(r"^1[3-9][0-9]{9}$")
 
 
-def read_limited(path, limit=READ_LIMIT):
-    with open(path, "rb") as handle:
-        chunks, size = [], 0
-        while size < limit:
-            chunk = handle.read(min(READ_CHUNK, limit - size))
-            if not chunk:
-                break
-            chunks.append(chunk)
-            size += len(chunk)
+# read_limited is a verbatim copy of fepkit's plugins/module_utils/fep/sysread.py (kept equal by a test):
+# procfs allocates the size a read asks for, so files are read in chunks.
+def read_limited(handle, limit):
+    """At most ``limit`` bytes of ``handle``, read ``READ_CHUNK`` bytes at a time."""
+    chunks, size = [], 0
+    while size < limit:
+        chunk = handle.read(min(READ_CHUNK, limit - size))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        size += len(chunk)
     return b"".join(chunks)
+
+
+def read_file(path, limit=READ_LIMIT):
+    with open(path, "rb") as handle:
+        return read_limited(handle, limit)
 
 
 def relative_target(link_dir, target):
@@ -195,7 +202,7 @@ class Snapshot(object):
                 if not stat.S_ISREG(os.stat(self.live(name)).st_mode):
                     self.unreadable[rel] = "not a regular file"
                     return False
-                data = read_limited(self.live(name))
+                data = read_file(self.live(name))
             except (IOError, OSError) as exc:
                 # absent, or an attribute the device cannot answer (carrier of a down link: EINVAL)
                 if exc.errno not in (errno.ENOENT, errno.ENOTDIR, errno.EINVAL, errno.ENODEV, errno.ENXIO):
@@ -317,7 +324,7 @@ class Snapshot(object):
     def add_accounts(self, rel, wanted):
         """etc/passwd and etc/group reduced to the line of the openGauss user or group."""
         try:
-            text = read_limited(self.live(rel)).decode("utf-8", "replace")
+            text = read_file(self.live(rel)).decode("utf-8", "replace")
         except (IOError, OSError) as exc:
             self.unreadable[rel] = exc.strerror or str(exc)
             return
@@ -340,7 +347,7 @@ class Snapshot(object):
             if not self.add_file(base + "/comm"):
                 continue
             try:
-                argv0 = read_limited(self.live(base + "/cmdline")).split(b"\0")[0]
+                argv0 = read_file(self.live(base + "/cmdline")).split(b"\0")[0]
                 self.add_file(base + "/cmdline", argv0 + b"\0" if argv0 else b"")
             except (IOError, OSError):
                 pass
@@ -356,7 +363,7 @@ class Snapshot(object):
                     self.add_link("%s/fd/%s" % (base, fd))
         environ = self.live("proc/1/environ")
         try:
-            items = read_limited(environ, 65536).split(b"\0")
+            items = read_file(environ, 65536).split(b"\0")
             # only the container marker systemd-detect-virt looks at: PID 1's environment may hold secrets
             kept = [item for item in items if item.startswith(b"container=")]
             self.add_member("proc/1/environ", "file", b"".join(item + b"\0" for item in kept))

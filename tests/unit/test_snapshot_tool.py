@@ -12,7 +12,7 @@ import tarfile
 
 import pytest
 
-from fep import checks, collector, opengauss_spec, probes
+from fep import checks, collector, opengauss_spec, probes, sysread
 from fep.archive import extract
 from tests.builders.devices import write_file
 from tests.builders.profiles import PROFILES, build_root
@@ -179,6 +179,8 @@ def test_the_tool_s_lists_are_the_audit_s():
     assert tool.parse_args(["--output", "x"]).opengauss_data_dir == opengauss_spec.DATA_DIR
     for name in ("split_target", "tcp_connect"):
         assert inspect.getsource(getattr(tool, name)) == inspect.getsource(getattr(probes, name)), name
+    assert inspect.getsource(tool.read_limited) == inspect.getsource(sysread.read_limited)
+    assert tool.READ_CHUNK == sysread.READ_CHUNK
     assert tool.PROBE_KINDS == probes.PROBE_KINDS
 
 
