@@ -50,6 +50,9 @@ options:
   probe_timeout:
     description: Seconds per probe (C(fep_probe_timeout))
     type: float
+  audit_timeout:
+    description: Seconds one host's audit may take before it is recorded as failed (C(fep_audit_timeout), default 300)
+    type: int
   security_agents:
     description: Process names of security products (C(fep_security_agents))
     type: list
