@@ -91,6 +91,7 @@ def test_the_archive_was_audited_on_the_controller_from_its_manifest(this_machin
     assert entry["hospital"]["contact"] == {"name": "王五", "mobile": "13900000002"}
     # the recorded live-only facts were used: free space, rule set
     assert entry["facts"]["opengauss"]["data_dir"]["free_bytes"] > 0
+    assert os.path.getsize(collector["archive"]["path"]) < 20 * 2 ** 20  # well under 20 MiB
 
 
 def make_audit(tmp_path, snapshots, *extra):
