@@ -14,6 +14,7 @@ import pytest
 import yaml
 
 from fep.checks.registry import CHECKS
+from tests.e2e.test_old_python_targets import legacy_bin
 from tests.support import REPO, load_results, run_playbook
 
 TOOL = os.path.join(REPO, "tools", "fep_snapshot.py")
@@ -164,3 +165,22 @@ def test_a_refused_archive_fails_its_host_only(tmp_path):
     assert results["hosts"]["evil"]["status"] == "failed"
     assert "fep_snapshot %s refused" % evil in results["hosts"]["evil"]["message"]
     assert "is not a file on the control node" in results["hosts"]["missing"]["message"]
+
+
+def test_the_legacy_profile_audits_an_archive_alike(tmp_path):
+    # a region that audits Python 3.6/3.7 servers runs ansible-core 2.16 (README, the two profiles)
+    bin_dir = legacy_bin()
+    archive = take_snapshot(tmp_path / "srv.tar.gz", *HOSPITAL)
+    inventory = tmp_path / "hosts.yml"
+    inventory.write_text(yaml.safe_dump({"all": {"hosts": {"srv": {"ansible_connection": "local",
+                                                                    "fep_snapshot": str(archive)}}}}))
+    verdicts = {}
+    for profile, directory in (("default", None), ("legacy", bin_dir)):
+        runner, stdout = run_playbook(tmp_path / profile, "audit.yml", inventory, bin_dir=directory,
+                                      extravars={"fep_report_dir": str(tmp_path / ("rep-" + profile)),
+                                                 "fep_fail_on_findings": False})
+        assert runner.status == "successful", stdout
+        entry = load_results(tmp_path / ("rep-" + profile))["hosts"]["srv"]
+        assert entry["status"] == "ok" and entry["hospital"]["name"] == "本机县人民医院", entry.get("message")
+        verdicts[profile] = {check_id: outcome["status"] for check_id, outcome in entry["checks"].items()}
+    assert verdicts["legacy"] == verdicts["default"]
