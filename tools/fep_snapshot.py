@@ -204,8 +204,8 @@ class Snapshot(object):
                     return False
                 data = read_file(self.live(name))
             except (IOError, OSError) as exc:
-                # absent, or an attribute the device cannot answer (carrier of a down link: EINVAL)
-                if exc.errno not in (errno.ENOENT, errno.ENOTDIR, errno.EINVAL, errno.ENODEV, errno.ENXIO):
+                # absent, an attribute the device cannot answer (carrier of a down link: EINVAL), a process gone
+                if exc.errno not in (errno.ENOENT, errno.ENOTDIR, errno.EINVAL, errno.ENODEV, errno.ENXIO, errno.ESRCH):
                     self.unreadable[rel] = exc.strerror or str(exc)
                 return False
         self.add_member(name, "file", data)
@@ -619,7 +619,9 @@ def summary(snapshot, manifest, output, size):
     hospital = manifest["hospital"]
     lines = [
         "",
-        "完成 / done: %s (%.1f MiB, %d 个成员 / members)" % (output, size / 2.0 ** 20, len(snapshot.members) + 1),
+        "完成 / done: %s (%s, %d 个成员 / members)" % (
+            output, "%.1f MiB" % (size / 2.0 ** 20) if size >= 2 ** 20 else "%d KiB" % max(1, size // 1024),
+            len(snapshot.members) + 1),
         "  内容 / contents: " + ", ".join("%s/ %d" % (k, v) for k, v in sorted(groups.items())),
         "  不含 / never included: /etc/shadow、密钥 keys、/home、/root、日志 logs、进程参数 process arguments;"
         " passwd/group 仅保留 omm/dbgrp / only omm and dbgrp",
