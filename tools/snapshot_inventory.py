@@ -32,7 +32,7 @@ def host_name(path, manifest, taken):
     for suffix in SUFFIXES:
         if stem.endswith(suffix):
             stem = stem[:-len(suffix)]
-    name, number = re.sub(r"[^A-Za-z0-9._-]", "_", stem) or "snapshot", 1
+    name, number = re.sub(r"[^A-Za-z0-9._-]+", "_", stem).strip("_.-") or "snapshot", 1
     candidate = name
     while candidate in taken:
         number += 1
