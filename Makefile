@@ -21,6 +21,9 @@ else
 $(error PROFILE must be "default" or "legacy", not "$(PROFILE)")
 endif
 INVENTORY   ?= inventories/local/hosts.yml
+# A folder of archives made by tools/fep_snapshot.py: audit each one (tools/snapshot_inventory.py);
+# an INVENTORY given as well supplies the region's variables of those hosts.
+SNAPSHOTS   ?=
 RESULTS     ?=
 FEP_LANG    ?= zh
 ANSIBLE_ARGS ?=
@@ -33,6 +36,7 @@ export PATH := $(CURDIR)/$(BIN):$(PATH)
 
 help:
 	@echo "make audit [INVENTORY=path]   audit this machine (default) or an inventory, print the verdict"
+	@echo "make audit SNAPSHOTS=dir      audit the archives hospitals made with tools/fep_snapshot.py"
 	@echo "make setup PROFILE=legacy     control node for Python 3.6/3.7 servers (ansible-core 2.16, .venv-legacy)"
 	@echo "make report RESULTS=…         regenerate survey forms, roll-up, HTML and JUnit from a results.json"
 	@echo "make report RESULTS=\"a b\" REPORT_OUT=dir   merge several runs' results.json into one set of reports"
@@ -71,8 +75,15 @@ setup-dev: $(VENV)/.dev
 
 # --- audit ------------------------------------------------------------------
 # Interactive: a non-compliant machine reads as a verdict, not as a failed make.
+ifeq ($(strip $(SNAPSHOTS)),)
+AUDIT_SOURCES := -i "$(INVENTORY)"
+else
+AUDIT_SOURCES := -i tools/snapshot_inventory.py $(if $(filter command line,$(origin INVENTORY)),-i "$(INVENTORY)") \
+  -e fep_audit_hosts=snapshots
+audit: export FEP_SNAPSHOTS := $(abspath $(SNAPSHOTS))
+endif
 audit: setup
-	$(BIN)/ansible-playbook -i $(INVENTORY) playbooks/audit.yml \
+	$(BIN)/ansible-playbook $(AUDIT_SOURCES) playbooks/audit.yml \
 	  -e fep_fail_on_findings=false -e fep_lang=$(FEP_LANG) $(ANSIBLE_ARGS)
 
 # The legacy profile's venv for the tests that run a role under ansible-core 2.16

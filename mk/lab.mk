@@ -6,7 +6,8 @@
 #   make lab-down     remove the lab's containers, networks and state (images stay cached)
 #   make lab-test     everything below, as `make test` runs it
 #     lab-check         lint molecule/, check that inventory, profiles and molecule agree (no containers)
-#     lab-e2e           the audit of the lab region through ansible-runner (real SSH, one host stopped)
+#     lab-e2e           the audit of the lab region through ansible-runner (real SSH, one host stopped);
+#                       each server audited from the archive tools/fep_snapshot.py takes there
 #     lab-testinfra     the testinfra suites against the lab region
 #     lab-molecule      molecule test -s audit (its own two containers)
 #   make lab-clean    lab-down, then remove the images too
@@ -43,7 +44,8 @@ lab-check: setup-dev
 	$(BIN)/python -m pytest -q -p no:cacheprovider tests/lab
 
 lab-e2e: lab
-	time FEPKIT_LAB_REQUIRED=1 $(BIN)/python -m pytest -q -p no:cacheprovider tests/e2e/test_lab_audit.py
+	time FEPKIT_LAB_REQUIRED=1 $(BIN)/python -m pytest -q -p no:cacheprovider tests/e2e/test_lab_audit.py \
+	  tests/e2e/test_lab_snapshot.py
 
 lab-testinfra: lab
 	time $(BIN)/python -m pytest -q -p no:cacheprovider tests/testinfra \

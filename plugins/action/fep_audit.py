@@ -24,6 +24,7 @@ from ansible.errors import AnsibleActionFail, AnsibleConnectionFailure, AnsibleE
 from ansible.plugins.action import ActionBase
 
 try:
+    from ansible_collections.fepkit.fep.plugins.module_utils.fep import archive as fep_archive
     from ansible_collections.fepkit.fep.plugins.module_utils.fep import checks as fep_checks
     from ansible_collections.fepkit.fep.plugins.module_utils.fep.checks.inputs import ARG_VARIABLES, validate_inputs
     from ansible_collections.fepkit.fep.plugins.module_utils.fep.collector import RESULT_BEGIN, RESULT_END
@@ -152,6 +153,21 @@ def collector_config(inputs):
     }
 
 
+def archive_facts(host, inputs):
+    """``(facts, level, probes)`` of a host audited from its archive (``fep_snapshot``), on the
+    controller: nothing connects to the host.  Level and probe targets fall back to what the
+    hospital gave tools/fep_snapshot.py when the inventory has none."""
+    path = os.path.expanduser(inputs["snapshot"])
+    if not os.path.isfile(path):
+        raise AnsibleActionFail("host %s: fep_snapshot: %s is not a file on the control node" % (host, path))
+    try:
+        facts, manifest, probes = fep_archive.collect(path, collector_config(inputs))
+    except fep_archive.ArchiveError as exc:
+        raise AnsibleActionFail("host %s: fep_snapshot %s refused: %s" % (host, path, exc))
+    level = inputs["level"] if inputs["level"] is not None else fep_archive.metadata(manifest)[1]
+    return facts, level, probes
+
+
 def python_command(interpreter):
     if interpreter:
         return "%s -" % interpreter
@@ -234,21 +250,10 @@ class ActionModule(ActionBase):
             "host %s: the ssh connection dropped during the audit and succeeded on a second attempt" % host)
         return outcome
 
-    def run(self, tmp=None, task_vars=None):
-        result = super(ActionModule, self).run(tmp, task_vars)
-        result["changed"] = False
-        if fep_checks is None:
-            raise AnsibleActionFail("fepkit: cannot import plugins/module_utils/fep of fepkit.fep "
-                                    "(the collection is incomplete)")
-        task_vars = task_vars or {}
-        host = task_vars.get("inventory_hostname", "?")
-        inputs, errors = validate_inputs(self.audit_arguments(task_vars))
-        if errors:
-            raise AnsibleActionFail("host %s: invalid inventory value(s): %s" % (host, "; ".join(errors)))
-
+    def collect_live(self, host, inputs, result):
+        """The facts the collector piped to the host's Python returns."""
         payload = build_payload(collector_config(inputs))
-        interpreter = inputs["python"]
-        command = python_command(interpreter)
+        command = python_command(inputs["python"])
         outcome = self.execute_once_more_if_dropped(host, command, payload.encode("utf-8"), result)
         document = parse_output(outcome.get("stdout", ""))
         if document is None:
@@ -261,17 +266,34 @@ class ActionModule(ActionBase):
             raise AnsibleActionFail("host %s: %s" % (host, reason))
         if document.get("failed"):
             raise AnsibleActionFail("host %s: %s" % (host, document.get("msg")))
+        return document["fep"]
 
-        facts = document["fep"]
+    def run(self, tmp=None, task_vars=None):
+        result = super(ActionModule, self).run(tmp, task_vars)
+        result["changed"] = False
+        if fep_checks is None:
+            raise AnsibleActionFail("fepkit: cannot import plugins/module_utils/fep of fepkit.fep "
+                                    "(the collection is incomplete)")
+        task_vars = task_vars or {}
+        host = task_vars.get("inventory_hostname", "?")
+        inputs, errors = validate_inputs(self.audit_arguments(task_vars))
+        if errors:
+            raise AnsibleActionFail("host %s: invalid inventory value(s): %s" % (host, "; ".join(errors)))
+
+        if inputs["snapshot"]:
+            facts, level, probes = archive_facts(host, inputs)
+        else:
+            facts = self.collect_live(host, inputs, result)
+            level, probes = inputs["level"], inputs["probes"]
         ctx = fep_checks.Context(
-            level=inputs["level"], thresholds=inputs["thresholds"], ports=inputs["ports"],
-            declared=inputs["declared"], probes=inputs["probes"],
+            level=level, thresholds=inputs["thresholds"], ports=inputs["ports"],
+            declared=inputs["declared"], probes=probes,
             frontend_processes=inputs["frontend_processes"],
             extra={"firewall_zones": inputs["survey"]["firewall_zones"]})
         checks = fep_checks.run_checks(facts, ctx, skip=inputs["skip"], select=inputs["select"])
         python_version = facts["collector"]["python"]["version"]
         outcome = {
-            "level": inputs["level"],
+            "level": level,
             "checks": checks,
             "python": fep_checks.python_profile(python_version),
             "limited": fep_checks.limited_by_privilege(facts),

@@ -72,15 +72,18 @@ class ActionModule(ActionBase):
         report_dir = args.get("report_dir") or default_report_dir(task_vars.get("playbook_dir") or os.getcwd())
         lang = args.get("lang") or "zh"
         hostvars = task_vars["hostvars"]
+        from_archives = task_vars.get("__fep_archive_metadata") or {}
         entries = {}
         for host in hosts:
             raw = hostvars.raw_get(host)
             # inventory values may be templates: render them; the registered audit result is data
             # from the server, never a template: read it as is (templating walks every fact)
             variables = host_view(raw, self._loader, host)
-            level = variables.get("fep_hospital_level")
+            # a host audited from an archive without metadata in the inventory: the manifest's
+            metadata = from_archives.get(host) or variables
+            level = metadata.get("fep_hospital_level")
             # already validated by fep_validate; here only normalised
-            hospital, _ = validate_hospital(variables.get("fep_hospital"), level)
+            hospital, _ = validate_hospital(metadata.get("fep_hospital"), level)
             entries[host] = host_entry(raw.get("__fep_audit"), level, hospital)
         run = {
             "fepkit": fep_version,

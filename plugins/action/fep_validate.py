@@ -7,7 +7,10 @@ Personal values (mobiles) never appear in the message.
 
 When the metadata is valid, the host list is returned as the fact
 ``__fep_audited_hosts`` (the playbook delegates it to localhost, where the
-results play reads it): one task instead of a set_fact after it.
+results play reads it): one task instead of a set_fact after it.  A host
+audited from an archive (``fep_snapshot``) without hospital metadata in the
+inventory takes the manifest's (what the hospital gave tools/fep_snapshot.py):
+``__fep_archive_metadata``, for fep_audit and fep_results.
 """
 
 
@@ -15,6 +18,7 @@ from ansible.errors import AnsibleActionFail
 from ansible.plugins.action import ActionBase
 
 try:
+    from ansible_collections.fepkit.fep.plugins.module_utils.fep.archive import host_metadata
     from ansible_collections.fepkit.fep.plugins.module_utils.fep.report.hospital import validate_hospital
 except ImportError:  # pragma: no cover
     validate_hospital = None
@@ -30,9 +34,15 @@ class ActionModule(ActionBase):
             raise AnsibleActionFail("fepkit: cannot import plugins/module_utils/fep (check ansible.cfg)")
         hostvars = task_vars["hostvars"]
         problems = []
+        from_archives = {}  # host -> metadata its archive's manifest supplied (fep_results reads it)
         for host in self._task.args.get("hosts") or []:
             variables = hostvars[host]
-            _, errors = validate_hospital(variables.get("fep_hospital"), variables.get("fep_hospital_level"))
+            hospital, level, error = host_metadata(variables)
+            if error:
+                continue  # an archive refused: fep_audit fails that host with the reason, not the run
+            if (hospital, level) != (variables.get("fep_hospital"), variables.get("fep_hospital_level")):
+                from_archives[host] = {"fep_hospital": hospital, "fep_hospital_level": level}
+            _, errors = validate_hospital(hospital, level)
             problems.extend("host %s: %s" % (host, error) for error in errors)
         result["changed"] = False
         if problems:
@@ -42,5 +52,5 @@ class ActionModule(ActionBase):
         else:
             hosts = list(self._task.args.get("hosts") or [])
             result["msg"] = "hospital metadata valid for %d host(s)" % len(hosts)
-            result["ansible_facts"] = {"__fep_audited_hosts": hosts}
+            result["ansible_facts"] = {"__fep_audited_hosts": hosts, "__fep_archive_metadata": from_archives}
         return result

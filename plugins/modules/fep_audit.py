@@ -17,6 +17,11 @@ options:
   root:
     description: Snapshot folder to audit instead of the live system (C(fep_root))
     type: path
+  snapshot:
+    description: >-
+      Archive made on the server by tools/fep_snapshot.py, audited on the controller instead of
+      connecting to the host (C(fep_snapshot)); extracted safely and its manifest verified first
+    type: path
   level:
     description: Hospital level, 2 or 3 (C(fep_hospital_level))
     type: int

@@ -18,8 +18,10 @@ from tests.support import find_python
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 PACKAGE = os.path.join(REPO, "plugins", "module_utils", "fep")
+# the package's top level, and the snapshot collector hospitals run themselves
 TARGET_FILES = sorted(
-    os.path.join(PACKAGE, name) for name in os.listdir(PACKAGE) if name.endswith(".py"))
+    os.path.join(PACKAGE, name) for name in os.listdir(PACKAGE) if name.endswith(".py")) + [
+    os.path.join(REPO, "tools", "fep_snapshot.py")]
 
 
 def vermin(paths):

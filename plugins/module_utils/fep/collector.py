@@ -24,7 +24,7 @@ from .opengauss import gather_opengauss, parse_mounts
 from .osinfo import gather_os
 from .pci import gather_accelerators
 from .ports import gather_ports
-from .probes import run_probes
+from .probes import PROBE_KINDS, run_probes
 from .security import gather_security
 from .sysread import SysReader
 
@@ -89,6 +89,27 @@ def detect_container(reader):
     return None
 
 
+def recorded_probes(reader, wanted):
+    """The probes tools/fep_snapshot.py ran on the server, for the kinds whose targets are the
+    ones asked for; any other kind stays unknown (a snapshot cannot probe)."""
+    record = reader.recorded("probes") or {}
+    config, results = record.get("config") or {}, record.get("results") or {}
+    probes, missing = {}, []
+    for kind, _port in PROBE_KINDS:
+        if not wanted.get(kind):
+            continue
+        if sorted(config.get(kind) or []) == sorted(wanted[kind]) and isinstance(results.get(kind), list):
+            probes[kind] = results[kind]
+        else:
+            missing.append(kind)
+    if wanted.get("bandwidth_url"):
+        missing.append("bandwidth")  # a download the collector tool does not make
+    if missing:
+        reader.mark_unknown("probes", "network probes need the live host, not a snapshot%s" % (
+            " (the snapshot probed other targets than %s)" % ", ".join(missing) if record else ""))
+    return probes
+
+
 def python_info():
     version = sys.version_info
     return {"version": "%d.%d.%d" % (version[0], version[1], version[2]),
@@ -129,7 +150,7 @@ def collect(root="/", options=None, reader=None):
         if reader.live:
             probes = _section(reader, "probes", run_probes, options["probes"]) or {}
         else:
-            reader.mark_unknown("probes", "network probes need the live host, not a snapshot")
+            probes = _section(reader, "probes", recorded_probes, reader, options["probes"]) or {}
     facts = {
         "schema": SCHEMA_VERSION,
         "collector": {

@@ -197,7 +197,8 @@ def infer_arch(processors):
 
 
 def determine_arch(reader, processors):
-    """Kernel's own answer first, then cpuinfo, then ``uname`` on a live host."""
+    """Kernel's own answer first, then cpuinfo, then ``uname`` on a live host (or as
+    tools/fep_snapshot.py recorded it there)."""
     arch = reader.read_value("proc/sys/kernel/arch")
     if arch:
         return arch
@@ -206,7 +207,8 @@ def determine_arch(reader, processors):
         return arch
     if reader.live and hasattr(os, "uname"):
         return os.uname()[4]
-    return None
+    machine = (reader.recorded("uname") or {}).get("machine")
+    return machine if isinstance(machine, str) and machine else None
 
 
 # -- vendor ---------------------------------------------------------------------

@@ -7,7 +7,8 @@ security posture (security.py) and the disks' IO queues with the disks
 disks under the database's data directory, the packages the installer needs
 (by file evidence: no rpm/dpkg call per package), the ``omm``/``dbgrp``
 accounts and the time-zone offset.  Files only, so a snapshot works; the free
-space of the data directory needs the live host (statvfs).
+space of the data directory needs the live host (statvfs), or the record
+tools/fep_snapshot.py made of it there.
 """
 import os
 import time
@@ -92,6 +93,22 @@ def whole_disks(reader, name, depth=0):
     return sorted(disks)
 
 
+def recorded_space(reader, measured, facts):
+    """Free space of ``measured`` as tools/fep_snapshot.py recorded it on the live server; the
+    block device it saw under it (or None).  Unknown when the snapshot measured another folder."""
+    record = (reader.recorded("statvfs") or {}).get(measured)
+    if not isinstance(record, dict) or not isinstance(record.get("free_bytes"), int):
+        recorded = sorted(reader.recorded("statvfs") or {})
+        reader.mark_unknown("opengauss.data_dir.free_bytes", "free space needs the live host" + (
+            " (the snapshot measured %s, not %s)" % (", ".join(recorded), measured) if recorded else ""),
+            warn=False)
+        return None
+    facts["free_bytes"] = record["free_bytes"]
+    facts["size_bytes"] = record.get("size_bytes") if isinstance(record.get("size_bytes"), int) else None
+    block = record.get("block")
+    return block if isinstance(block, str) and "/" not in block else None
+
+
 def gather_data_dir(reader, path, mount_entries):
     """Filesystem, free space and disks under the database's data directory."""
     measured = nearest_existing(reader, path)
@@ -99,6 +116,7 @@ def gather_data_dir(reader, path, mount_entries):
     facts = {"path": path, "exists": measured == os.path.normpath(path), "measured": measured,
              "mountpoint": mount.get("mountpoint"), "fstype": mount.get("fstype"),
              "device": mount.get("device"), "free_bytes": None, "size_bytes": None, "disks": []}
+    recorded_block = None
     if reader.live:
         try:
             stat = os.statvfs(reader.path(measured))
@@ -107,8 +125,8 @@ def gather_data_dir(reader, path, mount_entries):
         except OSError as exc:
             reader.mark_unknown("opengauss.data_dir.free_bytes", "statvfs %s: %s" % (measured, exc.strerror))
     else:
-        reader.mark_unknown("opengauss.data_dir.free_bytes", "free space needs the live host", warn=False)
-    name = (stat_block_name(reader, measured) if reader.live else None) or device_block_name(
+        recorded_block = recorded_space(reader, measured, facts)
+    name = (stat_block_name(reader, measured) if reader.live else recorded_block) or device_block_name(
         reader, mount.get("device"))
     if name:
         facts["disks"] = whole_disks(reader, name)

@@ -7,6 +7,9 @@ Each probe is bounded in time so a black-holed route cannot stall an audit.
 import socket
 import time
 
+# probe -> default port; the bandwidth probe is a download (fep_bandwidth_probe_url)
+PROBE_KINDS = (("egress", 8888), ("gov_extranet", 443), ("health_private", 443))
+
 
 def split_target(target, default_port):
     """``"host:port"`` / ``"[v6]:port"`` / ``"host"`` -> ``(host, port)``."""
@@ -76,7 +79,7 @@ def run_probes(config):
     """Run the configured probes; an empty config runs nothing."""
     timeout = float(config.get("timeout", 3))
     results = {}
-    for name, default_port in (("egress", 8888), ("gov_extranet", 443), ("health_private", 443)):
+    for name, default_port in PROBE_KINDS:
         targets = config.get(name) or []
         if targets:
             results[name] = [tcp_connect(t, default_port, timeout) for t in targets]

@@ -197,11 +197,18 @@ def iptables_filters_input(rules):
 
 
 def ruleset_state(reader, argv, judge):
-    """'running' / 'stopped' from a live rule set, or 'unknown' when unreadable (non-root, snapshot)."""
-    if not (reader.live and reader.is_root_user()):
-        return "unknown"
-    rc, out, _ = reader.run(argv)
-    if rc != 0:
+    """'running' / 'stopped' from the live rule set, or from the one a snapshot recorded as root;
+    'unknown' when unreadable (non-root, a snapshot without a record)."""
+    if reader.live:
+        if not reader.is_root_user():
+            return "unknown"
+        rc, out, _ = reader.run(argv)
+    else:
+        record = (reader.recorded("commands") or {}).get(" ".join(argv))
+        if not isinstance(record, dict):
+            return "unknown"
+        rc, out = record.get("rc"), record.get("stdout")
+    if rc != 0 or not isinstance(out, str):
         return "unknown"
     return "running" if judge(out) else "stopped"
 
@@ -212,7 +219,7 @@ def nftables_info(reader, units):
     state = ruleset_state(reader, ["nft", "list", "ruleset"], nft_filters_input)
     if state != "running" and not enabled:
         return None
-    detail = {"unknown": "rule set not readable (needs root on a live host)",
+    detail = {"unknown": "rule set not readable (needs root on a live host or in fep_snapshot.py)",
               "stopped": "no inbound filtering in the rule set"}.get(state, "")
     return {"backend": "nftables", "state": state, "enabled": enabled, "detail": detail}
 
@@ -240,7 +247,8 @@ def gather_firewall(reader, process_names, units, processes_known=True):
         state = ruleset_state(reader, ["iptables", "-S", "INPUT"], iptables_filters_input)
         candidates.append({"backend": "iptables", "state": state, "enabled": "iptables.service" in units,
                            "tables": iptables,
-                           "detail": "rule set not readable (needs root on a live host)" if state == "unknown" else ""})
+                           "detail": "rule set not readable (needs root on a live host or in fep_snapshot.py)"
+                           if state == "unknown" else ""})
     for state in ("running", "unknown"):  # an unreadable rule set is not a stopped firewall
         for candidate in candidates:
             if candidate["state"] == state:

@@ -13,6 +13,7 @@ system to ask, so command-based facts become unknown with a reason.
 Standard library only, Python 3.6+: this code runs on hospital servers.
 """
 import errno
+import json
 import os
 import stat
 import subprocess
@@ -33,6 +34,10 @@ def read_limited(handle, limit):
         size += len(chunk)
     return b"".join(chunks)
 
+
+# What tools/fep_snapshot.py observed on the running server and a copy of files cannot hold
+# (rule sets, free space, probes): a JSON document inside the snapshot (docs/snapshot-layout.md).
+LIVE_RECORD = "fepkit/live.json"
 
 # The kernel gives up on a path after 40 symbolic links (ELOOP); so does the snapshot resolver.
 MAX_SYMLINKS = 40
@@ -70,6 +75,7 @@ class SysReader(object):
         # dotted fact path -> human reason; the checks turn these into "unknown"
         self.unknown = {}
         self.refused = {}
+        self._recorded = None
         # what the collector is doing, for the watchdog's message when it is stuck
         self.section = None
         self.reading = None
@@ -223,6 +229,20 @@ class SysReader(object):
                 return True
         except (IOError, OSError):
             return False
+
+    def recorded(self, section):
+        """A section of the snapshot's live record (``LIVE_RECORD``), or None (a live host, or
+        a snapshot without one); always a mapping when present."""
+        if self.live:
+            return None
+        if self._recorded is None:
+            try:
+                document = json.loads(self.read_text(LIVE_RECORD, default="{}", limit=16 * 1024 * 1024))
+            except ValueError:
+                document = None
+            self._recorded = document if isinstance(document, dict) else {}
+        value = self._recorded.get(section)
+        return value if isinstance(value, dict) else None
 
     # -- commands (live hosts only) ----------------------------------------
     def run(self, argv, timeout=10):

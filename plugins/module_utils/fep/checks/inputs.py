@@ -21,6 +21,7 @@ from .survey_inputs import validate_survey_inputs
 
 ARG_VARIABLES = {
     "root": "fep_root",
+    "snapshot": "fep_snapshot",
     "level": "fep_hospital_level",
     "ports": "fep_ports",
     "thresholds": "fep_thresholds",
@@ -44,6 +45,7 @@ ARG_VARIABLES = {
 # Types of the variables; "raw" where validate_inputs gives a more precise message itself.
 INPUT_SPEC = {
     "fep_root": {"type": "str"},
+    "fep_snapshot": {"type": "raw"},
     "fep_hospital_level": {"type": "raw"},
     "fep_ports": {"type": "dict"},
     "fep_thresholds": {"type": "dict"},
@@ -302,6 +304,12 @@ def validate_inputs(args):
     root = str(args.get("root") or "/")
     if not root.startswith("/"):
         errors.append("%s: must be an absolute path, got %r" % (var["root"], root))
+    snapshot = args.get("snapshot") or None
+    if snapshot is not None and not isinstance(snapshot, str):
+        errors.append("%s: must be the path of a .tar.gz made by tools/fep_snapshot.py" % var["snapshot"])
+        snapshot = None
+    if snapshot and root != "/":
+        errors.append("%s and %s: set one of them (an archive or a snapshot folder)" % (var["snapshot"], var["root"]))
     data_dir = args.get("opengauss_data_dir") or opengauss_spec.DATA_DIR
     if not isinstance(data_dir, str) or not data_dir.startswith("/"):
         errors.append("%s: must be an absolute path, got %r" % (var["opengauss_data_dir"], data_dir))
@@ -316,6 +324,7 @@ def validate_inputs(args):
     inputs = {
         "survey": survey,
         "root": root,
+        "snapshot": snapshot,
         "publish_facts": bool(publish_facts),
         "level": level,
         "ports": ports,

@@ -151,7 +151,7 @@ PROBE_CHECKS = (
 def _make_probe_check(check_id, probe, row, title_zh, title_en, measured, expected,
                       what_zh, what_en, remedy_zh, remedy_en, declared_key):
     @check(check_id, row, title_zh, title_en, ("network", "probe"), measured,
-           "Not configured (skip); snapshot audits cannot probe")
+           "Not configured (skip); a snapshot, unless tools/fep_snapshot.py probed the same targets")
     def probe_check(facts, ctx):
         return _probe_result(facts, ctx, probe, expected, what_zh, what_en, remedy_zh, remedy_en,
                              declared_key)
@@ -165,7 +165,7 @@ for _spec in PROBE_CHECKS:
 @check("net.bandwidth", "三-7", "电子政务外网出口带宽 10M 及以上", "Extranet egress bandwidth ≥ 10 Mbit/s",
        ("network", "probe"),
        "Timed download from fep_bandwidth_probe_url on the server, or declared (fep_declared.bandwidth_mbps)",
-       "Not configured (skip); snapshot audits cannot probe")
+       "Not configured (skip); a snapshot cannot run the download")
 def net_bandwidth(facts, ctx):
     need = float(ctx.threshold("bandwidth_mbps"))
     expected = ">= %g Mbit/s" % need

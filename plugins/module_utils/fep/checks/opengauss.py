@@ -819,7 +819,8 @@ def _medium(facts, ctx, names):
       "The filesystem of the data directory (fep_opengauss_data_dir, default /opt/openGauss/data; when it does "
       "not exist yet, its nearest existing parent): free space ≥ opengauss_data_free_gib (default 100 GiB, "
       "warn) by statvfs, disks behind it (partition, LVM, MD) SSD (warn)",
-      "Free space in a snapshot, or the medium behind a RAID controller, hypervisor or overlay", "数据目录")
+      "Free space in a snapshot not taken by tools/fep_snapshot.py, or the medium behind a RAID controller, "
+      "hypervisor or overlay", "数据目录")
 def og_data_dir(facts, ctx):
     data_dir = (section(facts, "opengauss") or {}).get("data_dir")
     need_gib = ctx.threshold("opengauss_data_free_gib") if ctx is not None else spec.DATA_FREE_GIB

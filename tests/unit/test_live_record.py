@@ -1,0 +1,104 @@
+# -*- coding: utf-8 -*-
+"""What tools/fep_snapshot.py recorded on the live server (fepkit/live.json) is read from a
+snapshot: the rule set, the free space under the data directory, the probes it ran."""
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from fep import collector
+from fep.sysread import LIVE_RECORD, SysReader
+from tests.builders.devices import write_file
+from tests.builders.profiles import build_root
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "firewall"
+NFT_FILTERING = (FIXTURES / "nft-hospital-fepkit.txt").read_text()
+
+
+@pytest.fixture()
+def uos_root(tmp_path):
+    """A UOS server without firewalld running: nftables decides the firewall verdict."""
+    root = tmp_path / "root"
+    build_root(root, "hygon-uos-l2-short")
+    wants = root / "etc/systemd/system/multi-user.target.wants"
+    wants.mkdir(parents=True, exist_ok=True)
+    os.symlink("/usr/lib/systemd/system/nftables.service", str(wants / "nftables.service"))
+    return root
+
+
+def record(root, **sections):
+    write_file(Path(root) / LIVE_RECORD, json.dumps(dict({"format": 1}, **sections)))
+
+
+def test_without_a_record_a_snapshot_cannot_read_the_rule_set(uos_root):
+    firewall = collector.collect(str(uos_root))["security"]["firewall"]
+    assert (firewall["backend"], firewall["state"]) == ("nftables", "unknown")
+
+
+@pytest.mark.parametrize("ruleset,state", [(NFT_FILTERING, "running"), ("table inet nat {\n}\n", "stopped")])
+def test_the_recorded_rule_set_is_judged_as_a_live_one(uos_root, ruleset, state):
+    record(uos_root, commands={"nft list ruleset": {"rc": 0, "stdout": ruleset, "error": ""}})
+    firewall = collector.collect(str(uos_root))["security"]["firewall"]
+    assert (firewall["backend"], firewall["state"]) == ("nftables", state)
+
+
+def test_a_failed_recorded_command_stays_unknown(uos_root):
+    record(uos_root, commands={"nft list ruleset": {"rc": 1, "stdout": "", "error": "Operation not permitted"}})
+    assert collector.collect(str(uos_root))["security"]["firewall"]["state"] == "unknown"
+
+
+def test_recorded_free_space_of_the_data_directory(uos_root):
+    (uos_root / "opt").mkdir(exist_ok=True)
+    record(uos_root, statvfs={"/opt": {"path": "/opt/openGauss/data", "measured": "/opt",
+                                       "free_bytes": 500 * 2 ** 30, "size_bytes": 900 * 2 ** 30, "block": "sda3"}})
+    data_dir = collector.collect(str(uos_root))["opengauss"]["data_dir"]
+    assert (data_dir["measured"], data_dir["free_bytes"], data_dir["size_bytes"]) == ("/opt", 500 * 2 ** 30,
+                                                                                     900 * 2 ** 30)
+    assert data_dir["disks"] == ["sda"]  # the block device the tool saw, through the snapshot's sysfs
+
+
+def test_free_space_of_another_folder_is_unknown_and_says_which_was_measured(uos_root):
+    record(uos_root, statvfs={"/data": {"measured": "/data", "free_bytes": 1}})
+    facts = collector.collect(str(uos_root))
+    assert facts["opengauss"]["data_dir"]["free_bytes"] is None
+    assert "measured /data, not /" in facts["unknown"]["opengauss.data_dir.free_bytes"]
+
+
+PROBES = {"config": {"egress": ["203.0.113.10:8888"], "timeout": 3.0},
+          "results": {"egress": [{"target": "203.0.113.10:8888", "ok": True, "ms": 12, "error": None}]}}
+
+
+def test_recorded_probes_answer_the_same_targets(uos_root):
+    record(uos_root, probes=PROBES)
+    facts = collector.collect(str(uos_root), {"probes": {"egress": ["203.0.113.10:8888"], "timeout": 3}})
+    assert facts["probes"] == PROBES["results"]
+    assert "probes" not in facts["unknown"]
+
+
+def test_probes_of_other_targets_stay_unknown(uos_root):
+    record(uos_root, probes=PROBES)
+    facts = collector.collect(str(uos_root), {"probes": {"egress": ["198.51.100.7:8888"],
+                                                         "gov_extranet": ["198.51.100.8"]}})
+    assert facts["probes"] == {}
+    assert "other targets than egress, gov_extranet" in facts["unknown"]["probes"]
+
+
+@pytest.mark.parametrize("text", ["not json", "[1, 2]", json.dumps({"commands": ["nft"], "statvfs": "x"})])
+def test_a_malformed_record_is_ignored(uos_root, text):
+    write_file(uos_root / LIVE_RECORD, text)
+    facts = collector.collect(str(uos_root))
+    assert facts["security"]["firewall"]["state"] == "unknown"
+    assert facts["opengauss"]["data_dir"]["free_bytes"] is None
+
+
+def test_a_live_host_ignores_records():
+    assert SysReader("/").recorded("commands") is None
+
+
+def test_recorded_machine_type_only_when_cpuinfo_does_not_tell(tmp_path, uos_root):
+    record(tmp_path, uname={"machine": "aarch64"})
+    assert collector.collect(str(tmp_path))["cpu"]["arch"] == "aarch64"   # no cpuinfo at all
+    # a Hygon cpuinfo says x86_64, as the live collector would conclude before asking uname
+    record(uos_root, uname={"machine": "aarch64"})
+    assert collector.collect(str(uos_root))["cpu"]["arch"] == "x86_64"
