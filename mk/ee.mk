@@ -19,6 +19,6 @@ ee-image:
 	  $(if $(WHEELHOUSE),--wheel-dir $(WHEELHOUSE))
 
 ee-test: ee
-	time $(EE_CONF) FEPKIT_EE_REQUIRED=1 $(BIN)/python -m pytest -q -p no:cacheprovider tests/dist/test_execution_environment.py
+	time $(EE_CONF) FEPKIT_EE_REQUIRED=1 $(BIN)/python -m pytest -q -p no:cacheprovider tests/distribution/test_execution_environment.py
 
 EXTRA_TESTS += ee-test
