@@ -22,3 +22,18 @@ ee-test: ee
 	time $(EE_CONF) FEPKIT_EE_REQUIRED=1 $(BIN)/python -m pytest -q -p no:cacheprovider tests/distribution/test_execution_environment.py
 
 EXTRA_TESTS += ee-test
+
+# --- the offline bundle (docs/distribution.md) --------------------------------------------------
+#   make bundle        dist/fepkit-bundle-<version>.tar.gz: wheels of both profiles for x86_64 and
+#                      aarch64, the collection tarballs, both EE images, SHA256SUMS (rewritten only
+#                      when its inputs changed)
+#   make bundle-test   a fresh clone in /tmp: `make setup OFFLINE=…` and `make audit` under unshare -n
+.PHONY: bundle bundle-test
+
+bundle: ee
+	$(EE_CONF) $(BIN)/python tools/bundle.py build --dist $(CURDIR)/dist
+
+bundle-test: bundle
+	time FEPKIT_BUNDLE_REQUIRED=1 $(BIN)/python -m pytest -q -p no:cacheprovider tests/distribution/test_bundle.py
+
+EXTRA_TESTS += bundle-test
