@@ -46,14 +46,6 @@ help:
 	@echo "make setup OFFLINE=bundle     set up this control node from the offline bundle alone (no network)"
 
 # --- set-up -----------------------------------------------------------------
-$(BIN)/python: | $(OFFLINE_VERIFIED)
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet $(PIP_SOURCE) --upgrade pip
-
-REQ         := requirements$(REQ_SUFFIX).txt
-REQ_DEV     := requirements$(REQ_SUFFIX)-dev.txt
-CONSTRAINTS := constraints$(REQ_SUFFIX).txt
-COLLECTIONS_REQ := requirements$(REQ_SUFFIX).yml
 # OFFLINE=fepkit-bundle-<version>.tar.gz: install from the offline bundle alone (`make bundle`):
 # tools/bundle.py extracts it under .offline/ and checks every file against its SHA256SUMS first;
 # the wheels of this PROFILE and machine (uname -m), the collections from their tarballs.
@@ -66,6 +58,15 @@ OFFLINE_VERIFIED := $(OFFLINE_DIR).verified
 $(OFFLINE_VERIFIED): $(OFFLINE)
 	$(PYTHON) tools/bundle.py unpack $(OFFLINE) --into $(CURDIR)/.offline
 endif
+
+$(BIN)/python: | $(OFFLINE_VERIFIED)
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet $(PIP_SOURCE) --upgrade pip
+
+REQ         := requirements$(REQ_SUFFIX).txt
+REQ_DEV     := requirements$(REQ_SUFFIX)-dev.txt
+CONSTRAINTS := constraints$(REQ_SUFFIX).txt
+COLLECTIONS_REQ := requirements$(REQ_SUFFIX).yml
 # WHEELHOUSE=dir: install offline from a folder of wheels (the offline bundle's), nothing fetched
 WHEELHOUSE  ?=
 PIP_SOURCE  := $(if $(WHEELHOUSE),--no-index --find-links $(WHEELHOUSE))
