@@ -18,6 +18,9 @@ import pytest
 import yaml
 
 REPO = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(REPO / "tools"))
+import install_collections  # noqa: E402
+
 REQUIRED = os.environ.get("FEPKIT_BUNDLE_REQUIRED") == "1"
 VERSION = yaml.safe_load((REPO / "galaxy.yml").read_text())["version"]
 BUNDLE = REPO / "dist" / ("fepkit-bundle-%s.tar.gz" % VERSION)
@@ -61,8 +64,6 @@ def test_setup_verifies_the_bundle_and_installs_the_pins_from_it(setup):
     core = subprocess.run([str(python), "-c", "import ansible.release; print(ansible.release.__version__)"],
                           stdout=subprocess.PIPE, universal_newlines=True).stdout.strip()
     assert "ansible-core==%s" % core in (REPO / "requirements.txt").read_text()
-    sys.path.insert(0, str(REPO / "tools"))
-    import install_collections
     pins = install_collections.read_pins(str(REPO / "requirements.yml"))
     site = next((clone / ".venv" / "lib").glob("python3*/site-packages"))
     assert install_collections.installed_versions(str(site), pins) == dict(pins)
@@ -96,3 +97,18 @@ def test_make_audit_then_works_with_no_network(setup):
     assert entry["status"] == "ok"
     assert entry["checks"]["cpu.domestic"]["status"] in ("pass", "fail", "unknown")
     assert "pip install" not in result.stdout  # set up already: nothing installed at audit time
+
+
+def test_the_legacy_profile_sets_up_from_the_same_bundle(setup):
+    """PROFILE=legacy takes its own wheels and collections: ansible-core 2.16 and its pins."""
+    clone, _ = setup
+    result = run(["make", "--no-print-directory", "setup", "OFFLINE=%s" % BUNDLE, "PYTHON=python3",
+                  "PROFILE=legacy"], clone)
+    assert result.returncode == 0, result.stdout[-3000:]
+    python = clone / ".venv-legacy" / "bin" / "python"
+    core = subprocess.run([str(python), "-c", "import ansible.release; print(ansible.release.__version__)"],
+                          stdout=subprocess.PIPE, universal_newlines=True).stdout.strip()
+    assert "ansible-core==%s" % core in (REPO / "requirements-legacy.txt").read_text()
+    pins = install_collections.read_pins(str(REPO / "requirements-legacy.yml"))
+    site = next((clone / ".venv-legacy" / "lib").glob("python3*/site-packages"))
+    assert install_collections.installed_versions(str(site), pins) == dict(pins)
