@@ -57,16 +57,21 @@ def setup(clone):
     return clone, result.stdout
 
 
+def assert_profile_installed(venv, suffix):
+    """The venv runs requirements<suffix>.txt's ansible-core and requirements<suffix>.yml's pins."""
+    core = subprocess.run([str(venv / "bin" / "python"), "-c",
+                           "import ansible.release; print(ansible.release.__version__)"],
+                          stdout=subprocess.PIPE, universal_newlines=True).stdout.strip()
+    assert "ansible-core==%s" % core in (REPO / ("requirements%s.txt" % suffix)).read_text()
+    pins = install_collections.read_pins(str(REPO / ("requirements%s.yml" % suffix)))
+    site = next((venv / "lib").glob("python3*/site-packages"))
+    assert install_collections.installed_versions(str(site), pins) == dict(pins)
+
+
 def test_setup_verifies_the_bundle_and_installs_the_pins_from_it(setup):
     clone, output = setup
     assert re.search(r"fepkit-bundle-%s: \d+ files verified against SHA256SUMS" % re.escape(VERSION), output)
-    python = clone / ".venv" / "bin" / "python"
-    core = subprocess.run([str(python), "-c", "import ansible.release; print(ansible.release.__version__)"],
-                          stdout=subprocess.PIPE, universal_newlines=True).stdout.strip()
-    assert "ansible-core==%s" % core in (REPO / "requirements.txt").read_text()
-    pins = install_collections.read_pins(str(REPO / "requirements.yml"))
-    site = next((clone / ".venv" / "lib").glob("python3*/site-packages"))
-    assert install_collections.installed_versions(str(site), pins) == dict(pins)
+    assert_profile_installed(clone / ".venv", "")
 
 
 def test_the_bundle_carries_both_profiles_for_both_architectures_and_both_images(setup):
@@ -105,10 +110,4 @@ def test_the_legacy_profile_sets_up_from_the_same_bundle(setup):
     result = run(["make", "--no-print-directory", "setup", "OFFLINE=%s" % BUNDLE, "PYTHON=python3",
                   "PROFILE=legacy"], clone)
     assert result.returncode == 0, result.stdout[-3000:]
-    python = clone / ".venv-legacy" / "bin" / "python"
-    core = subprocess.run([str(python), "-c", "import ansible.release; print(ansible.release.__version__)"],
-                          stdout=subprocess.PIPE, universal_newlines=True).stdout.strip()
-    assert "ansible-core==%s" % core in (REPO / "requirements-legacy.txt").read_text()
-    pins = install_collections.read_pins(str(REPO / "requirements-legacy.yml"))
-    site = next((clone / ".venv-legacy" / "lib").glob("python3*/site-packages"))
-    assert install_collections.installed_versions(str(site), pins) == dict(pins)
+    assert_profile_installed(clone / ".venv-legacy", "-legacy")
