@@ -45,9 +45,25 @@ help:
 	@echo "make lint                     ruff and ansible-lint (Python 3.6 target code: tests/unit/test_target_python.py)"
 	@echo "make docs                     regenerate the check catalogue in README.md and docs/"
 	@echo "make collection [DIST=dir]    build the Ansible collection dist/fepkit-fep-<version>.tar.gz"
+	@echo "make ee                       build the execution environment images localhost/fepkit-ee:<version>[-legacy]"
+	@echo "make bundle                   write the offline bundle dist/fepkit-bundle-<version>.tar.gz"
+	@echo "make setup OFFLINE=bundle     set up this control node from the offline bundle alone (no network)"
 
 # --- set-up -----------------------------------------------------------------
-$(BIN)/python:
+# OFFLINE=fepkit-bundle-<version>.tar.gz: install from the offline bundle alone (`make bundle`):
+# tools/bundle.py extracts it under .offline/ and checks every file against its SHA256SUMS first;
+# the wheels of this PROFILE and machine (uname -m), the collections from their tarballs.
+OFFLINE     ?=
+ifneq ($(OFFLINE),)
+OFFLINE_DIR := $(CURDIR)/.offline/$(patsubst %.tar.gz,%,$(notdir $(OFFLINE)))
+WHEELHOUSE  := $(OFFLINE_DIR)/wheels/$(PROFILE)/$(shell uname -m)
+COLLECTIONS_DIR := $(OFFLINE_DIR)/collections/$(PROFILE)
+OFFLINE_VERIFIED := $(OFFLINE_DIR).verified
+$(OFFLINE_VERIFIED): $(OFFLINE)
+	$(PYTHON) tools/bundle.py unpack $(OFFLINE) --into $(CURDIR)/.offline
+endif
+
+$(BIN)/python: | $(OFFLINE_VERIFIED)
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet $(PIP_SOURCE) --upgrade pip
 
@@ -59,10 +75,11 @@ COLLECTIONS_REQ := requirements$(REQ_SUFFIX).yml
 WHEELHOUSE  ?=
 PIP_SOURCE  := $(if $(WHEELHOUSE),--no-index --find-links $(WHEELHOUSE))
 
-$(VENV)/.runtime: $(REQ) $(CONSTRAINTS) $(COLLECTIONS_REQ) tools/install_collections.py | $(BIN)/python
+$(VENV)/.runtime: $(REQ) $(CONSTRAINTS) $(COLLECTIONS_REQ) tools/install_collections.py | $(BIN)/python $(OFFLINE_VERIFIED)
 	$(BIN)/pip install --quiet $(PIP_SOURCE) -r $(REQ) -c $(CONSTRAINTS)
 	$(BIN)/python tools/install_collections.py --requirements $(COLLECTIONS_REQ) \
-	  --ansible-version $(ANSIBLE_WHEEL) $(if $(WHEELHOUSE),--wheel-dir $(WHEELHOUSE)) \
+	  --ansible-version $(ANSIBLE_WHEEL) \
+	  $(if $(COLLECTIONS_DIR),--from-dir $(COLLECTIONS_DIR),$(if $(WHEELHOUSE),--wheel-dir $(WHEELHOUSE))) \
 	  --into "$$($(BIN)/python -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')"
 	touch $@
 
@@ -130,4 +147,4 @@ collection: setup
 	$(BIN)/ansible-galaxy collection build --force --output-path $(DIST) .
 
 clean:
-	rm -rf .venv .venv-legacy .pytest_cache dist
+	rm -rf .venv .venv-legacy .pytest_cache dist .offline

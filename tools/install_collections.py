@@ -11,16 +11,25 @@ ansible-core finds ``ansible_collections`` on sys.path without any configuration
     install_collections.py --requirements requirements.yml --ansible-version 12.3.0 \
         --into .venv/lib/python3.11/site-packages [--wheel-dir DIR] [--galaxy .venv/bin/ansible-galaxy]
 
+``--export DIR`` writes the pinned collections as ``DIR/<ns>-<name>-<version>.tar.gz`` instead
+(for the execution environment and the offline bundle, which install them with ``type: file``
+requirements): a collection folder from the wheel carries MANIFEST.json and FILES.json, and such
+a folder tarred without a ``./`` prefix is a collection artifact ``ansible-galaxy`` installs.
+``--from-dir DIR`` installs from such tarballs (the offline bundle) instead of the wheel.
+
 Exit status 0 when every pinned collection is installed at its pinned version, 1 with a message
 naming the collection otherwise (never a traceback for an expected failure).
 """
 import argparse
 import glob
+import gzip
+import hashlib
 import json
 import os
 import shutil
 import subprocess
 import sys
+import tarfile
 import tempfile
 import zipfile
 
@@ -118,17 +127,123 @@ def installed_versions(into, pins):
     return found
 
 
+def artifact_name(fqcn, version):
+    """The file name ansible-galaxy gives a built collection: ns-name-version.tar.gz."""
+    return "%s-%s.tar.gz" % (fqcn.replace(".", "-"), version)
+
+
+def _reproducible(member):
+    """Same bytes for the same content: no owner, no timestamps (the EE cache hashes inputs)."""
+    member.uid = member.gid = 0
+    member.uname = member.gname = ""
+    member.mtime = 0
+    return member
+
+
+def tar_collection(collection_dir, tarball):
+    """Tar a collection folder (MANIFEST.json at the top, no ./ prefix) into a galaxy artifact."""
+    entries = []
+    for top, dirs, files in os.walk(collection_dir):
+        dirs.sort()
+        for name in dirs + sorted(files):
+            entries.append(os.path.relpath(os.path.join(top, name), collection_dir))
+    with open(tarball, "wb") as raw:
+        # gzip's own header carries a timestamp: zero it too
+        with gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) as compressed:
+            with tarfile.open(fileobj=compressed, mode="w", format=tarfile.PAX_FORMAT) as archive:
+                for entry in entries:
+                    archive.add(os.path.join(collection_dir, entry), arcname=entry,
+                                recursive=False, filter=_reproducible)
+    return tarball
+
+
+def trim_files_json(collection_dir):
+    """Make FILES.json list only what the folder holds, and MANIFEST.json carry its new checksum.
+
+    The ansible wheel ships the collections without their tests and CI files but keeps the
+    upstream FILES.json, which still lists them; ansible-galaxy extracts a tarball entry by entry
+    from FILES.json and fails on the first one missing (".azure-pipelines"). The checksums of the
+    files that are shipped stay as upstream computed them (checked here).
+    """
+    files_path = os.path.join(collection_dir, "FILES.json")
+    manifest_path = os.path.join(collection_dir, "MANIFEST.json")
+    with open(files_path, encoding="utf-8") as handle:
+        files = json.load(handle)
+    kept = []
+    for entry in files["files"]:
+        path = os.path.join(collection_dir, entry["name"])
+        if entry["ftype"] == "dir" and os.path.isdir(path):
+            kept.append(entry)
+        elif entry["ftype"] == "file" and os.path.isfile(path):
+            with open(path, "rb") as handle:
+                if hashlib.sha256(handle.read()).hexdigest() != entry["chksum_sha256"]:
+                    raise InstallError("%s: %s does not match its FILES.json checksum"
+                                       % (collection_dir, entry["name"]))
+            kept.append(entry)
+    files["files"] = kept
+    data = json.dumps(files, indent=4, sort_keys=True).encode("utf-8")
+    with open(files_path, "wb") as handle:
+        handle.write(data)
+    with open(manifest_path, encoding="utf-8") as handle:
+        manifest = json.load(handle)
+    manifest["file_manifest_file"]["chksum_sha256"] = hashlib.sha256(data).hexdigest()
+    with open(manifest_path, "w", encoding="utf-8") as handle:
+        json.dump(manifest, handle, indent=4, sort_keys=True)
+
+
+def ansible_wheel(args):
+    """(wheel path, folder to remove afterwards or None)."""
+    wheel_dir = args.wheel_dir or tempfile.mkdtemp(prefix="fep-ansible-wheel-")
+    os.makedirs(wheel_dir, exist_ok=True)
+    wheel = find_wheel(wheel_dir, args.ansible_version) or download_wheel(
+        wheel_dir, args.ansible_version, args.python)
+    return wheel, (None if args.wheel_dir else wheel_dir)
+
+
+def export(args):
+    """Write each pinned collection as a tarball into args.export; print their paths."""
+    pins = read_pins(args.requirements)
+    os.makedirs(args.export, exist_ok=True)
+    wanted = [os.path.join(args.export, artifact_name(fqcn, version)) for fqcn, version in pins]
+    if all(os.path.isfile(path) for path in wanted):
+        print("\n".join(wanted))
+        return
+    wheel, scratch_wheels = ansible_wheel(args)
+    with tempfile.TemporaryDirectory(prefix="fep-collections-") as scratch:
+        for (fqcn, version), tarball in zip(pins, wanted):
+            folder = extract_collection(wheel, fqcn, version, scratch)
+            trim_files_json(folder)
+            # written beside, then renamed: an interrupted export leaves no half tarball
+            tar_collection(folder, tarball + ".part")
+            os.replace(tarball + ".part", tarball)
+    if scratch_wheels:
+        shutil.rmtree(scratch_wheels, ignore_errors=True)
+    print("\n".join(wanted))
+
+
+def collection_sources(args, pins, scratch):
+    """What to hand ansible-galaxy: the bundle's tarballs, or folders extracted from the wheel."""
+    if args.from_dir:
+        sources = [os.path.join(args.from_dir, artifact_name(fqcn, version)) for fqcn, version in pins]
+        missing = [path for path in sources if not os.path.isfile(path)]
+        if missing:
+            raise InstallError("not in %s: %s" % (args.from_dir, ", ".join(
+                os.path.basename(path) for path in missing)))
+        return sources
+    wheel, scratch_wheels = ansible_wheel(args)
+    sources = [extract_collection(wheel, fqcn, version, scratch) for fqcn, version in pins]
+    if scratch_wheels:
+        shutil.rmtree(scratch_wheels, ignore_errors=True)
+    return sources
+
+
 def install(args):
     pins = read_pins(args.requirements)
     if all(installed_versions(args.into, pins).get(fqcn) == version for fqcn, version in pins):
         print("collections already installed: %s" % ", ".join("%s %s" % pin for pin in pins))
         return
-    wheel_dir = args.wheel_dir or tempfile.mkdtemp(prefix="fep-ansible-wheel-")
-    os.makedirs(wheel_dir, exist_ok=True)
-    wheel = find_wheel(wheel_dir, args.ansible_version) or download_wheel(
-        wheel_dir, args.ansible_version, args.python)
     with tempfile.TemporaryDirectory(prefix="fep-collections-") as scratch:
-        sources = [extract_collection(wheel, fqcn, version, scratch) for fqcn, version in pins]
+        sources = collection_sources(args, pins, scratch)
         command = [args.galaxy, "collection", "install", "--offline", "--force",
                    "--no-deps", "-p", args.into] + sources
         result = subprocess.run(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
@@ -140,9 +255,7 @@ def install(args):
                if installed_versions(args.into, pins).get(fqcn) != version]
     if missing:
         raise InstallError("not installed after ansible-galaxy: %s" % ", ".join(missing))
-    if not args.wheel_dir:
-        shutil.rmtree(wheel_dir, ignore_errors=True)
-    print("installed from %s: %s" % (os.path.basename(wheel),
+    print("installed from %s: %s" % (args.from_dir or "ansible %s" % args.ansible_version,
                                      ", ".join("%s %s" % pin for pin in pins)))
 
 
@@ -152,8 +265,11 @@ def parse_args(argv):
                         help="Galaxy requirements file with exact collection versions")
     parser.add_argument("--ansible-version", required=True,
                         help="version of the PyPI ansible wheel to take the collections from")
-    parser.add_argument("--into", required=True,
-                        help="collections path (the venv's site-packages)")
+    target = parser.add_mutually_exclusive_group(required=True)
+    target.add_argument("--into", help="collections path (the venv's site-packages)")
+    target.add_argument("--export", help="write the collections as tarballs into this folder")
+    parser.add_argument("--from-dir", default="",
+                        help="install from the tarballs --export wrote here (no wheel needed)")
     parser.add_argument("--wheel-dir", default="",
                         help="folder holding (or receiving) the ansible wheel; offline installs "
                              "put the wheel here beforehand")
@@ -166,7 +282,7 @@ def parse_args(argv):
 def main(argv=None):
     args = parse_args(argv)
     try:
-        install(args)
+        export(args) if args.export else install(args)
     except InstallError as error:
         print("install_collections: %s" % error, file=sys.stderr)
         return 1

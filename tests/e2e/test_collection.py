@@ -64,7 +64,8 @@ def test_only_collection_content_is_shipped(installed):
     root = installed["path"] / "ansible_collections" / "fepkit" / "fep"
     shipped = {entry.name for entry in root.iterdir()}
     assert {"plugins", "roles", "playbooks", "meta", "README.md"} <= shipped
-    assert not shipped & {"tests", "molecule", ".venv", "collections", "reports", "Makefile", ".git"}
+    assert not shipped & {"tests", "molecule", ".venv", "collections", "reports", "Makefile", ".git",
+                           ".offline", "execution-environment.yml", "tools"}
     assert (root / "plugins" / "module_utils" / "fep" / "collector.py").is_file()
 
 
