@@ -8,6 +8,7 @@ from fep.security import (
     bracketed,
     find_agents,
     gather_security,
+    gather_selinux,
     iptables_filters_input,
     nft_filters_input,
     pam_limits_in_sshd,
@@ -285,3 +286,23 @@ def test_nft_filters_input(ruleset, filters):
 ])
 def test_iptables_filters_input(rules, filters):
     assert iptables_filters_input(rules) is filters
+
+
+@pytest.mark.parametrize("recorded_machine, mounts, expected", [
+    # taken by tools/fep_snapshot.py on the host, no selinuxfs mounted: SELinux off, as live says
+    ("aarch64", "sysfs /sys sysfs rw 0 0\n", "disabled"),
+    # the same host with selinuxfs mounted but the enforce file missing: no evidence
+    ("aarch64", "sysfs /sys sysfs rw 0 0\nselinuxfs /sys/fs/selinux selinuxfs rw 0 0\n", None),
+    # a hand-made copy (no live record) may just have left the SELinux files out
+    (None, "sysfs /sys sysfs rw 0 0\n", None),
+])
+def test_selinux_absent_from_a_snapshot_is_off_only_with_the_collector_s_evidence(
+        tmp_path, recorded_machine, mounts, expected):
+    (tmp_path / "proc").mkdir()
+    (tmp_path / "proc" / "mounts").write_text(mounts)
+    if recorded_machine:
+        (tmp_path / "fepkit").mkdir()
+        (tmp_path / "fepkit" / "live.json").write_text('{"format": 1, "uname": {"machine": "%s"}}'
+                                                       % recorded_machine)
+    reader = SysReader(str(tmp_path))
+    assert gather_selinux(reader)["current"] == expected

@@ -263,11 +263,23 @@ def gather_firewall(reader, process_names, units, processes_known=True):
     return {"backend": "none", "state": "stopped", "enabled": False, "detail": ""}
 
 
+def _mounts_lack_selinuxfs(reader):
+    """True when the snapshot was taken by tools/fep_snapshot.py on the live host (it has a live
+    record, and the tool copies sys/fs/selinux/enforce whenever selinuxfs exists) and its
+    proc/mounts mounts no selinuxfs: SELinux was off in that kernel, as a live audit would say."""
+    if not (reader.recorded("uname") or {}).get("machine"):
+        return False  # a hand-made copy may simply have left the SELinux files out
+    mounts = reader.read_text("proc/mounts")
+    return bool(mounts) and not any(len(line.split()) > 2 and line.split()[2] == "selinuxfs"
+                                    for line in mounts.splitlines())
+
+
 def gather_selinux(reader):
     enforce = reader.read_value("sys/fs/selinux/enforce")
     config = parse_key_value_file(reader.read_text("etc/selinux/config"))
-    if enforce is None and not config and not reader.live:
-        # a live host without selinuxfs has no SELinux; a snapshot may simply not carry it
+    if enforce is None and not config and not reader.live and not _mounts_lack_selinuxfs(reader):
+        # a live host without selinuxfs has no SELinux; a snapshot may simply not carry it, unless
+        # its proc/mounts shows the host had no selinuxfs mounted (SELinux off in the kernel)
         reader.mark_unknown("security.selinux", "neither sys/fs/selinux/enforce nor etc/selinux/config "
                             "in the snapshot", warn=False)
         current = None
