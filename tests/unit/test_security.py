@@ -7,6 +7,7 @@ import pytest
 from fep.security import (
     bracketed,
     find_agents,
+    gather_locale_timezone,
     gather_security,
     gather_selinux,
     iptables_filters_input,
@@ -306,3 +307,15 @@ def test_selinux_absent_from_a_snapshot_is_off_only_with_the_collector_s_evidenc
                                                        % recorded_machine)
     reader = SysReader(str(tmp_path))
     assert gather_selinux(reader)["current"] == expected
+
+
+@pytest.mark.parametrize("taken_on_host", [True, False])
+def test_no_locale_file_in_a_snapshot_is_unknown_unless_the_collector_took_it_on_the_host(
+        tmp_path, taken_on_host):
+    (tmp_path / "etc").mkdir()
+    if taken_on_host:
+        (tmp_path / "fepkit").mkdir()
+        (tmp_path / "fepkit" / "live.json").write_text('{"format": 1, "uname": {"machine": "x86_64"}}')
+    reader = SysReader(str(tmp_path))
+    assert gather_locale_timezone(reader)["lang"] is None
+    assert ("security.lang" in reader.unknown) is not taken_on_host

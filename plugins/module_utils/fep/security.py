@@ -264,11 +264,12 @@ def gather_firewall(reader, process_names, units, processes_known=True):
 
 
 def _mounts_lack_selinuxfs(reader):
-    """True when the snapshot was taken by tools/fep_snapshot.py on the live host (it has a live
-    record, and the tool copies sys/fs/selinux/enforce whenever selinuxfs exists) and its
-    proc/mounts mounts no selinuxfs: SELinux was off in that kernel, as a live audit would say."""
-    if not (reader.recorded("uname") or {}).get("machine"):
-        return False  # a hand-made copy may simply have left the SELinux files out
+    """True when the snapshot was taken on the host by tools/fep_snapshot.py (it copies
+    sys/fs/selinux/enforce whenever selinuxfs exists) and its proc/mounts mounts no selinuxfs:
+    SELinux was off in that kernel, as a live audit would say. A hand-made copy may simply have
+    left the SELinux files out."""
+    if not reader.taken_on_host():
+        return False
     mounts = reader.read_text("proc/mounts")
     return bool(mounts) and not any(len(line.split()) > 2 and line.split()[2] == "selinuxfs"
                                     for line in mounts.splitlines())
@@ -358,7 +359,9 @@ def gather_locale_timezone(reader):
     texts = [reader.read_text(rel) for rel in ("etc/locale.conf", "etc/default/locale")]
     lang = next((parse_key_value_file(text).get("LANG") for text in texts
                  if parse_key_value_file(text).get("LANG") is not None), None)
-    if texts == [None, None] and not reader.live:
+    # tools/fep_snapshot.py copies both files whenever they exist (world-readable): their absence
+    # from its archive is the host's; a hand-made snapshot may have left them out
+    if texts == [None, None] and not reader.live and not reader.taken_on_host():
         reader.mark_unknown("security.lang", "neither etc/locale.conf nor etc/default/locale in the snapshot",
                             warn=False)
     timezone = None

@@ -244,6 +244,12 @@ class SysReader(object):
         value = self._recorded.get(section)
         return value if isinstance(value, dict) else None
 
+    def taken_on_host(self):
+        """True for a snapshot that tools/fep_snapshot.py took on the running host (its live
+        record names the machine): the tool copies every allowlisted file that exists, so a
+        readable file's absence is the host's own, as on a live audit."""
+        return bool((self.recorded("uname") or {}).get("machine"))
+
     # -- commands (live hosts only) ----------------------------------------
     def run(self, argv, timeout=10):
         """Run a command with a C locale; ``(rc, stdout, stderr)``.
