@@ -22,15 +22,11 @@ import zlib
 
 from ansible.errors import AnsibleActionFail, AnsibleConnectionFailure, AnsibleError
 from ansible.plugins.action import ActionBase
-
-try:
-    from ansible_collections.fepkit.fep.plugins.module_utils.fep import archive as fep_archive
-    from ansible_collections.fepkit.fep.plugins.module_utils.fep import checks as fep_checks
-    from ansible_collections.fepkit.fep.plugins.module_utils.fep.checks.inputs import ARG_VARIABLES, validate_inputs
-    from ansible_collections.fepkit.fep.plugins.module_utils.fep.collector import RESULT_BEGIN, RESULT_END
-    from ansible_collections.fepkit.fep.plugins.module_utils.fep.report.results import OUTCOME_KEY
-except ImportError:  # pragma: no cover - module_utils path not configured
-    fep_checks = None
+from ansible_collections.fepkit.fep.plugins.module_utils.fep import archive as fep_archive
+from ansible_collections.fepkit.fep.plugins.module_utils.fep import checks as fep_checks
+from ansible_collections.fepkit.fep.plugins.module_utils.fep.checks.inputs import ARG_VARIABLES, validate_inputs
+from ansible_collections.fepkit.fep.plugins.module_utils.fep.collector import RESULT_BEGIN, RESULT_END
+from ansible_collections.fepkit.fep.plugins.module_utils.fep.report.results import OUTCOME_KEY
 
 # Interpreters tried in order when ansible_python_interpreter is not set.
 # /usr/libexec/platform-python is RHEL 8 style (Kylin/UOS-a ship it too).
@@ -271,9 +267,6 @@ class ActionModule(ActionBase):
     def run(self, tmp=None, task_vars=None):
         result = super(ActionModule, self).run(tmp, task_vars)
         result["changed"] = False
-        if fep_checks is None:
-            raise AnsibleActionFail("fepkit: cannot import plugins/module_utils/fep of fepkit.fep "
-                                    "(the collection is incomplete)")
         task_vars = task_vars or {}
         host = task_vars.get("inventory_hostname", "?")
         inputs, errors = validate_inputs(self.audit_arguments(task_vars))

@@ -9,11 +9,7 @@ touches, so that ``--check --diff`` shows exactly what a run would do.
 """
 from ansible.errors import AnsibleActionFail
 from ansible.plugins.action import ActionBase
-
-try:
-    from ansible_collections.fepkit.fep.plugins.module_utils.fep.firewall import firewalld
-except ImportError:  # pragma: no cover - module_utils path not configured
-    firewalld = None
+from ansible_collections.fepkit.fep.plugins.module_utils.fep.firewall import firewalld
 
 
 class ActionModule(ActionBase):
@@ -22,8 +18,6 @@ class ActionModule(ActionBase):
 
     def run(self, tmp=None, task_vars=None):
         result = super(ActionModule, self).run(tmp, task_vars)
-        if firewalld is None:
-            raise AnsibleActionFail("fepkit: cannot import plugins/module_utils/fep/firewall (check ansible.cfg)")
         args = self._task.args
         for name in ("probe", "desired", "managed"):
             if name not in args:

@@ -12,24 +12,20 @@ from ansible.errors import AnsibleActionFail
 from ansible.plugins.action import ActionBase
 from ansible.release import __version__ as ansible_version
 from ansible.vars.hostvars import HostVarsVars
-
-try:
-    from ansible_collections.fepkit.fep.plugins.module_utils.fep import __version__ as fep_version
-    from ansible_collections.fepkit.fep.plugins.module_utils.fep.report.hospital import validate_hospital
-    from ansible_collections.fepkit.fep.plugins.module_utils.fep.report.render import (
-        private_dir,
-        render_reports,
-        write_private,
-    )
-    from ansible_collections.fepkit.fep.plugins.module_utils.fep.report.results import (
-        build_results,
-        host_entry,
-        results_text,
-    )
-    from ansible_collections.fepkit.fep.plugins.module_utils.fep.report.summary import failing_hosts
-    from ansible_collections.fepkit.fep.plugins.module_utils.fep.report.table import render_verdict
-except ImportError:  # pragma: no cover
-    build_results = None
+from ansible_collections.fepkit.fep.plugins.module_utils.fep import __version__ as fep_version
+from ansible_collections.fepkit.fep.plugins.module_utils.fep.report.hospital import validate_hospital
+from ansible_collections.fepkit.fep.plugins.module_utils.fep.report.render import (
+    private_dir,
+    render_reports,
+    write_private,
+)
+from ansible_collections.fepkit.fep.plugins.module_utils.fep.report.results import (
+    build_results,
+    host_entry,
+    results_text,
+)
+from ansible_collections.fepkit.fep.plugins.module_utils.fep.report.summary import failing_hosts
+from ansible_collections.fepkit.fep.plugins.module_utils.fep.report.table import render_verdict
 
 
 def host_view(raw, loader, host):
@@ -57,8 +53,6 @@ class ActionModule(ActionBase):
 
     def run(self, tmp=None, task_vars=None):
         result = super(ActionModule, self).run(tmp, task_vars)
-        if build_results is None:
-            raise AnsibleActionFail("fepkit: cannot import plugins/module_utils/fep (check ansible.cfg)")
         args = self._task.args
         hosts = args.get("hosts") or []
         if not hosts:

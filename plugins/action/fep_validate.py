@@ -14,14 +14,9 @@ inventory takes the manifest's (what the hospital gave tools/fep_snapshot.py):
 """
 
 
-from ansible.errors import AnsibleActionFail
 from ansible.plugins.action import ActionBase
-
-try:
-    from ansible_collections.fepkit.fep.plugins.module_utils.fep.archive import host_metadata
-    from ansible_collections.fepkit.fep.plugins.module_utils.fep.report.hospital import validate_hospital
-except ImportError:  # pragma: no cover
-    validate_hospital = None
+from ansible_collections.fepkit.fep.plugins.module_utils.fep.archive import host_metadata
+from ansible_collections.fepkit.fep.plugins.module_utils.fep.report.hospital import validate_hospital
 
 
 class ActionModule(ActionBase):
@@ -30,8 +25,6 @@ class ActionModule(ActionBase):
 
     def run(self, tmp=None, task_vars=None):
         result = super(ActionModule, self).run(tmp, task_vars)
-        if validate_hospital is None:
-            raise AnsibleActionFail("fepkit: cannot import plugins/module_utils/fep (check ansible.cfg)")
         hostvars = task_vars["hostvars"]
         problems = []
         from_archives = {}  # host -> metadata its archive's manifest supplied (fep_results reads it)
