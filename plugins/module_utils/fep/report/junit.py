@@ -54,9 +54,16 @@ class _Text(object):
         self.words = WORDS[self.lang]
         self.labels = STATUS_LABELS[self.lang]
         self.mask = mobile_masker(known_mobiles(results))
+        self.memo = {}  # a region repeats its texts (requirements, remedies) thousands of times
 
     def __call__(self, value):
-        return INVALID_XML.sub("\ufffd", redact(value, self.mask))
+        key = value if value.__class__ is str else None
+        done = self.memo.get(key) if key is not None else None
+        if done is None:
+            done = INVALID_XML.sub("\ufffd", redact(value, self.mask))
+            if key is not None and len(self.memo) < 100000:
+                self.memo[key] = done
+        return done
 
     def attr(self, value):
         return quoteattr(self(value), {"\n": "&#10;", "\r": "&#13;", "\t": "&#9;"})
