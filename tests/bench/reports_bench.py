@@ -22,6 +22,8 @@ the largest single process's peak RSS (``getrusage``, exact).  The targets
 (docs/performance.md, *Reports at national size*): reports ≤ 3× the wall time
 and ≤ 1.5× the peak memory of the baseline; no HTML file over 20 MB.  Not a
 timed test: it prints the numbers (and ``--record`` writes them as Markdown).
+``--office`` then converts the largest roll-up to CSV with headless LibreOffice
+and counts its rows (the national roll-up must open there).
 """
 import argparse
 import datetime
@@ -193,6 +195,28 @@ def table(rows, reps):
     return "\n".join(lines)
 
 
+def office_check(work, size):
+    """``soffice`` converts ``size``'s rollup.xlsx to CSV: a line saying how long it took and how many rows."""
+    folder = os.path.join(work, str(size))
+    csv_dir = os.path.join(folder, "csv")
+    start = time.perf_counter()
+    proc = subprocess.run(
+        ["soffice", "--headless", "--norestore", "--nologo", "--nodefault", "--nolockcheck",
+         "-env:UserInstallation=file://%s" % os.path.join(folder, "office-profile"), "--convert-to",
+         "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1",
+         "--outdir", csv_dir, os.path.join(folder, "reports", "rollup.xlsx")],
+        capture_output=True, text=True, timeout=1800, check=False)
+    seconds = time.perf_counter() - start
+    if proc.returncode != 0:
+        return "LibreOffice could not convert the roll-up of N=%d: %s" % (size, proc.stderr[-500:])
+    rows = {}
+    for name in sorted(os.listdir(csv_dir)):
+        with open(os.path.join(csv_dir, name), encoding="utf-8") as handle:
+            rows[name] = sum(1 for _ in handle)
+    return "LibreOffice (headless soffice) converted the roll-up of N=%d to CSV in %.1f s: %s" % (
+        size, seconds, ", ".join("%s %d lines" % item for item in rows.items()))
+
+
 def parse_args(argv):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[1])
     parser.add_argument("--sizes", default="1000,15000", help="servers per generated results.json (default 1000,15000)")
@@ -200,6 +224,8 @@ def parse_args(argv):
     parser.add_argument("--lang", choices=("zh", "en"), default="zh")
     parser.add_argument("--keep", metavar="DIR", help="work in DIR and keep the files (default: a temporary folder)")
     parser.add_argument("--record", metavar="FILE", help="also write the table as Markdown to FILE")
+    parser.add_argument("--office", action="store_true",
+                        help="convert the largest roll-up with headless LibreOffice (soffice) and count its rows")
     return parser.parse_args(argv)
 
 
@@ -216,6 +242,10 @@ def main(argv=None):
         over = [row["size"] for row in rows if row["sizes"]["html_max"] > HTML_LIMIT]
         if over:
             print("an HTML file is over 20 MB at N = %s" % ", ".join(map(str, over)))
+        if args.office:
+            line = office_check(work, max(row["size"] for row in rows))
+            print(line)
+            text += "\n\n" + line
         if args.record:
             header = "# Report benchmark %s\n\n%s, %d CPUs, Python %s, `%s`\n\n" % (
                 datetime.datetime.now().strftime("%Y-%m-%d %H:%M"), platform.machine(), os.cpu_count(),
