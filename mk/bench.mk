@@ -3,7 +3,7 @@
 #   make bench BENCH_ARGS="--sizes 100 --reps 5 --wait-idle 0.3 --variants audit,floor,audit+f100"
 #   make bench-fleet-start BENCH_HOSTS=20 / make bench-fleet-stop / make bench-fleet-status
 # The fleet (sshd per 127.0.1.x in its own namespaces) is always stopped at the end, even when
-# the benchmark fails or is interrupted. Results: tests/bench/results/<date>.{md,json}.
+# the benchmark fails or is interrupted. Results: tests/bench/results/<date>.{md,json} (.json git-ignored).
 #   make bench-reports              every report of 1,000 and 15,000 generated servers vs json.load
 #   make bench-reports BENCH_REPORTS_ARGS="--sizes 1000 --reps 3 --keep /tmp/reports"
 BENCH_HOSTS ?= 200
