@@ -37,6 +37,10 @@ class ReportError(Exception):
 
 def load_results(path):
     """The parsed results document at ``path``, or ResultsError saying why not."""
+    # JSON builds no reference cycles: the cyclic GC has nothing to find while it parses, yet its
+    # full collections walk everything parsed so far (a national results.json: 10.3 -> 6.9 s of CPU)
+    enabled = gc.isenabled()
+    gc.disable()
     try:
         with open(path, encoding="utf-8") as handle:
             results = json.load(handle)
@@ -44,6 +48,9 @@ def load_results(path):
         raise ResultsError("cannot read %s: %s" % (path, exc.strerror or exc))
     except ValueError as exc:  # JSONDecodeError and UnicodeDecodeError
         raise ResultsError("%s is not valid JSON: %s" % (path, str(exc).splitlines()[0]))
+    finally:
+        if enabled:
+            gc.enable()
     problem = results_problem(results)
     if problem:
         raise ResultsError("%s is not a fepkit results.json: %s" % (path, problem))
