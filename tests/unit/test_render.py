@@ -539,7 +539,7 @@ def test_processes_follow_the_work_and_the_cpus(results):
     assert render.report_processes(render.report_jobs(results), cpus=16) == 1  # 6 hosts: not worth a fork
     one = next(iter(results["hosts"].values()))
     region = dict(results, hosts={"h%04d" % i: one for i in range(40)})
-    assert render.report_processes(render.report_jobs(region), cpus=16) == 2  # 40 servers of one hospital
+    assert render.report_processes(render.report_jobs(region), cpus=16) == 3  # 40 servers of one hospital
     province = dict(results, hosts={"h%04d" % i: one for i in range(1000)})
     assert render.report_processes(render.report_jobs(province), cpus=2) == 2
     assert render.report_processes(render.report_jobs(province), cpus=64) == render.MAX_REPORT_PROCESSES

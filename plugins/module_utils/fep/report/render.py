@@ -139,9 +139,10 @@ def _reason(exc):
     return "%s: %s" % (exc.__class__.__name__, text[0]) if text else exc.__class__.__name__
 
 
-# Estimated cost of each writer, in survey forms per host (measured on a national run, per host:
-# form 2 ms, HTML 0.4 ms, JUnit 0.1 ms, roll-up 0.2 ms): what the report processes share out.
-REGION_WRITERS = (("report.html", _html, 0.2), ("junit.xml", _junit, 0.05), ("rollup.xlsx", _rollup, 0.1))
+# Estimated cost of each writer, in survey forms per host (a national run, one process per
+# share, CPU per host: a form's server 2.1 ms; HTML 0.5 ms, JUnit 0.15 ms, roll-up 0.4 ms, all three
+# in the first process): what the report processes share out.
+REGION_WRITERS = (("report.html", _html, 0.25), ("junit.xml", _junit, 0.08), ("rollup.xlsx", _rollup, 0.18))
 
 
 def report_jobs(results):
