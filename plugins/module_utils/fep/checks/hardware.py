@@ -14,7 +14,8 @@ BACKUP_MOUNT = re.compile(r"(^|/)(backup|backups|bak|bakup|beifen|databak|nas)(/
        ("hardware", "declared"),
        "Declared in the inventory (fep_declared.server_dedicated); the audit lists "
        "virtualisation and listening services as evidence",
-       "Not declared: a server cannot prove it is dedicated")
+       "Not declared: a server cannot prove it is dedicated",
+       short=("专用服务器", "Dedicated"))
 def server_dedicated(facts, ctx):
     declared = ctx.declared.get("server_dedicated")
     virt = section(facts, "virtualization") or {}
@@ -53,7 +54,8 @@ def _root_device(mounts):
        "Separate data-backup storage space", ("hardware", "storage", "declared"),
        "A network filesystem (NFS, CIFS, …) or a backup mount point on another device "
        "than /, or declared (fep_declared.backup_storage)",
-       "Nothing detected and not declared (backup may live outside the server)")
+       "Nothing detected and not declared (backup may live outside the server)",
+       short=("备份存储", "Backup storage"))
 def server_backup_storage(facts, ctx):
     declared = ctx.declared.get("backup_storage")
     if declared:
@@ -105,7 +107,8 @@ def _cpu_text(cpu, lang):
        "/proc/cpuinfo, judged with the hypervisor flag and DMI: inside a VM a generic CPU model "
        "hides the host",
        "/proc/cpuinfo unreadable; a VM whose CPU model hides the host (warn when the brand string "
-       "names a domestic CPU)")
+       "names a domestic CPU)",
+       short=("国产 CPU", "Domestic CPU"))
 def cpu_domestic(facts, ctx):
     cpu = section(facts, "cpu")
     expected = "Kunpeng/Phytium/Hygon/Zhaoxin/Loongson/Sunway"
@@ -139,7 +142,8 @@ def cpu_domestic(facts, ctx):
        ("hardware", "cpu"),
        "Distinct cores in sysfs topology; without sysfs, cpuinfo core ids; on aarch64 without "
        "sysfs an estimate from the logical CPU count (decides only when unambiguous)",
-       "No topology and the estimate cannot decide (SMT possible), or the level is not set")
+       "No topology and the estimate cannot decide (SMT possible), or the level is not set",
+       short=("物理核数", "Cores"))
 def cpu_cores(facts, ctx):
     need = ctx.threshold("cpu_cores")
     cpu = section(facts, "cpu") or {}
@@ -177,7 +181,8 @@ def cpu_cores(facts, ctx):
        ("hardware", "memory"),
        "Installed DIMMs from SMBIOS when readable (root); else MemTotal with a tolerance "
        "(default 4 %) for firmware/kernel reservations",
-       "/proc/meminfo unreadable, or the level is not set")
+       "/proc/meminfo unreadable, or the level is not set",
+       short=("内存", "Memory"))
 def memory_size(facts, ctx):
     need_gib = ctx.threshold("memory_gib")
     if ctx.level is None or need_gib is None:
@@ -213,7 +218,8 @@ def _storage_floor(ctx):
 @check("storage.size", "二-5", "存储空间≥1T", "Storage ≥ 1 TB", ("hardware", "storage"),
        "Sum of real block devices (no loop/zram/optical; LVM/MD volumes not counted twice; a "
        "multipath LUN or NVMe namespace counted once however many paths reach it)",
-       "sys/block unreadable")
+       "sys/block unreadable",
+       short=("存储≥1T", "Storage ≥1T"))
 def storage_size(facts, ctx):
     storage = section(facts, "storage")
     expected = ">= %s" % tb(ctx.threshold("storage_bytes"))
@@ -239,7 +245,8 @@ def _unreliable_medium(disk):
        "SSD capacity (non-rotational or NVMe) must reach 1 TB; RAID logical drives, SAN LUNs "
        "(FC/iSCSI, multipath) and virtual disks report an unreliable medium",
        "The capacity sits behind a RAID controller, a storage array or a hypervisor and is not "
-       "declared")
+       "declared",
+       short=("SSD", "SSD"))
 def storage_ssd(facts, ctx):
     expected = "SSD >= %s" % tb(ctx.threshold("storage_bytes"))
     if ctx.declared.get("storage_ssd") is True:
@@ -279,7 +286,8 @@ def storage_ssd(facts, ctx):
 @check("nic.dual", "二-6", "配置双网卡", "Dual NIC", ("hardware", "network"),
        "Wired physical Ethernet ports in sysfs, named in the result (bridges, veth, bonds, VLANs, "
        "docker, lo, wireless, mobile broadband, USB tethering/BMC links, InfiniBand not counted)",
-       "sys/class/net unreadable")
+       "sys/class/net unreadable",
+       short=("双网卡", "Dual NIC"))
 def nic_dual(facts, ctx):
     nics = section(facts, "nics")
     need = int(ctx.threshold("nics"))
@@ -321,7 +329,8 @@ def nic_dual(facts, ctx):
        ("hardware", "optional"),
        "PCI devices of an accelerator vendor in an accelerator class (display controller, "
        "processing accelerator, co-processor) or in its device table; BMC VGA chips excluded",
-       "sys/bus/pci unreadable")
+       "sys/bus/pci unreadable",
+       short=("GPU/NPU", "GPU/NPU"))
 def accelerator_gpu_npu(facts, ctx):
     cards = section(facts, "accelerators")
     if cards is None:

@@ -16,7 +16,7 @@ the run) compares the servers of each hospital (same ``fep_hospital.name``).
 from collections import OrderedDict
 
 from .. import opengauss_spec as spec
-from .opengauss_summary import SHORT_ZH, summary_result
+from .opengauss_summary import summary_result
 from .port_access import zone_admits
 from .registry import CHECKS, HOST_KERNEL, check, mark_scope, result, summarise, unknown_reason
 from .software import os_text
@@ -31,11 +31,10 @@ ROLE_HINT_EN = " (or run the fep_opengauss_prereqs role, which does it all)"
 ROLL_UP = ("fail", "error", "unknown", "warn", "pass")
 
 
-def _sub(name, title_zh, title_en, measured, unknown, short_zh, scope=None):
+def _sub(name, title_zh, title_en, measured, unknown, short, scope=None, item_zh=None):
     """Register ``db.opengauss.<name>`` as a sub-check of db.opengauss."""
-    check_id = "%s.%s" % (PARENT, name)
-    SHORT_ZH[check_id] = short_zh
-    return check(check_id, ROW, title_zh, title_en, TAGS, measured, unknown, parent=PARENT, scope=scope)
+    return check("%s.%s" % (PARENT, name), ROW, title_zh, title_en, TAGS, measured, unknown, parent=PARENT,
+                 scope=scope, short=short, item_zh=item_zh)
 
 
 def _in_container(facts):
@@ -70,7 +69,7 @@ def _item(name, observed, expected, status):
        "Capability decides: fail only when no openGauss build exists for the CPU (arch, x86 flags); the "
        "installer's tuning items (gs_preinstall / gs_checkos A1-A14) and fepkit's data-directory advice make "
        "it warn, listed as items to fix before installing (plugins/module_utils/fep/checks/opengauss_summary.py)",
-       "The architecture, CPU flags or OS cannot be read (and none fails)")
+       "The architecture, CPU flags or OS cannot be read (and none fails)", short=("openGauss", "openGauss"))
 def db_opengauss(facts, ctx, parts):
     return summary_result(parts)
 
@@ -91,7 +90,7 @@ def _rhel_version_ok(version_id):
 
 @_sub("os", "操作系统在 openGauss 安装程序支持之列（A1）", "OS in the openGauss installer's list (A1)",
       "/etc/os-release ID against gs_checkos A1: openEuler, Kylin, UOS, EulerOS, FusionOS, BC-Linux … "
-      "or RHEL/CentOS 6.4-8.x", "/etc/os-release missing", "操作系统")
+      "or RHEL/CentOS 6.4-8.x", "/etc/os-release missing", ("支持的操作系统", "Supported OS"), item_zh="操作系统")
 def og_os(facts, ctx):
     os_facts = section(facts, "os") or {}
     os_id = (os_facts.get("id") or "").lower()
@@ -116,7 +115,7 @@ def og_os(facts, ctx):
 
 @_sub("arch", "CPU 架构有 openGauss 官方版本", "An openGauss build exists for the architecture",
       "uname -m (proc/sys/kernel/arch, else inferred from /proc/cpuinfo): only x86_64 and aarch64 builds exist",
-      "Architecture unknown", "CPU 架构")
+      "Architecture unknown", ("CPU 架构", "CPU arch"))
 def og_arch(facts, ctx):
     arch = (section(facts, "cpu") or {}).get("arch")
     expected = "x86_64 or aarch64"
@@ -134,7 +133,7 @@ def og_arch(facts, ctx):
 
 @_sub("cpu_flags", "x86 CPU 支持 avx 与 rdtscp 指令", "x86 CPU has the avx and rdtscp flags",
       "flags line of /proc/cpuinfo (x86_64 only; skipped on other architectures)",
-      "x86_64 without a flags line in /proc/cpuinfo", "CPU 指令集")
+      "x86_64 without a flags line in /proc/cpuinfo", ("CPU 指令集", "CPU flags"))
 def og_cpu_flags(facts, ctx):
     cpu = section(facts, "cpu") or {}
     arch = cpu.get("arch")
@@ -161,7 +160,7 @@ def og_cpu_flags(facts, ctx):
 @_sub("kernel", "本院各服务器内核版本一致（A2）", "Same kernel on the hospital's servers (A2)",
       "proc/sys/kernel/osrelease, compared across the servers of one hospital "
       "(same fep_hospital name and division) in the results",
-      "Kernel release unreadable", "内核版本")
+      "Kernel release unreadable", ("内核一致", "Same kernel"), item_zh="内核版本")
 def og_kernel(facts, ctx):
     kernel = (section(facts, "os") or {}).get("kernel")
     if not kernel:
@@ -173,7 +172,7 @@ def og_kernel(facts, ctx):
 
 @_sub("locale", "已设置 LANG 且本院各服务器一致（A3）", "LANG set, the same on the hospital's servers (A3)",
       "LANG in /etc/locale.conf (or /etc/default/locale), compared across the servers of one hospital",
-      "Locale files unreadable", "字符集 LANG")
+      "Locale files unreadable", ("字符集 LANG", "LANG"))
 def og_locale(facts, ctx):
     security = section(facts, "security")
     expected = "LANG set (e.g. en_US.UTF-8), the same on every server of the hospital"
@@ -194,7 +193,7 @@ def og_locale(facts, ctx):
 
 @_sub("timezone", "本院各服务器时区一致（A4）", "Same time-zone offset on the hospital's servers (A4)",
       "UTC offset of /etc/localtime (TZif footer, as date -R prints it), compared across the servers of "
-      "one hospital", "/etc/localtime unreadable", "时区")
+      "one hospital", "/etc/localtime unreadable", ("时区一致", "Same time zone"), item_zh="时区")
 def og_timezone(facts, ctx):
     offset = (section(facts, "opengauss") or {}).get("timezone_offset")
     zone = (section(facts, "security") or {}).get("timezone")
@@ -322,7 +321,7 @@ def resummarise(entry):
 # --- A5 swap, A6 sysctl, A7 limits ------------------------------------------------------------
 
 @_sub("swap", "交换空间不大于物理内存（A5）", "Swap no larger than memory (A5)",
-      "SwapTotal and MemTotal from /proc/meminfo", "/proc/meminfo unreadable", "交换空间", scope=HOST_KERNEL)
+      "SwapTotal and MemTotal from /proc/meminfo", "/proc/meminfo unreadable", ("交换空间", "Swap"), scope=HOST_KERNEL)
 def og_swap(facts, ctx):
     memory = section(facts, "memory") or {}
     swap, total = memory.get("swap_total_bytes"), memory.get("total_bytes")
@@ -395,7 +394,7 @@ def judge_sysctls(values, mem_total_bytes, in_container):
       "has it), vm.min_free_kbytes 5 % of RAM ±10 % and the suggested values warn only",
       "/proc/sys unreadable (a snapshot without it), or mandatory keys missing from a snapshot or, in a "
       "container, keys of the host kernel it cannot see",
-      "内核参数", scope=HOST_KERNEL)
+      ("内核参数", "sysctl"), scope=HOST_KERNEL)
 def og_sysctl(facts, ctx):
     values = _sysctls(facts)
     expected = "check_list.conf values (%d mandatory)" % len(spec.SYSCTL_MANDATORY)
@@ -468,7 +467,7 @@ def limit_ok(value, wanted, mode):
 @_sub("limits", "数据库用户资源限制（A7）", "Resource limits of the database user (A7)",
       "/etc/security/limits.conf and limits.d/*.conf as pam_limits applies them to omm (omm over @dbgrp over *): "
       "nofile ≥ 1000000 (warn), stack ≥ 3072 KB (fail), nproc and as unlimited (warn)",
-      "No limits.conf under the root (a snapshot without etc/security)", "资源限制")
+      "No limits.conf under the root (a snapshot without etc/security)", ("资源限制", "Limits"))
 def og_limits(facts, ctx):
     limits = (section(facts, "security") or {}).get("limits")
     expected = "nofile >= 1000000, stack >= 3072, nproc unlimited, as unlimited (user omm)"
@@ -515,7 +514,7 @@ def data_disks(facts):
 @_sub("io_scheduler", "数据盘 IO 调度器与队列深度（A10）", "IO scheduler and queue depth of the data disks (A10)",
       "queue/scheduler of the disks under the data directory (else of every disk) must be deadline or "
       "mq-deadline (NVMe defaults to none: fail); queue/nr_requests 32768 (warn)",
-      "sys/block unreadable", "IO 调度器", scope=HOST_KERNEL)
+      "sys/block unreadable", ("IO 调度器", "IO scheduler"), scope=HOST_KERNEL)
 def og_io_scheduler(facts, ctx):
     disks, which = data_disks(facts)
     expected = "scheduler deadline/mq-deadline, nr_requests %d" % spec.NR_REQUESTS
@@ -557,7 +556,7 @@ def og_io_scheduler(facts, ctx):
 
 
 @_sub("aio_max_nr", "异步 IO 请求上限 fs.aio-max-nr（A10）", "Asynchronous IO limit fs.aio-max-nr (A10)",
-      "/proc/sys/fs/aio-max-nr ≥ 104857600", "/proc/sys/fs/aio-max-nr unreadable", "异步 IO 上限",
+      "/proc/sys/fs/aio-max-nr ≥ 104857600", "/proc/sys/fs/aio-max-nr unreadable", ("异步 IO 上限", "aio-max-nr"),
       scope=HOST_KERNEL)
 def og_aio_max_nr(facts, ctx):
     value = _sysctls(facts).get("fs.aio-max-nr")
@@ -579,7 +578,7 @@ def og_aio_max_nr(facts, ctx):
 
 @_sub("time_sync", "时间同步服务运行中（A12）", "Time synchronisation running (A12)",
       "chronyd or ntpd among the running processes (what gs_checkos looks for)",
-      "Process list unreadable", "时间同步")
+      "Process list unreadable", ("时间同步", "Time sync"))
 def og_time_sync(facts, ctx):
     security = section(facts, "security")
     expected = "chronyd or ntpd running"
@@ -602,7 +601,7 @@ def og_time_sync(facts, ctx):
 @_sub("firewalld", "firewalld 已停止或已放行数据库端口（A13）", "firewalld stopped or the database port allowed (A13)",
       "firewalld running (process) and its permanent zones (/etc/firewalld/zones): the database port "
       "(fep_ports.database) must be allowed in a zone, by port, range, service or target ACCEPT",
-      "Process list unreadable", "防火墙")
+      "Process list unreadable", ("firewalld", "firewalld"), item_zh="防火墙")
 def og_firewalld(facts, ctx):
     firewall = (section(facts, "security") or {}).get("firewall")
     port = int(ctx.ports.get("database", 5432)) if ctx is not None else 5432
@@ -634,7 +633,7 @@ def og_firewalld(facts, ctx):
 
 @_sub("thp", "透明大页已关闭（A14）", "Transparent huge pages off (A14)",
       "/sys/kernel/mm/transparent_hugepage/enabled must show [never]",
-      "A snapshot without sys/kernel/mm/transparent_hugepage", "透明大页", scope=HOST_KERNEL)
+      "A snapshot without sys/kernel/mm/transparent_hugepage", ("透明大页", "THP"), scope=HOST_KERNEL)
 def og_thp(facts, ctx):
     security = section(facts, "security")
     expected = "[never]"
@@ -660,7 +659,7 @@ def og_thp(facts, ctx):
 
 @_sub("remove_ipc", "systemd-logind 不删除 IPC（RemoveIPC=no）", "systemd-logind keeps IPC (RemoveIPC=no)",
       "RemoveIPC in /etc/systemd/logind.conf and its drop-ins (systemd's default is yes: the database's "
-      "shared memory is removed when omm logs out)", "A snapshot without etc/systemd", "RemoveIPC")
+      "shared memory is removed when omm logs out)", "A snapshot without etc/systemd", ("RemoveIPC", "RemoveIPC"))
 def og_remove_ipc(facts, ctx):
     security = section(facts, "security")
     opengauss = section(facts, "opengauss") or {}
@@ -693,7 +692,7 @@ def og_remove_ipc(facts, ctx):
 @_sub("selinux", "SELinux 未处于强制模式", "SELinux not enforcing",
       "/sys/fs/selinux/enforce and SELINUX= in /etc/selinux/config (gs_preinstall runs setenforce 0 and wants "
       "SELINUX=disabled)", "A snapshot with neither file (a live host without them has no SELinux: disabled)",
-      "SELinux", scope=HOST_KERNEL)
+      ("SELinux", "SELinux"), scope=HOST_KERNEL)
 def og_selinux(facts, ctx):
     selinux = (section(facts, "security") or {}).get("selinux")
     expected = "not enforcing (SELINUX=disabled)"
@@ -716,7 +715,7 @@ def og_selinux(facts, ctx):
 
 @_sub("pam_limits", "sshd 会话加载 pam_limits", "sshd sessions load pam_limits",
       "session … pam_limits.so in /etc/pam.d/sshd (or a file it includes): without it limits.conf does not "
-      "apply to omm's SSH sessions", "/etc/pam.d/sshd missing", "pam_limits")
+      "apply to omm's SSH sessions", "/etc/pam.d/sshd missing", ("pam_limits", "pam_limits"))
 def og_pam_limits(facts, ctx):
     security = section(facts, "security")
     value = (security or {}).get("pam_limits_sshd")
@@ -748,7 +747,7 @@ def _install_command(os_facts, names):
 @_sub("packages", "安装程序所需软件包", "Packages the installer needs",
       "File evidence, no rpm/dpkg call: bzip2 in /usr/bin (fail), the library SONAMEs of libaio (fail) and of "
       "the 7.0+ package list libedit, libxml2, lz4, numactl, unixODBC (warn) in the lib directories",
-      "No library directory under the root (a snapshot)", "软件包")
+      "No library directory under the root (a snapshot)", ("软件包", "Packages"))
 def og_packages(facts, ctx):
     packages = (section(facts, "opengauss") or {}).get("packages")
     expected = "bzip2, libaio (required); libedit, libxml2, lz4, numactl, unixODBC"
@@ -776,7 +775,8 @@ def og_packages(facts, ctx):
 
 @_sub("user_group", "数据库用户 omm 与用户组 dbgrp", "Database user omm and group dbgrp",
       "/etc/passwd and /etc/group: omm exists with dbgrp as its group (gs_preinstall -U omm -G dbgrp creates "
-      "them; local accounts only, LDAP is not consulted)", "/etc/passwd or /etc/group unreadable", "omm/dbgrp")
+      "them; local accounts only, LDAP is not consulted)", "/etc/passwd or /etc/group unreadable",
+      ("omm/dbgrp", "omm/dbgrp"))
 def og_user_group(facts, ctx):
     accounts = (section(facts, "opengauss") or {}).get("accounts")
     expected = "user %s in group %s" % (spec.USER, spec.GROUP)
@@ -820,7 +820,7 @@ def _medium(facts, ctx, names):
       "not exist yet, its nearest existing parent): free space ≥ opengauss_data_free_gib (default 100 GiB, "
       "warn) by statvfs, disks behind it (partition, LVM, MD) SSD (warn)",
       "Free space in a snapshot not taken by tools/fep_snapshot.py, or the medium behind a RAID controller, "
-      "hypervisor or overlay", "数据目录")
+      "hypervisor or overlay", ("数据目录", "Data dir"))
 def og_data_dir(facts, ctx):
     data_dir = (section(facts, "opengauss") or {}).get("data_dir")
     need_gib = ctx.threshold("opengauss_data_free_gib") if ctx is not None else spec.DATA_FREE_GIB
@@ -885,7 +885,8 @@ def parse_port_ranges(text):
 @_sub("port", "数据库端口段空闲并已保留", "Database port range free and reserved",
       "Ports fep_ports.database .. +7 (5432-5439) not listening, or held by gaussdb / the front-end "
       "(fail otherwise), and inside net.ipv4.ip_local_reserved_ports (warn)",
-      "Socket table unreadable, or a port is taken and its owner is unreadable without root", "数据库端口")
+      "Socket table unreadable, or a port is taken and its owner is unreadable without root",
+      ("数据库端口段", "DB ports"), item_zh="数据库端口")
 def og_port(facts, ctx):
     port = int(ctx.ports.get("database", 5432)) if ctx is not None else 5432
     span = range(port, port + spec.PORT_SPAN)

@@ -22,7 +22,7 @@ sheet's rows 二-4 and 二-5.
 """
 from collections import OrderedDict
 
-from .registry import result
+from .registry import CHECKS, result
 
 PARENT = "db.opengauss"
 CAPABILITY = tuple(PARENT + "." + name for name in ("arch", "cpu_flags", "os"))
@@ -32,14 +32,13 @@ ADVISORY = (PARENT + ".data_dir",)
 FIXED_BY_ROLE = frozenset(PARENT + "." + name for name in (
     "locale", "timezone", "sysctl", "limits", "io_scheduler", "aio_max_nr", "time_sync", "thp",
     "remove_ipc", "selinux", "pam_limits", "packages", "user_group", "port"))
-SHORT_ZH = {}  # sub-check id -> short Chinese name (filled as the sub-checks register)
 ROLE = "fep_opengauss_prereqs"
 # how the parts are listed in results.json (``parts``), worst first
 PART_ORDER = ("fail", "error", "unknown", "warn")
 
 
 def _names_zh(ids):
-    return "、".join(SHORT_ZH.get(c, c) for c in ids)
+    return "、".join(CHECKS[c].item_zh if c in CHECKS else c for c in ids)
 
 
 def _names_en(ids):

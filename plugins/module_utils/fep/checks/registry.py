@@ -56,11 +56,13 @@ class Check(object):
     A check with ``parent`` is a *sub-check*: one item of a family whose
     parent (a *summary*, ``func(facts, ctx, parts)``) judges from the
     sub-checks' results.  ``scope`` = ``host-kernel`` marks settings of the
-    kernel as a whole.
+    kernel as a whole.  ``short`` (zh, en) heads the check's column in wide
+    tables, where the full requirement does not fit; ``item_zh`` names it in a
+    Chinese list of items (the db.opengauss summary), where it differs.
     """
 
     def __init__(self, check_id, func, survey_row, title_zh, title_en, tags,
-                 measured_en, unknown_en, parent=None, scope=None):
+                 measured_en, unknown_en, parent=None, scope=None, short=None, item_zh=None):
         self.id = check_id
         self.func = func
         self.survey_row = survey_row
@@ -71,13 +73,21 @@ class Check(object):
         self.unknown_en = unknown_en
         self.parent = parent
         self.scope = scope
+        self.short_zh, self.short_en = short or (title_zh, title_en)
+        self.item_zh = item_zh or self.short_zh
         self.children = []
 
+    def short(self, lang):
+        """The short title in ``lang`` (``zh`` or ``en``)."""
+        return self.short_zh if lang == "zh" else self.short_en
 
-def check(check_id, survey_row, title_zh, title_en, tags, measured, unknown, parent=None, scope=None):
+
+def check(check_id, survey_row, title_zh, title_en, tags, measured, unknown, parent=None, scope=None,
+          short=None, item_zh=None):
     """Decorator registering a check function ``func(facts, ctx) -> result``.
 
     With ``parent`` the check is a sub-check of an already registered summary.
+    ``short`` = (zh, en) column headers, ``item_zh`` (see ``Check``).
     """
     def register(func):
         if check_id in CHECKS:
@@ -85,7 +95,7 @@ def check(check_id, survey_row, title_zh, title_en, tags, measured, unknown, par
         if parent is not None and parent not in CHECKS:
             raise ValueError("check %s: parent %s is not registered" % (check_id, parent))
         CHECKS[check_id] = Check(check_id, func, survey_row, title_zh, title_en,
-                                 tags, measured, unknown, parent, scope)
+                                 tags, measured, unknown, parent, scope, short, item_zh)
         if parent is not None:
             CHECKS[parent].children.append(check_id)
         return func

@@ -14,7 +14,8 @@ def os_text(os_facts):
 @check("os.domestic", "二-8", "使用麒麟、欧拉、统信等国产操作系统的服务器版",
        "Server edition of a domestic OS (Kylin, openEuler, UOS, …)", ("software", "os"),
        "/etc/os-release (NAME, ID, VERSION, PLATFORM_ID), not ansible_os_family",
-       "/etc/os-release missing or unrecognised")
+       "/etc/os-release missing or unrecognised",
+       short=("国产操作系统", "Domestic OS"))
 def os_domestic(facts, ctx):
     os_facts = section(facts, "os") or {}
     category = os_facts.get("category") or "unknown"
