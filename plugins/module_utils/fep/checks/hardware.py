@@ -3,9 +3,10 @@
 import re
 
 from ..cpu_origin import describe_reason, judge_domestic
+from ..domestic import CPU_FAMILY_NAMES, DOMESTIC_CPU_FAMILIES
 from ..nics import NOT_WIRED_REASONS, is_wired_port
 from .registry import check, result, unknown_reason
-from .util import GIB, VENDOR_NAMES_EN, VENDOR_NAMES_ZH, gib, join, section, tb
+from .util import GIB, gib, join, section, tb
 
 BACKUP_MOUNT = re.compile(r"(^|/)(backup|backups|bak|bakup|beifen|databak|nas)(/|$)", re.I)
 
@@ -87,11 +88,20 @@ def _level_not_set():
                   "Set fep_hospital_level (2 or 3) in the inventory.")
 
 
+# the domestic CPU makers by name, as the expected value and the remedy list them
+DOMESTIC_NAMES = {lang: [names[f] for f in DOMESTIC_CPU_FAMILIES] for lang, names in CPU_FAMILY_NAMES.items()}
+
+
+
+def _either_zh(names):
+    """鲲鹏、飞腾或申威"""
+    return "、".join(names[:-1]) + "或" + names[-1] if len(names) > 1 else "".join(names)
+
+
 def _cpu_text(cpu, lang):
-    names = VENDOR_NAMES_ZH if lang == "zh" else VENDOR_NAMES_EN
-    family = names.get(cpu.get("vendor_family"), cpu.get("vendor_family"))
+    family = CPU_FAMILY_NAMES[lang].get(cpu.get("vendor_family"), cpu.get("vendor_family"))
     model = cpu.get("model") or ""
-    prefix = VENDOR_NAMES_EN.get(cpu.get("vendor_family"), "") + " "
+    prefix = CPU_FAMILY_NAMES["en"].get(cpu.get("vendor_family"), "") + " "
     if lang == "zh" and model.startswith(prefix):
         # "Kunpeng 920" reads "鲲鹏 920"; "Intel(R) Xeon(R) …" keeps its own name
         model = model[len(prefix):]
@@ -111,7 +121,7 @@ def _cpu_text(cpu, lang):
        short=("国产 CPU", "Domestic CPU"))
 def cpu_domestic(facts, ctx):
     cpu = section(facts, "cpu")
-    expected = "Kunpeng/Phytium/Hygon/Zhaoxin/Loongson/Sunway"
+    expected = "/".join(DOMESTIC_NAMES["en"])
     vm = (section(facts, "virtualization") or {}).get("vm")
     domestic, reason = judge_domestic(cpu, in_vm=vm)
     if domestic is None and reason is None:
@@ -133,9 +143,8 @@ def cpu_domestic(facts, ctx):
     return result("fail", observed, expected,
                   "%s 不是国产自研 CPU" % _cpu_text(cpu, "zh"),
                   "%s is not a domestic CPU" % observed,
-                  "更换为鲲鹏、飞腾、海光、兆芯、龙芯或申威等国产 CPU 的服务器。",
-                  "Replace with a server on a domestic CPU (Kunpeng, Phytium, Hygon, "
-                  "Zhaoxin, Loongson, Sunway).")
+                  "更换为%s等国产 CPU 的服务器。" % _either_zh(DOMESTIC_NAMES["zh"]),
+                  "Replace with a server on a domestic CPU (%s)." % ", ".join(DOMESTIC_NAMES["en"]))
 
 
 @check("cpu.cores", "二-3", "物理核数：二级≥32，三级≥64", "Physical cores: ≥32 (level 2), ≥64 (level 3)",

@@ -1,9 +1,8 @@
 # -*- coding: utf-8 -*-
 """Operating system: 附件2 二、row 8 (row 9, the database, is checks/opengauss.py)."""
+from ..domestic import OS_CATEGORY_NAMES
 from .registry import check, result, unknown_reason
-from .util import OS_NAMES_ZH, section
-
-DOMESTIC_CATEGORIES = ("kylin", "openeuler", "uos", "other_domestic")
+from .util import section
 
 
 def os_text(os_facts):
@@ -21,7 +20,7 @@ def os_domestic(facts, ctx):
     category = os_facts.get("category") or "unknown"
     observed = "%s [%s]" % (os_text(os_facts), category)
     expected = "Kylin / openEuler / UOS / other domestic, server edition"
-    zh_name = OS_NAMES_ZH.get(category, category)
+    zh_name = OS_CATEGORY_NAMES["zh"].get(category, category)
     if category == "unknown":
         return result("unknown", observed, expected, "无法识别操作系统",
                       "OS not recognised: " + unknown_reason(facts, "os"))
