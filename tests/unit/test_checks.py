@@ -5,7 +5,8 @@ import copy
 import pytest
 
 from fep.checks import CHECKS, Context, run_checks, summarise
-from fep.checks.registry import check, limited_by_privilege, python_profile, result
+from fep.checks.audit_notes import limited_by_privilege, python_profile
+from fep.checks.registry import check, result
 
 GIB = 1024 ** 3
 ALL_IDS = [
