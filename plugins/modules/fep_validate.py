@@ -42,6 +42,6 @@ EXAMPLES = r"""
 
 RETURN = r"""
 report_dir: {description: The run's report folder., returned: success, type: str}
-spool: {description: The run's spool folder inside it (read by fep_audit and fep_results)., returned: success, type: str}
+spool: {description: The spool inside it (read by fep_audit and fep_results)., returned: success, type: str}
 fep_hosts: {description: Number of hosts the run audits., returned: success, type: int}
 """
