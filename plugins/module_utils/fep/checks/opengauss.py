@@ -9,16 +9,16 @@ would reject.  Severity follows the installer: "Abnormal" is ``fail``,
 "Warning" is ``warn``.  The values live in ``fep.opengauss_spec``.
 
 Three items compare the servers of one hospital (A2 kernel, A3 LANG, A4 time
-zone): each host's own check says what it has, and
-``apply_hospital_consistency`` (run by report/results.py over all hosts of
-the run) compares the servers of each hospital (same ``fep_hospital.name``).
+zone): each host's own check says what it has, and the hospital stage
+(checks/hospital.py ``judge_hospitals``, run by fep_results and by the merge
+over all hosts) compares the servers of each hospital.
 """
 from collections import OrderedDict
 
 from .. import opengauss_spec as spec
 from .opengauss_summary import SHORT_ZH, summary_result
 from .port_access import zone_admits
-from .registry import CHECKS, HOST_KERNEL, check, mark_scope, result, summarise, unknown_reason
+from .registry import HOST_KERNEL, check, result, unknown_reason
 from .software import os_text
 from .util import GIB, gib, join, section
 
@@ -27,8 +27,6 @@ ROW = "二-9"
 TAGS = ("software", "database", "opengauss")
 ROLE_HINT_ZH = "（或运行 fep_opengauss_prereqs 角色一次完成）"
 ROLE_HINT_EN = " (or run the fep_opengauss_prereqs role, which does it all)"
-# worst first: a consistency finding never makes a sub-check better than it was
-ROLL_UP = ("fail", "error", "unknown", "warn", "pass")
 
 
 def _sub(name, title_zh, title_en, measured, unknown, short_zh, scope=None):
@@ -204,119 +202,6 @@ def og_timezone(facts, ctx):
                       "time-zone offset unknown: " + unknown_reason(facts, "opengauss.timezone_offset", "opengauss"))
     text = "%s (UTC%s)" % (zone, offset) if zone else "UTC%s" % offset
     return result("pass", text, expected, "时区 %s" % text, "time zone %s" % text)
-
-
-def consistency_value(check_id, facts):
-    """The value a consistency item compares across a hospital's servers (None when unknown)."""
-    if check_id == PARENT + ".kernel":
-        return (facts.get("os") or {}).get("kernel")
-    if check_id == PARENT + ".locale":
-        return (facts.get("security") or {}).get("lang")
-    return (facts.get("opengauss") or {}).get("timezone_offset")
-
-
-# check id -> verdict when the hospital's servers differ (installer: A2 Warning, A3/A4 Abnormal)
-CONSISTENCY = OrderedDict(((PARENT + ".kernel", "warn"), (PARENT + ".locale", "fail"),
-                           (PARENT + ".timezone", "fail")))
-CONSISTENCY_REMEDY = {
-    PARENT + ".kernel": ("将本院各服务器升级到相同的内核版本。",
-                         "Run the same kernel on every server of the hospital."),
-    PARENT + ".locale": ("在本院各服务器上设置相同的 LANG（localectl set-locale LANG=en_US.UTF-8）。",
-                         "Set the same LANG on every server of the hospital (localectl set-locale "
-                         "LANG=en_US.UTF-8)."),
-    PARENT + ".timezone": ("在本院各服务器上设置相同的时区（timedatectl set-timezone Asia/Shanghai）。",
-                           "Set the same time zone on every server of the hospital (timedatectl set-timezone "
-                           "Asia/Shanghai)."),
-}
-
-
-def _worse(a, b):
-    order = {s: i for i, s in enumerate(ROLL_UP + ("skip",))}
-    return a if order[a] <= order[b] else b
-
-
-def compare_hospital(check_id, own, peers):
-    """``own`` (this host's result) with the comparison against ``peers`` ``[(host, value)]`` added.
-
-    ``peers`` holds every audited server of the hospital that has the check,
-    this host included; values that are None (unknown) are not compared.
-    """
-    outcome = dict(own)
-    known = [(host, value) for host, value in peers if value is not None]
-    others = len(peers) - 1
-    if others <= 0:
-        outcome["message_zh"] += "（本院仅此一台服务器，无需比对）"
-        outcome["message_en"] += " (the only audited server of its hospital: nothing to compare)"
-        outcome["compared_with"] = []
-        return outcome
-    outcome["compared_with"] = sorted(host for host, _ in peers)
-    values = OrderedDict()
-    for host, value in sorted(known):
-        values.setdefault(value, []).append(host)
-    if len(values) <= 1:
-        outcome["message_zh"] += "（与本院其他 %d 台服务器一致）" % others
-        outcome["message_en"] += " (the same on the hospital's %d other server(s))" % others
-        return outcome
-    spread = "; ".join("%s: %s" % (value, ", ".join(hosts)) for value, hosts in values.items())
-    outcome["status"] = _worse(own["status"], CONSISTENCY[check_id])
-    outcome["observed"] = spread
-    outcome["message_zh"] += "；本院服务器之间不一致：%s" % spread
-    outcome["message_en"] += "; differs between the hospital's servers: %s" % spread
-    outcome["remedy_zh"], outcome["remedy_en"] = CONSISTENCY_REMEDY[check_id]
-    return outcome
-
-
-def hospital_key(entry, host):
-    """What identifies the hospital a server belongs to: its division and its name."""
-    hospital = entry.get("hospital") or {}
-    if not hospital.get("name"):
-        return ("host", host)
-    division = hospital.get("division") or {}
-    return ("hospital",) + tuple(division.get(k) or "" for k in ("province", "city", "county")) + (hospital["name"],)
-
-
-def apply_hospital_consistency(hosts):
-    """Compare kernel, LANG and time zone across the servers of each hospital; re-summarise.
-
-    ``hosts`` maps host name -> results.json host entry (changed in place).
-    Servers of one hospital share ``hospital.name`` and division: names such
-    as 县人民医院 repeat across counties and provinces, which a regional or
-    national merge of runs brings together.  A host without a name is a
-    hospital of its own.  Each host's own verdict is recomputed from its
-    facts first, so applying this twice gives the same results.
-    """
-    groups = OrderedDict()
-    for name in sorted(hosts):
-        entry = hosts[name]
-        if entry.get("status") != "ok":
-            continue
-        groups.setdefault(hospital_key(entry, name), []).append(name)
-    for names in groups.values():
-        for check_id in CONSISTENCY:
-            members = [n for n in names if _compared(hosts[n], check_id)]
-            peers = [(n, consistency_value(check_id, hosts[n].get("facts") or {})) for n in members]
-            for name in members:
-                facts = hosts[name].get("facts") or {}
-                own = mark_scope(CHECKS[check_id].func(facts, None), CHECKS[check_id], facts)
-                hosts[name]["checks"][check_id] = compare_hospital(check_id, own, peers)
-        for name in names:
-            resummarise(hosts[name])
-    return hosts
-
-
-def _compared(entry, check_id):
-    outcome = (entry.get("checks") or {}).get(check_id)
-    return outcome is not None and outcome.get("source") != "waiver" and outcome.get("status") != "error"
-
-
-def resummarise(entry):
-    """Recompute db.opengauss and the host's counts after a sub-check changed."""
-    checks = entry.get("checks") or {}
-    summary = checks.get(PARENT)
-    if summary is not None and summary.get("source") != "waiver" and summary.get("status") != "error":
-        parts = OrderedDict((c, checks[c]) for c in CHECKS[PARENT].children if c in checks)
-        checks[PARENT] = summary_result(parts)
-    entry["summary"] = summarise(checks)
 
 
 # --- A5 swap, A6 sysctl, A7 limits ------------------------------------------------------------
