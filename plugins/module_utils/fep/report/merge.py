@@ -161,6 +161,10 @@ def _common(values):
 def merge_run(sources, origin, lang, merged_at=None):
     """``run`` of the merged document: what each run was, and that this one is a merge.
 
+    ``judged_across_runs`` says the hospital-wide items were judged over
+    every merged host, not within each run (each slice of a sliced job saw
+    only part of a hospital).
+
     ``fepkit`` and ``ansible_core`` stay what the reports show: the version
     that audited (the distinct versions, joined, when the runs differ).
     ``origin`` maps each merged host to the index of the source it comes from.
@@ -188,6 +192,9 @@ def merge_run(sources, origin, lang, merged_at=None):
         ("lang", lang),
         ("merged_by", FEPKIT_VERSION),
         ("merged_at", merged_at),
+        # the hospital stage ran again over the merged hosts (merge_results): a hospital whose servers
+        # were audited in different runs or AWX slices was compared as one
+        ("judged_across_runs", True),
         ("merged_from", merged_from),
     ))
 
