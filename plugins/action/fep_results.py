@@ -13,6 +13,7 @@ from ansible.plugins.action import ActionBase
 from ansible.release import __version__ as ansible_version
 from ansible.vars.hostvars import HostVarsVars
 from ansible_collections.fepkit.fep.plugins.module_utils.fep import __version__ as fep_version
+from ansible_collections.fepkit.fep.plugins.module_utils.fep.checks.hospital import judge_hospitals
 from ansible_collections.fepkit.fep.plugins.module_utils.fep.report.hospital import validate_hospital
 from ansible_collections.fepkit.fep.plugins.module_utils.fep.report.render import (
     private_dir,
@@ -85,7 +86,7 @@ class ActionModule(ActionBase):
             "check_mode": bool(task_vars.get("ansible_check_mode")),
             "lang": lang,
         }
-        results = build_results(entries, run=run)
+        results = build_results(judge_hospitals(entries), run=run)
         report_dir = os.path.abspath(os.path.expanduser(report_dir))
         path = os.path.join(private_dir(report_dir), "results.json")
         write_private(path, results_text(results))
