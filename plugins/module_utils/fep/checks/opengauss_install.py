@@ -25,7 +25,7 @@ def _install_command(os_facts, names):
 @sub_check("packages", "安装程序所需软件包", "Packages the installer needs",
            "File evidence, no rpm/dpkg call: bzip2 in /usr/bin (fail), the library SONAMEs of libaio (fail) and of "
            "the 7.0+ package list libedit, libxml2, lz4, numactl, unixODBC (warn) in the lib directories",
-           "No library directory under the root (a snapshot)", "软件包")
+           "No library directory under the root (a snapshot)", ("软件包", "Packages"))
 def og_packages(facts, ctx):
     packages = (section(facts, "opengauss") or {}).get("packages")
     expected = "bzip2, libaio (required); libedit, libxml2, lz4, numactl, unixODBC"
@@ -53,7 +53,8 @@ def og_packages(facts, ctx):
 
 @sub_check("user_group", "数据库用户 omm 与用户组 dbgrp", "Database user omm and group dbgrp",
            "/etc/passwd and /etc/group: omm exists with dbgrp as its group (gs_preinstall -U omm -G dbgrp creates "
-           "them; local accounts only, LDAP is not consulted)", "/etc/passwd or /etc/group unreadable", "omm/dbgrp")
+           "them; local accounts only, LDAP is not consulted)", "/etc/passwd or /etc/group unreadable",
+      ("omm/dbgrp", "omm/dbgrp"))
 def og_user_group(facts, ctx):
     accounts = (section(facts, "opengauss") or {}).get("accounts")
     expected = "user %s in group %s" % (spec.USER, spec.GROUP)
@@ -97,7 +98,7 @@ def _medium(facts, ctx, names):
            "not exist yet, its nearest existing parent): free space ≥ opengauss_data_free_gib (default 100 GiB, "
            "warn) by statvfs, disks behind it (partition, LVM, MD) SSD (warn)",
            "Free space in a snapshot not taken by tools/fep_snapshot.py, or the medium behind a RAID controller, "
-           "hypervisor or overlay", "数据目录")
+           "hypervisor or overlay", ("数据目录", "Data dir"))
 def og_data_dir(facts, ctx):
     data_dir = (section(facts, "opengauss") or {}).get("data_dir")
     need_gib = ctx.threshold("opengauss_data_free_gib") if ctx is not None else spec.DATA_FREE_GIB
@@ -162,7 +163,8 @@ def parse_port_ranges(text):
 @sub_check("port", "数据库端口段空闲并已保留", "Database port range free and reserved",
            "Ports fep_ports.database .. +7 (5432-5439) not listening, or held by gaussdb / the front-end "
            "(fail otherwise), and inside net.ipv4.ip_local_reserved_ports (warn)",
-           "Socket table unreadable, or a port is taken and its owner is unreadable without root", "数据库端口")
+           "Socket table unreadable, or a port is taken and its owner is unreadable without root",
+      ("数据库端口段", "DB ports"), item_zh="数据库端口")
 def og_port(facts, ctx):
     port = int(ctx.ports.get("database", 5432)) if ctx is not None else 5432
     span = range(port, port + spec.PORT_SPAN)

@@ -21,7 +21,8 @@ from .util import gib, section
 # --- A5 swap, A6 sysctl, A7 limits ------------------------------------------------------------
 
 @sub_check("swap", "交换空间不大于物理内存（A5）", "Swap no larger than memory (A5)",
-           "SwapTotal and MemTotal from /proc/meminfo", "/proc/meminfo unreadable", "交换空间", scope=HOST_KERNEL)
+           "SwapTotal and MemTotal from /proc/meminfo", "/proc/meminfo unreadable", ("交换空间", "Swap"),
+           scope=HOST_KERNEL)
 def og_swap(facts, ctx):
     memory = section(facts, "memory") or {}
     swap, total = memory.get("swap_total_bytes"), memory.get("total_bytes")
@@ -94,7 +95,7 @@ def judge_sysctls(values, mem_total_bytes, in_container):
            "has it), vm.min_free_kbytes 5 % of RAM ±10 % and the suggested values warn only",
            "/proc/sys unreadable (a snapshot without it), or mandatory keys missing from a snapshot or, in a "
            "container, keys of the host kernel it cannot see",
-           "内核参数", scope=HOST_KERNEL)
+           ("内核参数", "sysctl"), scope=HOST_KERNEL)
 def og_sysctl(facts, ctx):
     values = sysctl_values(facts)
     expected = "check_list.conf values (%d mandatory)" % len(spec.SYSCTL_MANDATORY)
@@ -167,7 +168,7 @@ def limit_ok(value, wanted, mode):
 @sub_check("limits", "数据库用户资源限制（A7）", "Resource limits of the database user (A7)",
            "/etc/security/limits.conf and limits.d/*.conf as pam_limits applies them to omm (omm over @dbgrp over *): "
            "nofile ≥ 1000000 (warn), stack ≥ 3072 KB (fail), nproc and as unlimited (warn)",
-           "No limits.conf under the root (a snapshot without etc/security)", "资源限制")
+           "No limits.conf under the root (a snapshot without etc/security)", ("资源限制", "Limits"))
 def og_limits(facts, ctx):
     limits = (section(facts, "security") or {}).get("limits")
     expected = "nofile >= 1000000, stack >= 3072, nproc unlimited, as unlimited (user omm)"
@@ -214,7 +215,7 @@ def data_disks(facts):
 @sub_check("io_scheduler", "数据盘 IO 调度器与队列深度（A10）", "IO scheduler and queue depth of the data disks (A10)",
            "queue/scheduler of the disks under the data directory (else of every disk) must be deadline or "
            "mq-deadline (NVMe defaults to none: fail); queue/nr_requests 32768 (warn)",
-           "sys/block unreadable", "IO 调度器", scope=HOST_KERNEL)
+           "sys/block unreadable", ("IO 调度器", "IO scheduler"), scope=HOST_KERNEL)
 def og_io_scheduler(facts, ctx):
     disks, which = data_disks(facts)
     expected = "scheduler deadline/mq-deadline, nr_requests %d" % spec.NR_REQUESTS
@@ -256,7 +257,7 @@ def og_io_scheduler(facts, ctx):
 
 
 @sub_check("aio_max_nr", "异步 IO 请求上限 fs.aio-max-nr（A10）", "Asynchronous IO limit fs.aio-max-nr (A10)",
-           "/proc/sys/fs/aio-max-nr ≥ 104857600", "/proc/sys/fs/aio-max-nr unreadable", "异步 IO 上限",
+           "/proc/sys/fs/aio-max-nr ≥ 104857600", "/proc/sys/fs/aio-max-nr unreadable", ("异步 IO 上限", "aio-max-nr"),
            scope=HOST_KERNEL)
 def og_aio_max_nr(facts, ctx):
     value = sysctl_values(facts).get("fs.aio-max-nr")

@@ -28,7 +28,7 @@ def _rhel_version_ok(version_id):
 
 @sub_check("os", "操作系统在 openGauss 安装程序支持之列（A1）", "OS in the openGauss installer's list (A1)",
            "/etc/os-release ID against gs_checkos A1: openEuler, Kylin, UOS, EulerOS, FusionOS, BC-Linux … "
-           "or RHEL/CentOS 6.4-8.x", "/etc/os-release missing", "操作系统")
+           "or RHEL/CentOS 6.4-8.x", "/etc/os-release missing", ("支持的操作系统", "Supported OS"), item_zh="操作系统")
 def og_os(facts, ctx):
     os_facts = section(facts, "os") or {}
     os_id = (os_facts.get("id") or "").lower()
@@ -53,7 +53,7 @@ def og_os(facts, ctx):
 
 @sub_check("arch", "CPU 架构有 openGauss 官方版本", "An openGauss build exists for the architecture",
            "uname -m (proc/sys/kernel/arch, else inferred from /proc/cpuinfo): only x86_64 and aarch64 builds exist",
-           "Architecture unknown", "CPU 架构")
+           "Architecture unknown", ("CPU 架构", "CPU arch"))
 def og_arch(facts, ctx):
     arch = (section(facts, "cpu") or {}).get("arch")
     expected = "x86_64 or aarch64"
@@ -71,7 +71,7 @@ def og_arch(facts, ctx):
 
 @sub_check("cpu_flags", "x86 CPU 支持 avx 与 rdtscp 指令", "x86 CPU has the avx and rdtscp flags",
            "flags line of /proc/cpuinfo (x86_64 only; skipped on other architectures)",
-           "x86_64 without a flags line in /proc/cpuinfo", "CPU 指令集")
+           "x86_64 without a flags line in /proc/cpuinfo", ("CPU 指令集", "CPU flags"))
 def og_cpu_flags(facts, ctx):
     cpu = section(facts, "cpu") or {}
     arch = cpu.get("arch")
@@ -98,7 +98,7 @@ def og_cpu_flags(facts, ctx):
 @sub_check("kernel", "本院各服务器内核版本一致（A2）", "Same kernel on the hospital's servers (A2)",
            "proc/sys/kernel/osrelease, compared across the servers of one hospital "
            "(same fep_hospital name and division) in the results",
-           "Kernel release unreadable", "内核版本")
+           "Kernel release unreadable", ("内核一致", "Same kernel"), item_zh="内核版本")
 def og_kernel(facts, ctx):
     kernel = (section(facts, "os") or {}).get("kernel")
     if not kernel:
@@ -110,7 +110,7 @@ def og_kernel(facts, ctx):
 
 @sub_check("locale", "已设置 LANG 且本院各服务器一致（A3）", "LANG set, the same on the hospital's servers (A3)",
            "LANG in /etc/locale.conf (or /etc/default/locale), compared across the servers of one hospital",
-           "Locale files unreadable", "字符集 LANG")
+           "Locale files unreadable", ("字符集 LANG", "LANG"))
 def og_locale(facts, ctx):
     security = section(facts, "security")
     expected = "LANG set (e.g. en_US.UTF-8), the same on every server of the hospital"
@@ -131,7 +131,7 @@ def og_locale(facts, ctx):
 
 @sub_check("timezone", "本院各服务器时区一致（A4）", "Same time-zone offset on the hospital's servers (A4)",
            "UTC offset of /etc/localtime (TZif footer, as date -R prints it), compared across the servers of "
-           "one hospital", "/etc/localtime unreadable", "时区")
+           "one hospital", "/etc/localtime unreadable", ("时区一致", "Same time zone"), item_zh="时区")
 def og_timezone(facts, ctx):
     offset = (section(facts, "opengauss") or {}).get("timezone_offset")
     zone = (section(facts, "security") or {}).get("timezone")

@@ -15,7 +15,7 @@ from .util import join, section
 
 @sub_check("time_sync", "时间同步服务运行中（A12）", "Time synchronisation running (A12)",
            "chronyd or ntpd among the running processes (what gs_checkos looks for)",
-           "Process list unreadable", "时间同步")
+           "Process list unreadable", ("时间同步", "Time sync"))
 def og_time_sync(facts, ctx):
     security = section(facts, "security")
     expected = "chronyd or ntpd running"
@@ -39,7 +39,7 @@ def og_time_sync(facts, ctx):
            "firewalld stopped or the database port allowed (A13)",
            "firewalld running (process) and its permanent zones (/etc/firewalld/zones): the database port "
            "(fep_ports.database) must be allowed in a zone, by port, range, service or target ACCEPT",
-           "Process list unreadable", "防火墙")
+           "Process list unreadable", ("firewalld", "firewalld"), item_zh="防火墙")
 def og_firewalld(facts, ctx):
     firewall = (section(facts, "security") or {}).get("firewall")
     port = int(ctx.ports.get("database", 5432)) if ctx is not None else 5432
@@ -71,7 +71,7 @@ def og_firewalld(facts, ctx):
 
 @sub_check("thp", "透明大页已关闭（A14）", "Transparent huge pages off (A14)",
            "/sys/kernel/mm/transparent_hugepage/enabled must show [never]",
-           "A snapshot without sys/kernel/mm/transparent_hugepage", "透明大页", scope=HOST_KERNEL)
+           "A snapshot without sys/kernel/mm/transparent_hugepage", ("透明大页", "THP"), scope=HOST_KERNEL)
 def og_thp(facts, ctx):
     security = section(facts, "security")
     expected = "[never]"
@@ -97,7 +97,7 @@ def og_thp(facts, ctx):
 
 @sub_check("remove_ipc", "systemd-logind 不删除 IPC（RemoveIPC=no）", "systemd-logind keeps IPC (RemoveIPC=no)",
            "RemoveIPC in /etc/systemd/logind.conf and its drop-ins (systemd's default is yes: the database's "
-           "shared memory is removed when omm logs out)", "A snapshot without etc/systemd", "RemoveIPC")
+           "shared memory is removed when omm logs out)", "A snapshot without etc/systemd", ("RemoveIPC", "RemoveIPC"))
 def og_remove_ipc(facts, ctx):
     security = section(facts, "security")
     opengauss = section(facts, "opengauss") or {}
@@ -130,7 +130,7 @@ def og_remove_ipc(facts, ctx):
 @sub_check("selinux", "SELinux 未处于强制模式", "SELinux not enforcing",
            "/sys/fs/selinux/enforce and SELINUX= in /etc/selinux/config (gs_preinstall runs setenforce 0 and wants "
            "SELINUX=disabled)", "A snapshot with neither file (a live host without them has no SELinux: disabled)",
-           "SELinux", scope=HOST_KERNEL)
+           ("SELinux", "SELinux"), scope=HOST_KERNEL)
 def og_selinux(facts, ctx):
     selinux = (section(facts, "security") or {}).get("selinux")
     expected = "not enforcing (SELINUX=disabled)"
@@ -153,7 +153,7 @@ def og_selinux(facts, ctx):
 
 @sub_check("pam_limits", "sshd 会话加载 pam_limits", "sshd sessions load pam_limits",
            "session … pam_limits.so in /etc/pam.d/sshd (or a file it includes): without it limits.conf does not "
-           "apply to omm's SSH sessions", "/etc/pam.d/sshd missing", "pam_limits")
+           "apply to omm's SSH sessions", "/etc/pam.d/sshd missing", ("pam_limits", "pam_limits"))
 def og_pam_limits(facts, ctx):
     security = section(facts, "security")
     value = (security or {}).get("pam_limits_sshd")

@@ -26,7 +26,7 @@ summary before its parts in the catalogue.
 """
 from collections import OrderedDict
 
-from .registry import check, result
+from .registry import CHECKS, check, result
 
 PARENT = "db.opengauss"
 ROW = "二-9"
@@ -38,14 +38,13 @@ ADVISORY = (PARENT + ".data_dir",)
 FIXED_BY_ROLE = frozenset(PARENT + "." + name for name in (
     "locale", "timezone", "sysctl", "limits", "io_scheduler", "aio_max_nr", "time_sync", "thp",
     "remove_ipc", "selinux", "pam_limits", "packages", "user_group", "port"))
-SHORT_ZH = {}  # sub-check id -> short Chinese name (filled as the sub-checks register)
 ROLE = "fep_opengauss_prereqs"
 # how the parts are listed in results.json (``parts``), worst first
 PART_ORDER = ("fail", "error", "unknown", "warn")
 
 
 def _names_zh(ids):
-    return "、".join(SHORT_ZH.get(c, c) for c in ids)
+    return "、".join(CHECKS[c].item_zh if c in CHECKS else c for c in ids)
 
 
 def _names_en(ids):
@@ -157,11 +156,10 @@ def summary_result(parts):
     return outcome
 
 
-def sub_check(name, title_zh, title_en, measured, unknown, short_zh, scope=None):
+def sub_check(name, title_zh, title_en, measured, unknown, short, scope=None, item_zh=None):
     """Register ``db.opengauss.<name>`` as a sub-check of db.opengauss."""
-    check_id = "%s.%s" % (PARENT, name)
-    SHORT_ZH[check_id] = short_zh
-    return check(check_id, ROW, title_zh, title_en, TAGS, measured, unknown, parent=PARENT, scope=scope)
+    return check("%s.%s" % (PARENT, name), ROW, title_zh, title_en, TAGS, measured, unknown, parent=PARENT,
+                 scope=scope, short=short, item_zh=item_zh)
 
 
 @check(PARENT, ROW, "支持运行 openGauss 或同等架构数据库",
@@ -169,6 +167,6 @@ def sub_check(name, title_zh, title_en, measured, unknown, short_zh, scope=None)
        "Capability decides: fail only when no openGauss build exists for the CPU (arch, x86 flags); the "
        "installer's tuning items (gs_preinstall / gs_checkos A1-A14) and fepkit's data-directory advice make "
        "it warn, listed as items to fix before installing (plugins/module_utils/fep/checks/opengauss_summary.py)",
-       "The architecture, CPU flags or OS cannot be read (and none fails)")
+       "The architecture, CPU flags or OS cannot be read (and none fails)", short=("openGauss", "openGauss"))
 def db_opengauss(facts, ctx, parts):
     return summary_result(parts)
