@@ -41,6 +41,7 @@ help:
 	@echo "make report RESULTS=…         regenerate survey forms, roll-up, HTML and JUnit from a results.json"
 	@echo "make report RESULTS=\"a b\" REPORT_OUT=dir   merge several runs' results.json into one set of reports"
 	@echo "make bench                    fleet benchmark: audit vs SSH floor vs naive playbook (docs/performance.md)"
+	@echo "make bench-reports            every report of 1,000 and 15,000 generated servers vs json.load (docs/performance.md)"
 	@echo "make test                     install test dependencies and run every test"
 	@echo "make lint                     ruff and ansible-lint (Python 3.6 target code: tests/unit/test_target_python.py)"
 	@echo "make docs                     regenerate the check catalogue in README.md and docs/"

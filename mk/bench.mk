@@ -4,11 +4,14 @@
 #   make bench-fleet-start BENCH_HOSTS=20 / make bench-fleet-stop / make bench-fleet-status
 # The fleet (sshd per 127.0.1.x in its own namespaces) is always stopped at the end, even when
 # the benchmark fails or is interrupted. Results: tests/bench/results/<date>.{md,json}.
+#   make bench-reports              every report of 1,000 and 15,000 generated servers vs json.load
+#   make bench-reports BENCH_REPORTS_ARGS="--sizes 1000 --reps 3 --keep /tmp/reports"
 BENCH_HOSTS ?= 200
 BENCH_ARGS  ?=
+BENCH_REPORTS_ARGS ?=
 FLEET       := $(PYTHON) tests/bench/fleet.py
 
-.PHONY: bench bench-deps bench-fleet-start bench-fleet-stop bench-fleet-status
+.PHONY: bench bench-reports bench-deps bench-fleet-start bench-fleet-stop bench-fleet-status
 
 # openssh-server for the fleet; the distribution's own sshd is not left running
 bench-deps:
@@ -26,3 +29,7 @@ bench-fleet-stop:
 
 bench-fleet-status:
 	$(FLEET) status
+
+# Reports at national size (docs/performance.md): no fleet, a generated results.json; needs ~4 GiB
+bench-reports: setup-dev
+	$(BIN)/python tests/bench/reports_bench.py $(BENCH_REPORTS_ARGS)

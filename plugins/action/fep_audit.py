@@ -33,6 +33,7 @@ from ansible_collections.fepkit.fep.plugins.module_utils.fep import archive as f
 from ansible_collections.fepkit.fep.plugins.module_utils.fep import checks as fep_checks
 from ansible_collections.fepkit.fep.plugins.module_utils.fep.checks.inputs import ARG_VARIABLES, validate_inputs
 from ansible_collections.fepkit.fep.plugins.module_utils.fep.collector import RESULT_BEGIN, RESULT_END
+from ansible_collections.fepkit.fep.plugins.module_utils.fep.payload import collector_sources
 from ansible_collections.fepkit.fep.plugins.module_utils.fep.report.results import OUTCOME_KEY, lean_result
 from ansible_collections.fepkit.fep.plugins.module_utils.fep.report.spool import write_record
 
@@ -76,37 +77,6 @@ def find_package_dir():
     if not os.path.isfile(os.path.join(path, "collector.py")):
         raise AnsibleActionFail("fepkit: %s has no collector.py; the collection is incomplete" % path)
     return path
-
-
-RELATIVE_IMPORT = re.compile(r"^\s*from \.(\w*) import ([\w, ]+)", re.MULTILINE)
-
-
-def imported_modules(text):
-    """The sibling modules a source imports (``from .x import y``, ``from . import x as y``)."""
-    names = set()
-    for module, imported in RELATIVE_IMPORT.findall(text):
-        if module:
-            names.add(module)
-        else:
-            names.update(part.split()[0] for part in imported.split(",") if part.strip())
-    return names
-
-
-def collector_sources(package_dir):
-    """Target-side modules the collector imports: the top level of the package, minus the
-    modules only the roles' own modules use (sub-packages stay on the controller)."""
-    available = {}
-    for name in sorted(os.listdir(package_dir)):
-        if name.endswith(".py"):
-            with open(os.path.join(package_dir, name), "rb") as handle:
-                available[name[:-3]] = handle.read().decode("utf-8")
-    wanted, pending = {"__init__", "collector"}, ["__init__", "collector"]
-    while pending:
-        for name in imported_modules(available[pending.pop()]):
-            if name in available and name not in wanted:
-                wanted.add(name)
-                pending.append(name)
-    return {"fep" if name == "__init__" else "fep." + name: available[name] for name in sorted(wanted)}
 
 
 _PACKED = {}

@@ -15,6 +15,7 @@ from ansible.errors import AnsibleActionFail
 from ansible.plugins.action import ActionBase
 from ansible.release import __version__ as ansible_version
 from ansible_collections.fepkit.fep.plugins.module_utils.fep import __version__ as fep_version
+from ansible_collections.fepkit.fep.plugins.module_utils.fep.checks.hospital import judge_hospitals
 from ansible_collections.fepkit.fep.plugins.module_utils.fep.report.job_summary import STATS_KEY, job_summary
 from ansible_collections.fepkit.fep.plugins.module_utils.fep.report.private import write_private
 from ansible_collections.fepkit.fep.plugins.module_utils.fep.report.render import render_reports
@@ -64,7 +65,7 @@ class ActionModule(ActionBase):
             "check_mode": bool(task_vars.get("ansible_check_mode")),
             "lang": lang,
         }
-        results = build_results(entries, run=run)
+        results = build_results(judge_hospitals(entries), run=run)
         path = os.path.join(report_dir, "results.json")
         try:
             write_private(path, results_text(results))

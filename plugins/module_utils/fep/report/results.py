@@ -10,7 +10,6 @@ import json
 import re
 from collections import OrderedDict
 
-from ..checks.opengauss import apply_hospital_consistency
 from ..checks.registry import STATUSES, summarise
 from .hospital import blank_hospital
 from .summary import host_summary
@@ -113,12 +112,11 @@ def lean_result(outcome):
 
 
 def build_results(hosts, generated=None, run=None):
-    """The whole document; ``hosts`` maps host name -> host_entry().
+    """The whole document; ``hosts`` maps host name -> host_entry(), already judged.
 
-    Items that compare the servers of one hospital (kernel, LANG, time zone
-    of the openGauss checks) are judged here, where every host is known.
+    Assembles only: the items that compare the servers of one hospital are
+    judged before, by the hospital stage (checks/hospital.py judge_hospitals).
     """
-    apply_hospital_consistency(hosts)
     counts = OrderedDict((s, 0) for s in HOST_STATUSES)
     checks = OrderedDict((s, 0) for s in STATUSES)
     for entry in hosts.values():
