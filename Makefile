@@ -119,7 +119,8 @@ setup-legacy-dev:
 	$(MAKE) --no-print-directory setup-dev PROFILE=legacy VENV=.venv-legacy
 
 # --- tests ------------------------------------------------------------------
-# Feature makefiles (lab, reports, bench) add their own targets and test steps.
+# Feature makefiles (mk/*.mk: lab, roles, reports, bench, ee) add their own targets, "##" help
+# lines and test steps (EXTRA_TESTS).
 EXTRA_TESTS :=
 -include mk/*.mk
 
