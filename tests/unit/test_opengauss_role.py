@@ -2,9 +2,10 @@
 """The decisions of the fep_opengauss_prereqs role (plugins/module_utils/fep/opengauss_role/ on the
 controller, plugins/module_utils/fep/opengauss_settings.py on the host).
 
-Which vars file and package names each domestic OS gets is tested on the real
-os-release files of tests/fixtures/os-release, resolved against the role's
-vars/ directory as first_found does: nothing is installed.
+Which vars files and package names each domestic OS gets is tested on the real
+os-release files of tests/fixtures/os-release, layered from the role's vars/
+directory as tasks/platform.yml loads them (tests/role_vars.py): nothing is
+installed.
 """
 import os
 
@@ -14,10 +15,10 @@ import yaml
 from fep import opengauss_role as role
 from fep import opengauss_settings as settings
 from fep.osinfo import parse_os_release
+from tests.role_vars import opengauss_layers, opengauss_vars
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 FIXTURES = os.path.join(REPO, "tests", "fixtures", "os-release")
-VARS = os.path.join(REPO, "roles", "fep_opengauss_prereqs", "vars")
 DEFAULTS = os.path.join(REPO, "roles", "fep_opengauss_prereqs", "defaults", "main.yml")
 
 
@@ -26,22 +27,12 @@ def fields(name):
         return parse_os_release(handle.read())
 
 
-def first_found(candidates):
-    """What ansible's first_found lookup picks from the role's vars/."""
-    return next((name for name in candidates if os.path.isfile(os.path.join(VARS, name))), None)
-
-
-def os_data(name):
-    with open(os.path.join(VARS, name), encoding="utf-8") as handle:
-        return yaml.safe_load(handle)
-
-
 # -- which OS, which vars file, which package names -----------------------------------------------------
 
 RPM_PACKAGES = ["bzip2", "libaio", "libedit", "libxml2", "lz4", "numactl", "unixODBC"]
 DEB_PACKAGES = ["bzip2", "libaio1", "libedit2", "libxml2", "liblz4-1", "libnuma1", "unixodbc"]
 
-# fixture: (package manager, vars file chosen, its package names, libnsl on x86_64)
+# fixture: (package manager, most specific vars file loaded, the package names, libnsl on x86_64)
 PLATFORMS = {
     "kylin_v10_sp1_tercel": ("dnf", "rpm.yml", RPM_PACKAGES, False),
     "kylin_v10_sp2_sword": ("dnf", "rpm.yml", RPM_PACKAGES, False),
@@ -65,8 +56,8 @@ def test_os_release_chooses_the_vars_file_and_package_names(fixture):
     pkg_mgr, vars_file, packages, libnsl = PLATFORMS[fixture]
     platform = role.platform_of(fields(fixture))
     assert platform["problem"] is None
-    assert (platform["pkg_mgr"], first_found(platform["vars_files"])) == (pkg_mgr, vars_file)
-    data = os_data(vars_file)
+    assert (platform["pkg_mgr"], opengauss_layers(fields(fixture))[-1]) == (pkg_mgr, vars_file)
+    data = opengauss_vars(fields(fixture))
     assert list(data["__fep_opengauss_prereqs_packages"].values()) == packages
     assert ("libnsl" in data["__fep_opengauss_prereqs_documented_packages_arch"].get("x86_64", [])) == libnsl
     assert "libnsl" not in data["__fep_opengauss_prereqs_documented_packages_arch"].get("aarch64", [])
@@ -87,9 +78,11 @@ def test_uos_is_rpm_whatever_ansible_core_says():
 
 
 def test_the_locale_comes_in_a_langpack_only_on_the_el8_based_uos():
-    assert os_data("uos-20a.yml")["__fep_opengauss_prereqs_locale_packages"] == ["glibc-langpack-en"]
-    assert os_data("deb.yml")["__fep_opengauss_prereqs_locale_generate"] is True
-    assert os_data("rpm.yml")["__fep_opengauss_prereqs_locale_packages"] == []
+    assert opengauss_vars(fields("uos_server_20_1050a"))["__fep_opengauss_prereqs_locale_packages"] == \
+        ["glibc-langpack-en"]
+    assert opengauss_vars(fields("debian_12"))["__fep_opengauss_prereqs_locale_generate"] is True
+    assert opengauss_vars(fields("uos_server_20_1060e"))["__fep_opengauss_prereqs_locale_packages"] == []
+    assert opengauss_vars(fields("kylin_v10_sp3_lance"))["__fep_opengauss_prereqs_locale_packages"] == []
 
 
 @pytest.mark.parametrize("text,problem", [
