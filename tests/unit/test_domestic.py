@@ -7,7 +7,7 @@ from fep import domestic
 from fep.checks import CHECKS, Context, run_checks
 from fep.cpu_origin import judge_domestic
 from fep.osinfo import classify_os, parse_os_release
-from fep.report.survey import FORM
+from fep.report.survey_form import FORM
 from tests.unit.test_osinfo import EXPECTED, FIXTURES
 
 

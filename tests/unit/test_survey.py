@@ -9,7 +9,8 @@ import openpyxl
 import pytest
 
 from fep.checks import CHECKS, Context, run_checks
-from fep.report.survey import NETWORK_ROWS, SERVER_ROWS, sheet_title, write_survey
+from fep.report.survey import sheet_title, write_survey
+from fep.report.survey_form import NETWORK_ROWS, SERVER_ROWS
 from tests.builders.region_fixture import load_region_results
 
 PASSING_L3 = "kunpeng-kylin-l3"

@@ -21,194 +21,21 @@ The model (docs/firewall.md):
   ``fep-platform`` policy with a higher precedence accepts the platform's
   addresses and ports.
 """
-import re
-from collections import OrderedDict
 
 from . import PLATFORM_POLICY, carry
+from .firewalld_listing import (
+    empty_zone,
+    read_state,  # noqa: F401  (fep_firewall_plan calls it as firewalld.read_state)
+    record_text,
+    recorded_ports,
+)
+from .firewalld_spans import admin_rule, item_closed_ports, platform_rule
 
-LIST_FIELDS = ("interfaces", "sources", "services", "ports", "protocols", "source-ports",
-               "icmp-blocks", "rich rules", "forward-ports", "ingress-zones", "egress-zones",
-               "includes", "modules", "helpers", "destination")
 # Zone content a fepkit zone may hold that could open a managed port; the
 # value is the ansible.posix.firewalld parameter that removes it.
 GUARDED = (("services", "service"), ("ports", "port"), ("protocols", "protocol"),
            ("icmp-blocks", "icmp_block"), ("rich rules", "rich_rule"))
 EGRESS_BLOCKING_TARGETS = ("DROP", "REJECT", "%%REJECT%%")
-# A fepkit zone's description records the front-end ports fepkit opened in it,
-# so that a port moved in fep_ports is closed where fepkit opened it (and a
-# port the hospital allowed is never mistaken for one of fepkit's).
-RECORD_PREFIX = "fepkit front-end ports:"
-
-
-# -- reading ----------------------------------------------------------------
-
-def split_sections(text):
-    """``{name: text}`` of a probe's output made of ``@@ name`` headed sections."""
-    sections, name, lines = {}, None, []
-    for line in (text or "").splitlines():
-        if line.startswith("@@ "):
-            if name is not None:
-                sections[name] = "\n".join(lines)
-            name, lines = line[3:].strip(), []
-        else:
-            lines.append(line)
-    if name is not None:
-        sections[name] = "\n".join(lines)
-    return sections
-
-
-def parse_listing(text):
-    """Zones, policies or services as ``firewall-cmd --list-all-zones`` / ``--list-all-policies``
-    / ``--info-service`` print them: ``{name: {field: value or [items], "flags": [...]}}``.
-
-    A header line ``public (default, active)`` starts an entry; ``  key: a b``
-    lines are its fields; tab-indented lines continue the last field (rich
-    rules, and forward ports in firewalld >= 0.9).
-    """
-    entries = OrderedDict()
-    current, last = None, None
-    for line in (text or "").splitlines():
-        if not line.strip():
-            continue
-        if not line[0].isspace():
-            name, _, flags = line.strip().partition(" ")
-            current = entries[name] = {"flags": [f.strip() for f in flags.strip("()").split(",") if f.strip()]}
-            last = None
-        elif current is None:
-            continue
-        elif line.startswith("\t"):
-            if last is not None:
-                current.setdefault(last, []).append(line.strip())
-        else:
-            key, _, value = line.strip().partition(":")
-            last = key.strip()
-            value = value.strip()
-            if last in LIST_FIELDS:
-                # rich rules are one per line; the others are space separated
-                current[last] = [] if last == "rich rules" or not value else value.split()
-                if last == "rich rules" and value:
-                    current[last].append(value)
-            else:
-                current[last] = value
-    return entries
-
-
-def empty_zone():
-    return {"target": "default", "interfaces": [], "sources": [], "services": [], "ports": [],
-            "protocols": [], "source-ports": [], "icmp-blocks": [], "rich rules": [], "forward-ports": [],
-            "masquerade": "no", "flags": []}
-
-
-def read_state(probe_output):
-    """The firewalld state the role's probe printed (see tasks/firewalld.yml)."""
-    sections = split_sections(probe_output)
-    return {
-        "state": (sections.get("state") or "").strip(),
-        "version": (sections.get("version") or "").strip(),
-        "default_zone": (sections.get("default") or "").strip() or "public",
-        "permanent": parse_listing(sections.get("permanent")),
-        "runtime": parse_listing(sections.get("runtime")),
-        "policies": parse_listing(sections.get("policies")),
-        "runtime_policies": parse_listing(sections.get("runtime-policies")),
-        "services": parse_listing(sections.get("services")),
-        "records": {name[len("record "):]: text.strip() for name, text in sections.items()
-                    if name.startswith("record ")},
-    }
-
-
-def record_text(ports):
-    return "%s %s" % (RECORD_PREFIX, " ".join("%d/tcp" % p for p in sorted(ports)))
-
-
-def recorded_ports(text):
-    """Front-end ports a zone's description says fepkit opened (none without fepkit's record)."""
-    text = (text or "").strip()
-    if not text.startswith(RECORD_PREFIX):
-        return []
-    return [p for p in text[len(RECORD_PREFIX):].split() if port_span(p)]
-
-
-# -- ports, services and rich rules as port spans ----------------------------
-
-_SPAN = re.compile(r"^(\d+)(?:-(\d+))?/(\w+)$")
-_RICH_PORT = re.compile(r'\bport port="(\d+)(?:-(\d+))?" protocol="(\w+)"')
-_RICH_SERVICE = re.compile(r'\bservice name="([^"]+)"')
-
-
-def port_span(text):
-    """``(low, high, protocol)`` of ``8881/tcp`` or ``9200-9300/tcp``; None for anything else."""
-    match = _SPAN.match(str(text).strip())
-    if not match:
-        return None
-    low = int(match.group(1))
-    return low, int(match.group(2) or low), match.group(3)
-
-
-def service_spans(name, services, _seen=None):
-    """Port spans a firewalld service opens (its includes too); None when the service is unknown."""
-    seen = _seen if _seen is not None else set()
-    if name in seen:
-        return []
-    seen.add(name)
-    info = services.get(name)
-    if info is None:
-        return None
-    spans = [s for s in (port_span(p) for p in info.get("ports") or []) if s]
-    for included in info.get("includes") or []:
-        spans.extend(service_spans(included, services, seen) or [])
-    return spans
-
-
-def opens(spans, ports, protocol="tcp"):
-    """The ``ports`` (ints) that any of ``spans`` covers."""
-    return sorted({p for p in ports for low, high, proto in spans if proto == protocol and low <= p <= high})
-
-
-def rich_rule_reach(rule, services):
-    """``(source restricted?, spans or None for 'every port')`` of an accepting rich rule; None otherwise."""
-    if not re.search(r"\baccept\b", rule):
-        return None
-    restricted = bool(re.search(r"\bsource (not )?(address|ipset|mac)=", rule))
-    spans = []
-    match = _RICH_PORT.search(rule)
-    if match:
-        low = int(match.group(1))
-        spans.append((low, int(match.group(2) or low), match.group(3)))
-    service = _RICH_SERVICE.search(rule)
-    if service:
-        spans.extend(service_spans(service.group(1), services) or [(1, 65535, "tcp")])
-    if not match and not service and "icmp" not in rule and "protocol value=" not in rule:
-        return restricted, None
-    return restricted, spans
-
-
-def item_closed_ports(field, value, services, closed):
-    """The managed ports (of ``closed``) a zone item would open; [] when the item is harmless."""
-    if field == "services":
-        spans = service_spans(value, services)
-        return [] if spans is None else opens(spans, closed)
-    if field == "ports":
-        span = port_span(value)
-        return opens([span], closed) if span else []
-    if field == "rich rules":
-        reach = rich_rule_reach(value, services)
-        if reach is None or reach[0]:  # not accepting, or narrowed to a source: the hospital's own decision
-            return []
-        return sorted(closed) if reach[1] is None else opens(reach[1], closed)
-    return []
-
-
-def admin_rule(network, ssh_port):
-    """The rich rule that keeps SSH open from one admin network (firewalld's canonical form)."""
-    family = "ipv6" if ":" in network else "ipv4"
-    return ('rule family="%s" source address="%s" port port="%d" protocol="tcp" accept'
-            % (family, network, ssh_port))
-
-
-def platform_rule(network, port):
-    family = "ipv6" if ":" in network else "ipv4"
-    return ('rule family="%s" destination address="%s" port port="%d" protocol="tcp" accept'
-            % (family, network, port))
 
 
 # -- planning ----------------------------------------------------------------
