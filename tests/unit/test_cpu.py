@@ -14,7 +14,7 @@ from fep.cpu import (
     parse_cpuinfo,
     read_topology,
 )
-from fep.cpu_origin import DOMESTIC_FAMILIES
+from fep.domestic import DOMESTIC_CPU_FAMILIES
 from fep.sysread import SysReader
 from tests.builders.cpu_tree import FIXTURES, layout, load_meta, write_cpu_snapshot, write_sysfs_topology
 
@@ -129,7 +129,7 @@ def _x86_ids(case):
 
 def _expected_identity(case, arch):
     family, model, vendor_id, implementer, part, flags, hypervisor = IDENTITY[case]
-    domestic, reason = HIDDEN_ORIGIN.get(case, (family in DOMESTIC_FAMILIES, None))
+    domestic, reason = HIDDEN_ORIGIN.get(case, (family in DOMESTIC_CPU_FAMILIES, None))
     x86_family, x86_model = _x86_ids(case) if arch == "x86_64" else (None, None)
     return {
         "vendor_family": family, "domestic": domestic, "domestic_reason": reason, "model": model,

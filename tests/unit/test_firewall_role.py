@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from fep.checks.registry import DEFAULT_PORTS
+from fep.checks.sheet import DEFAULT_PORTS
 from tests.role_vars import firewall_vars
 
 REPO = Path(__file__).resolve().parents[2]

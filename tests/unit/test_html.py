@@ -1,5 +1,5 @@
 # -*- coding: utf-8 -*-
-"""The single-file HTML report: totals, hospitals, drill-down, escaping, privacy, language."""
+"""The HTML report: overview and city pages, totals, hospitals, drill-down, escaping, privacy, language."""
 import copy
 import html
 import os
@@ -8,7 +8,7 @@ from collections import Counter
 
 import pytest
 
-from fep.report.html import render_html
+from fep.report.html import render_html, render_pages
 from fep.report.summary import host_summary
 from tests.builders.region_fixture import load_region_results
 
@@ -18,6 +18,10 @@ REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 @pytest.fixture()
 def results():
     return load_region_results()
+
+
+def overview(results, lang="zh"):
+    return dict(render_pages(results, lang))["report.html"]
 
 
 def card(page, key):
@@ -36,7 +40,7 @@ def host_sections(page):
 
 
 def test_totals_match_the_results(results):
-    page = render_html(results)
+    page = overview(results)
     host_status = Counter(entry["status"] for entry in results["hosts"].values())
     # the requirements of the sheet: db.opengauss.* count through db.opengauss
     check_status = Counter(outcome["status"] for entry in results["hosts"].values()
@@ -53,7 +57,7 @@ def test_totals_match_the_results(results):
 
 def test_every_hospital_has_a_row_with_its_status(results):
     page = render_html(results)
-    table = page.split('id="hospitals"')[1].split("</table>")[0]
+    table = "".join(part.split("</table>")[0] for part in page.split('id="hospitals"')[1:])
     rows = re.findall(r'<tr class="row-([a-z_]+)" data-host="([^"]+)"', table)
     assert sorted(host for _, host in rows) == sorted(results["hosts"])
     status = {host: overall for overall, host in rows}
@@ -122,8 +126,9 @@ def test_inventory_and_host_text_is_escaped(results):
     assert "&lt;img src=x onerror=alert(1)&gt;" in page
     # observed values are shown in the English report only
     assert "a &lt; b &amp; c &gt; d" in render_html(results, "en")
-    # only the report's own script element
-    assert page.count("<script") == 1
+    # only the report's own script element, one per page
+    for _, text in render_pages(results):
+        assert text.count("<script") == 1
 
 
 @pytest.mark.parametrize("character", ["\x00", "\x1b", "\x07", "\x7f", "\x9b", "\u202e", "\u202d", "\u2066",
@@ -171,15 +176,16 @@ def test_no_external_resources(results):
     assert not re.search(r"<(link|img|iframe|object|embed)\b", page, re.I)
     assert "@import" not in page and "url(" not in page
     assert not re.search(r"<script[^>]*\bsrc=", page, re.I)
+    # links: anchors on the page, or relative links to another page of the report (file:// works)
     for href in re.findall(r'href="([^"]*)"', page):
-        assert href.startswith("#"), href
+        assert href.startswith("#") or re.match(r"^(\.\./)?[^/:?]+(/[^/:?]+)?\.html$", href), href
     assert '<meta name="viewport" content="width=device-width, initial-scale=1">' in page
     assert "@media (max-width:" in page  # phone layout
 
 
 def test_english_with_lang_en(results):
     zh, en = render_html(results), render_html(results, "en")
-    assert '<html lang="zh-CN">' in zh and '<html lang="en">' in en
+    assert '<html lang="zh-CN">' in zh and '<html lang="en">' not in zh and '<html lang="en">' in en
     for label in ("各医院结论", "检查项结论", "整改建议", "不可达"):
         assert label in zh and label not in en, label
     for label in ("Hospitals", "Check verdicts", "Remedy", "unreachable"):
@@ -191,7 +197,7 @@ def test_english_with_lang_en(results):
 
 
 def test_empty_and_sparse_results_render():
-    page = render_html({"schema": 1, "hosts": {}})
+    page = overview({"schema": 1, "hosts": {}})
     assert 'data-total="hosts"><b>0</b>' in page
     sparse = {"schema": 1, "hosts": {"h1": {"status": "ok", "checks": {"cpu.cores": {"status": "fail"}}}}}
     page = render_html(sparse)
@@ -199,7 +205,7 @@ def test_empty_and_sparse_results_render():
 
 
 def test_recorded_mobiles_are_masked_even_when_not_shaped_like_one():
-    from fep.report.html import mobile_masker, redact
+    from fep.report.text import mobile_masker, redact
     mask = mobile_masker(["12345678901", "13800000001"])
     text = "a 12345678901 b 0571-88881234 c 13800000001 d 13912345678 e 2013800000001x f 2013912345678"
     # a recorded number is masked wherever it is, even inside a longer run of digits; a number

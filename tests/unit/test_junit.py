@@ -1,12 +1,12 @@
 # -*- coding: utf-8 -*-
-"""JUnit XML: parses, counts match the results, unreachable hosts are failures."""
+"""JUnit XML: one case per host, parses, counts match the results, unreachable hosts are failures."""
 import os
 import xml.etree.ElementTree as ET
-from collections import Counter
 
 import pytest
 
-from fep.report.junit import HOST_CASE, render_junit
+from fep.report.junit import render_junit
+from fep.report.summary import host_summary
 from tests.builders.region_fixture import load_region_results
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -17,8 +17,8 @@ def results():
     return load_region_results()
 
 
-def suite_of(root, host):
-    return next(s for s in root.findall("testsuite") if s.get("name") == host)
+def case_of(root, host):
+    return next(c for c in root.iter("testcase") if c.get("name") == host)
 
 
 def parse(results, lang="zh"):
@@ -28,15 +28,15 @@ def parse(results, lang="zh"):
 
 
 def expected_counts(results):
-    """The documented mapping, computed straight from the results."""
-    hosts = results["hosts"].values()
-    checks = Counter(o["status"] for e in hosts if e["status"] == "ok" for o in e["checks"].values())
-    not_audited = sum(1 for e in hosts if e["status"] != "ok")
+    """The documented mapping, computed straight from the results: a host is a test case."""
+    verdicts = [host_summary(entry) for entry in results["hosts"].values()]
+    # a host whose only findings are crashed checks is an error, not a failure
+    errors = sum(1 for s in verdicts if s.verdict == "fail" and s.counts["fail"] == 0)
     return {
-        "tests": len(results["hosts"]) + sum(checks.values()),
-        "failures": not_audited + checks["fail"],
-        "errors": checks["error"],
-        "skipped": checks["skip"] + checks["unknown"],
+        "tests": len(results["hosts"]),
+        "failures": sum(1 for s in verdicts if s.verdict in ("fail", "not_audited")) - errors,
+        "errors": errors,
+        "skipped": 0,
     }
 
 
@@ -57,9 +57,9 @@ def attr_counts(node):
 def test_counts_match_the_fixture(results):
     root = parse(results)
     expected = expected_counts(results)
-    # by hand: 6 hosts + 5 x 46 checks (25 requirements, 21 db.opengauss.* items);
-    # 1 unreachable + 8 failed requirements + 17 failed items; 19 + 3 skip, 13 + 5 unknown
-    assert expected == {"tests": 236, "failures": 26, "errors": 0, "skipped": 40}
+    # by hand: 6 hosts; fail: hygon (memory, NIC, firewall), intel (CPU, OS), loongson (openGauss), phytium (port
+    # 8884) and the unreachable one; kunpeng passes with warnings
+    assert expected == {"tests": 6, "failures": 5, "errors": 0, "skipped": 0}
     assert root.tag == "testsuites"
     assert attr_counts(root) == expected
     assert element_counts(root) == expected
@@ -67,22 +67,25 @@ def test_counts_match_the_fixture(results):
         assert attr_counts(suite) == element_counts(suite), suite.get("name")
 
 
-def test_one_suite_per_host_one_case_per_check(results):
+def test_one_suite_per_city_one_case_per_host(results):
     root = parse(results)
     suites = {suite.get("name"): suite for suite in root.findall("testsuite")}
-    assert sorted(suites) == sorted(results["hosts"])
+    assert sorted(suites) == ["示例省 · 江城市", "示例省 · 河阳市"]
+    cases = [c for suite in root.findall("testsuite") for c in suite.findall("testcase")]
+    assert sorted(c.get("name") for c in cases) == sorted(results["hosts"])
+    kunpeng = case_of(root, "kunpeng-kylin-l3")
+    assert kunpeng.get("classname") == "示例省.江城市.江城市第一人民医院"
+    assert kunpeng.find("failure") is None and kunpeng.find("error") is None
+    # warnings and unknowns are there to read, the case passes
+    assert "[警告]" in kunpeng.find("system-out").text
     for host, entry in results["hosts"].items():
-        cases = suites[host].findall("testcase")
-        assert [c.get("name") for c in cases] == [HOST_CASE] + list(entry["checks"])
-        assert {c.get("classname") for c in cases} == {host}
-    props = {p.get("name"): p.get("value") for p in suites["kunpeng-kylin-l3"].iter("property")}
-    assert props["hospital"] == "江城市第一人民医院" and props["level"] == "3"
+        failing = host_summary(entry).verdict in ("fail", "not_audited")
+        assert (case_of(root, host).find("failure") is not None) == failing, host
 
 
 def test_unreachable_host_is_a_failure(results):
-    suite = suite_of(parse(results), "xs-unreachable")
-    assert attr_counts(suite) == {"tests": 1, "failures": 1, "errors": 0, "skipped": 0}
-    failure = suite.find("testcase/failure")
+    case = case_of(parse(results), "xs-unreachable")
+    failure = case.find("failure")
     assert failure.get("type") == "unreachable"
     assert "Connection refused" in failure.get("message")
 
@@ -91,31 +94,36 @@ def test_failed_host_is_a_failure_too(results):
     results["hosts"]["bad-host"] = dict(results["hosts"]["xs-unreachable"], status="failed",
                                         message="host bad-host: fep_root /x is not a directory")
     root = parse(results)
-    suite = suite_of(root, "bad-host")
-    assert suite.find("testcase/failure").get("type") == "failed"
-    assert int(root.get("failures")) == expected_counts(results)["failures"] == 27
+    assert case_of(root, "bad-host").find("failure").get("type") == "failed"
+    assert int(root.get("failures")) == expected_counts(results)["failures"] == 6
 
 
-def test_each_status_maps_to_its_element(results):
+def test_a_failing_host_names_every_failing_check_with_its_details(results):
     checks = results["hosts"]["hygon-uos-l2-short"]["checks"]
-    checks["cpu.cores"] = dict(checks["cpu.cores"], status="error", message_zh="检查程序出错：KeyError")
-    suite = suite_of(parse(results), "hygon-uos-l2-short")
-    cases = {c.get("name"): c for c in suite.findall("testcase")}
-    failure = cases["memory.size"].find("failure")
+    case = case_of(parse(results), "hygon-uos-l2-short")
+    failure = case.find("failure")
+    failing = [c for c, o in checks.items() if o["status"] == "fail"]
+    assert failing and failure.get("type") == "fail"
+    assert failure.get("message").startswith("不满足 %d 项：" % len(failing))
+    for check_id in failing:
+        assert check_id in failure.get("message") and check_id in failure.text
     outcome = checks["memory.size"]
-    assert failure.get("message") == outcome["message_zh"]
-    for key in ("observed", "expected", "remedy_zh"):
+    for key in ("message_zh", "observed", "expected", "remedy_zh"):
         assert outcome[key] in failure.text, key
-    assert cases["cpu.cores"].find("error").get("message") == "检查程序出错：KeyError"
-    assert cases["cpu.domestic"].find("failure") is None and cases["cpu.domestic"].find("skipped") is None
-    statuses = {c: o["status"] for c, o in checks.items()}
-    for check_id, status in statuses.items():
-        skipped = cases[check_id].find("skipped")
-        assert (skipped is not None) == (status in ("skip", "unknown")), check_id
-        if status == "unknown":
-            assert skipped.get("message").startswith("未知")
-    warned = [c for c, s in statuses.items() if s == "warn"]
-    assert warned and all(list(cases[c]) == [cases[c].find("system-out")] for c in warned)
+    # what passes is not repeated; what is unknown or a warning is in system-out
+    passing = [c for c, o in checks.items() if o["status"] == "pass"]
+    assert not any(check_id in failure.text or check_id in case.find("system-out").text for check_id in passing)
+    unknown = [c for c, o in checks.items() if o["status"] == "unknown"]
+    assert unknown and all(check_id in case.find("system-out").text for check_id in unknown)
+
+
+def test_a_crashed_check_alone_is_an_error(results):
+    checks = results["hosts"]["kunpeng-kylin-l3"]["checks"]
+    checks["cpu.cores"] = dict(checks["cpu.cores"], status="error", message_zh="检查程序出错：KeyError")
+    root = parse(results)
+    error = case_of(root, "kunpeng-kylin-l3").find("error")
+    assert error is not None and "cpu.cores" in error.get("message") and "KeyError" in error.text
+    assert attr_counts(root)["errors"] == 1 and attr_counts(root) == element_counts(root)
 
 
 def test_special_characters_are_escaped_and_xml_stays_valid(results):
@@ -126,9 +134,10 @@ def test_special_characters_are_escaped_and_xml_stays_valid(results):
     entry["checks"]["cpu.domestic"]["observed"] = nasty
     results["hosts"]["xs-unreachable"]["message"] = nasty
     root = parse(results)  # would raise on bad escaping or control characters
-    suite = suite_of(root, "intel-centos")
-    failure = next(c for c in suite.findall("testcase") if c.get("name") == "cpu.domestic").find("failure")
-    assert failure.get("message") == '<a href="x">&\'"]]> \ufffd\ufffd\x7f 医院'
+    failure = case_of(root, "intel-centos").find("failure")
+    assert '<a href="x">&\'"]]> \ufffd\ufffd\x7f 医院' in failure.text
+    assert case_of(root, "intel-centos").get("classname").endswith('<a href="x">&\'"]]> \ufffd\ufffd\x7f 医院')
+    assert case_of(root, "xs-unreachable").find("failure").get("message") == '<a href="x">&\'"]]> \ufffd\ufffd\x7f 医院'
     assert attr_counts(root) == expected_counts(results)
 
 
@@ -143,8 +152,8 @@ def test_no_mobile_numbers(results):
 def test_english_messages(results):
     root = parse(results, "en")
     outcome = results["hosts"]["hygon-uos-l2-short"]["checks"]["memory.size"]
-    messages = [f.get("message") for f in root.iter("failure")]
-    assert outcome["message_en"] in messages and outcome["message_zh"] not in messages
+    text = case_of(root, "hygon-uos-l2-short").find("failure").text
+    assert outcome["message_en"] in text and outcome["message_zh"] not in text
     assert attr_counts(root) == expected_counts(results)
 
 

@@ -1,5 +1,6 @@
 # -*- coding: utf-8 -*-
-"""The decisions of the fep_opengauss_prereqs role (plugins/module_utils/fep/opengauss_role.py).
+"""The decisions of the fep_opengauss_prereqs role (plugins/module_utils/fep/opengauss_role/ on the
+controller, plugins/module_utils/fep/opengauss_settings.py on the host).
 
 Which vars files and package names each domestic OS gets is tested on the real
 os-release files of tests/fixtures/os-release, layered from the role's vars/
@@ -12,6 +13,7 @@ import pytest
 import yaml
 
 from fep import opengauss_role as role
+from fep import opengauss_settings as settings
 from fep.osinfo import parse_os_release
 from tests.role_vars import opengauss_layers, opengauss_vars
 
@@ -95,7 +97,7 @@ def test_an_os_without_data_is_refused_with_a_sentence(text, problem):
 # -- sysctl ----------------------------------------------------------------------------------------------
 
 def test_sysctl_scopes():
-    assert [role.sysctl_scope(k) for k in ("net.core.somaxconn", "kernel.sem", "kernel.shmmax",
+    assert [settings.sysctl_scope(k) for k in ("net.core.somaxconn", "kernel.sem", "kernel.shmmax",
                                            "vm.min_free_kbytes", "fs.aio-max-nr", "kernel.pid_max")] == \
         ["net", "ipc", "ipc", "host", "host", "host"]
 
@@ -156,7 +158,7 @@ def test_aio_max_nr_is_raised_never_lowered():
 ])
 def test_sysctl_action(key, current, container, action):
     wanted = {"kernel.sem": "250 6400000 1000 25600", "net.core.somaxconn": "65535"}.get(key, "1")
-    assert role.sysctl_action(key, wanted, current, container) == action
+    assert settings.sysctl_action(key, wanted, current, container) == action
 
 
 # -- IO scheduler, THP, locale ------------------------------------------------------------------------------
@@ -170,13 +172,13 @@ def test_sysctl_action(key, current, container, action):
     ("[none]", "mq-deadline", False, "unavailable"),
 ])
 def test_scheduler_action(text, wanted, container, action):
-    assert role.scheduler_action(text, wanted, container) == action
+    assert settings.scheduler_action(text, wanted, container) == action
 
 
 def test_data_disks_match_like_udev_kernel_globs():
     names = ["nvme0n1", "nvme0c0n1", "sda", "sdb", "vda", "dm-0", "loop0", "sr0", "md127"]
-    assert role.matching_disks(names, ["sd*", "vd*", "nvme*n*"]) == ["nvme0c0n1", "nvme0n1", "sda", "sdb", "vda"]
-    assert role.matching_disks(names, ["nvme[0-9]n[0-9]"]) == ["nvme0n1"]
+    assert settings.matching_disks(names, ["sd*", "vd*", "nvme*n*"]) == ["nvme0c0n1", "nvme0n1", "sda", "sdb", "vda"]
+    assert settings.matching_disks(names, ["nvme[0-9]n[0-9]"]) == ["nvme0n1"]
 
 
 @pytest.mark.parametrize("text,container,action", [
@@ -186,7 +188,7 @@ def test_data_disks_match_like_udev_kernel_globs():
     (None, False, "ok"),  # a kernel without THP
 ])
 def test_thp_action(text, container, action):
-    assert role.thp_action(text, container) == action
+    assert settings.thp_action(text, container) == action
 
 
 @pytest.mark.parametrize("lang,installed,expected", [
@@ -274,8 +276,8 @@ def test_a_bad_input_is_named(field, value, named):
 # -- the end-of-run summary ---------------------------------------------------------------------------------
 
 def test_summary_lists_reboots_first_then_every_pending_setting():
-    selinux = role.pending("selinux", "SELINUX=disabled", "reboot", "enforcing", "disabled")
-    thp = role.pending("thp", "transparent_hugepage/enabled", "host-kernel", "always [madvise] never", "never")
+    selinux = settings.pending("selinux", "SELINUX=disabled", "reboot", "enforcing", "disabled")
+    thp = settings.pending("thp", "transparent_hugepage/enabled", "host-kernel", "always [madvise] never", "never")
     reports = {"b-host": {"reboot_required": True, "pending": [selinux]},
                "a-host": {"reboot_required": False, "pending": [thp]},
                "c-host": {"reboot_required": False, "pending": []}}
@@ -336,7 +338,7 @@ def test_an_existing_directory_is_taken_over_only_when_the_inventory_says_so(see
 def test_sysctl_d_files_are_parsed_like_systemd_sysctl():
     text = "# hospital tuning\n; old\nnet.core.somaxconn = 4096\n-vm/swappiness=10\nkernel.sem =  250  32000 100 128\n" \
            "net.core.somaxconn=8192\nnot a setting\n"
-    assert role.parse_sysctl_conf(text) == {"net.core.somaxconn": "8192", "vm.swappiness": "10",
+    assert settings.parse_sysctl_conf(text) == {"net.core.somaxconn": "8192", "vm.swappiness": "10",
                                             "kernel.sem": "250 32000 100 128"}
 
 

@@ -197,6 +197,6 @@ def test_role_modules_need_python_36_at_most():
     vermin = os.path.join(os.path.dirname(sys.executable), "vermin")
     proc = subprocess.run([vermin, "--no-tips", "--violations", "-t=3.6-", "--eval-annotations",
                            "--no-parse-comments", *MODULES, os.path.join(REPO, "plugins", "module_utils", "fep",
-                                                                         "opengauss_role.py")],
+                                                                         "opengauss_settings.py")],
                           capture_output=True, text=True, check=False)
     assert proc.returncode == 0, proc.stdout + proc.stderr

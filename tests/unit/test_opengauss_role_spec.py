@@ -15,7 +15,7 @@ import pytest
 import yaml
 
 from fep import opengauss_spec as spec
-from fep.checks import opengauss as og_checks
+from fep.checks import opengauss_install, opengauss_kernel
 from fep.checks.registry import Context
 from fep.opengauss_role import RESERVED_PORT_SPAN, platform_of, sysctl_values
 from fep.osinfo import parse_os_release
@@ -89,17 +89,17 @@ def test_the_role_s_sysctl_table_passes_the_audit_s_judge(memtotal_kb):
             "sysctl": {"net.ipv4.ip_local_reserved_ports": "", "fs.aio-max-nr": "65536"}}
     values = sysctl_values(default("sysctl"), default("sysctl_suggested"), {}, host,
                            default("min_free_kbytes_percent"), 5432, default("aio_max_nr"))
-    assert og_checks.judge_sysctls(values, memtotal_kb * 1024, False) == ([], [], [])
+    assert opengauss_kernel.judge_sysctls(values, memtotal_kb * 1024, False) == ([], [], [])
     facts = {"security": {"sysctl": values}, "ports": {"listening": []}}
-    assert og_checks.og_aio_max_nr(facts, None)["status"] == "pass"
-    assert og_checks.og_port(facts, Context())["status"] == "pass"
+    assert opengauss_kernel.og_aio_max_nr(facts, None)["status"] == "pass"
+    assert opengauss_install.og_port(facts, Context())["status"] == "pass"
 
 
 def test_the_audit_s_judge_would_see_a_drifted_value():
     # guards the test above: one wrong value is a failing item
     host = {"memtotal_kb": 65807536, "sysctl": {}}
     values = sysctl_values(default("sysctl"), {}, {"net.core.somaxconn": "4096"}, host, 5, 5432, 1)
-    failing, _, _ = og_checks.judge_sysctls(values, 65807536 * 1024, False)
+    failing, _, _ = opengauss_kernel.judge_sysctls(values, 65807536 * 1024, False)
     assert [item["name"] for item in failing] == ["net.core.somaxconn"]
 
 
@@ -113,14 +113,14 @@ def role_limits(limits):
 
 def test_the_role_s_limits_pass_the_audit():
     facts = {"security": {"limits": {"configured": role_limits(default("limits")), "readable": True}}}
-    assert og_checks.og_limits(facts, None)["status"] == "pass"
+    assert opengauss_kernel.og_limits(facts, None)["status"] == "pass"
 
 
 def test_the_audit_would_see_a_missing_limit():
     limits = dict(default("limits"))
     del limits["nofile"]
     facts = {"security": {"limits": {"configured": role_limits(limits), "readable": True}}}
-    outcome = og_checks.og_limits(facts, None)
+    outcome = opengauss_kernel.og_limits(facts, None)
     assert (outcome["status"], sorted(i["name"] for i in outcome["items"])) == \
         ("warn", ["hard nofile", "soft nofile"])
 
@@ -128,8 +128,8 @@ def test_the_audit_would_see_a_missing_limit():
 def test_the_role_never_lowers_a_limit_below_linux_s_default():
     # e.g. writing "stack 3072" would lower the 8192 KB default the installer already accepts
     for item, value in default("limits").items():
-        soft_default = og_checks.LIMIT_DEFAULTS[item][0]
-        if soft_default is not None and str(value) not in og_checks.UNLIMITED and soft_default not in og_checks.UNLIMITED:
+        soft_default = opengauss_kernel.LIMIT_DEFAULTS[item][0]
+        if soft_default is not None and str(value) not in opengauss_kernel.UNLIMITED and soft_default not in opengauss_kernel.UNLIMITED:
             assert int(value) >= int(soft_default), item
 
 

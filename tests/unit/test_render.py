@@ -13,7 +13,9 @@ import openpyxl
 import pytest
 import yaml
 
+from fep.checks.hospital import judge_hospitals
 from fep.report import render
+from fep.report.html import division_groups, page_names
 from fep.report.render import ReportError, ResultsError, load_results, render_reports
 from fep.report.results import build_results, results_text
 from fep.report.survey_files import survey_workbooks
@@ -57,6 +59,11 @@ def form_files(results):
     return sorted(survey_workbooks(results))
 
 
+def page_files(results):
+    """The HTML pages render_reports writes besides report.html: one per city (the fixture's cities are small)."""
+    return ["report/" + name for key, pages in division_groups(results) for name in page_names(key, len(pages))]
+
+
 def mode(path):
     return stat.S_IMODE(os.stat(str(path)).st_mode)
 
@@ -67,10 +74,11 @@ def test_writes_every_report_private(results, tmp_path, fake_xlsx):
     written = render_reports(results, str(out), "en", errors=errors)
     names = sorted(os.path.relpath(p, str(out)) for p in written)
     forms = ["survey/" + name for name in form_files(results) if "survey/" + name != INTEL_FORM]
-    assert names == sorted(["report.html", "junit.xml", "rollup.xlsx"] + forms)
+    assert names == sorted(["report.html", "junit.xml", "rollup.xlsx"] + page_files(results) + forms)
+    assert page_files(results) == ["report/示例省_江城市.html", "report/示例省_河阳市.html"]
     for path in written:
         assert mode(path) == 0o600, path
-    assert mode(out) == 0o700 and mode(out / "survey") == 0o700
+    assert mode(out) == 0o700 and mode(out / "survey") == 0o700 and mode(out / "report") == 0o700
     # one survey failed: reported with the host and the first line of the reason, the rest written
     assert errors == [INTEL_FORM + ": ValueError: cell A1 is cursed"]
     assert ("rollup", "en") in fake_xlsx and ("xs-unreachable", "en") in fake_xlsx
@@ -86,10 +94,10 @@ def test_existing_files_are_made_private(results, tmp_path, fake_xlsx):
 
 
 def test_a_failing_writer_does_not_lose_the_others(results, tmp_path, fake_xlsx, monkeypatch):
-    def boom(results, lang="zh"):
+    def boom(results, out_dir, lang="zh"):
         raise RuntimeError("template exploded")
 
-    monkeypatch.setattr(render, "render_html", boom)
+    monkeypatch.setattr(render, "write_html", boom)
     with pytest.raises(ReportError) as caught:
         render_reports(results, str(tmp_path))
     assert caught.value.errors == ["report.html: RuntimeError: template exploded",
@@ -111,7 +119,7 @@ def test_a_writer_that_writes_nothing_is_an_error(results, tmp_path, monkeypatch
 
 def test_real_xlsx_writers(results, tmp_path):
     written = render_reports(results, str(tmp_path))
-    assert len(written) == 3 + len(results["hosts"])
+    assert len(written) == 3 + len(page_files(results)) + len(results["hosts"])
     for path in written:
         assert mode(path) == 0o600
     for name in form_files(results):
@@ -201,7 +209,7 @@ def test_cli_defaults_to_the_folder_of_results(tmp_path):
     shutil.copy(FIXTURE, str(tmp_path / "results.json"))
     proc = run_tool(str(tmp_path / "results.json"))
     assert "Traceback" not in proc.stderr
-    assert "各医院结论" in (tmp_path / "report.html").read_text(encoding="utf-8")
+    assert "各地市结论" in (tmp_path / "report.html").read_text(encoding="utf-8")
     assert mode(tmp_path / "junit.xml") == 0o600
 
 
@@ -232,7 +240,8 @@ def write_run(folder, entries, generated):
     hosts = {name: copy.deepcopy(entry) for name, entry in entries.items()}
     folder.mkdir(parents=True)
     path = folder / "results.json"
-    path.write_text(results_text(build_results(hosts, generated=generated, run=region["run"])), encoding="utf-8")
+    results = build_results(judge_hospitals(hosts), generated=generated, run=region["run"])
+    path.write_text(results_text(results), encoding="utf-8")
     return str(path)
 
 
@@ -276,7 +285,7 @@ def test_cli_merges_city_runs_into_one_folder(tmp_path):
     for host in region["hosts"]:
         assert 'name="%s"' % host in junit
     assert sorted(os.listdir(str(out / "survey"))) == form_files(region)
-    assert "各医院结论" in (out / "report.html").read_text(encoding="utf-8")
+    assert "各地市结论" in (out / "report.html").read_text(encoding="utf-8")
 
 
 def test_cli_merge_notes_a_re_audited_host(tmp_path):
@@ -464,7 +473,7 @@ def test_a_failing_form_in_a_child_is_reported_in_order(results, tmp_path, monke
     errors = []
     written = render_reports(results, str(tmp_path), errors=errors, processes=4)
     assert errors == [INTEL_FORM + ": ValueError: cell A1 is cursed"]
-    assert len(written) == 3 + len(results["hosts"]) - 1
+    assert len(written) == 3 + len(page_files(results)) + len(results["hosts"]) - 1
 
 
 def test_a_dead_report_process_has_its_files_written_here(results, tmp_path, monkeypatch):
@@ -480,22 +489,27 @@ def test_a_dead_report_process_has_its_files_written_here(results, tmp_path, mon
     written = render_reports(results, str(tmp_path), errors=errors, processes=3)
     assert errors == []
     assert sorted(os.listdir(str(tmp_path / "survey"))) == form_files(results)
-    assert len(written) == 3 + len(results["hosts"])
+    assert len(written) == 3 + len(page_files(results)) + len(results["hosts"])
 
 
 def test_work_is_shared_out_evenly():
-    jobs = [("big", 10, None, ()), ("mid", 6, None, ())] + [("form%d" % i, 1, None, ()) for i in range(14)]
+    jobs = [("report.html", 6, None, ()), ("junit.xml", 4, None, ())] + [
+        ("survey/form%d.xlsx" % i, 2 if i < 3 else 1, None, ()) for i in range(17)]
     shares = render.share_out(jobs, 3)
     loads = [sum(job[1] for _, job in share) for share in shares]
     assert sorted(loads) == [10, 10, 10]
     assert sorted(index for share in shares for index, _ in share) == list(range(len(jobs)))
+    # the region-wide reports read every host: they stay together, in this process (memory: each
+    # process that reads a host copies it)
+    assert [job[0] for _, job in shares[0]][:2] == ["report.html", "junit.xml"]
+    assert all(job[0].startswith("survey/") for share in shares[1:] for _, job in share)
 
 
 def test_processes_follow_the_work_and_the_cpus(results):
     assert render.report_processes(render.report_jobs(results), cpus=16) == 1  # 6 hosts: not worth a fork
     one = next(iter(results["hosts"].values()))
     region = dict(results, hosts={"h%04d" % i: one for i in range(40)})
-    assert render.report_processes(render.report_jobs(region), cpus=16) == 4  # 40 hosts' reports
+    assert render.report_processes(render.report_jobs(region), cpus=16) == 2  # 40 servers of one hospital
     province = dict(results, hosts={"h%04d" % i: one for i in range(1000)})
     assert render.report_processes(render.report_jobs(province), cpus=2) == 2
     assert render.report_processes(render.report_jobs(province), cpus=64) == render.MAX_REPORT_PROCESSES

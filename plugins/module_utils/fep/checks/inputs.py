@@ -16,7 +16,8 @@ import re
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 
 from .. import opengauss_spec
-from .registry import CHECKS, COMMON_THRESHOLDS, DEFAULT_PORTS, LEVEL_THRESHOLDS
+from .registry import CHECKS
+from .sheet import COMMON_THRESHOLDS, DEFAULT_PORTS, LEVEL_THRESHOLDS
 from .survey_inputs import validate_survey_inputs
 
 ARG_VARIABLES = {

@@ -10,7 +10,7 @@ import ipaddress
 import re
 
 from ..checks.inputs import as_list, validate_inputs
-from ..checks.registry import DEFAULT_PORTS
+from ..checks.sheet import DEFAULT_PORTS
 from . import ZONE_PREFIX, ZONES
 
 # Linux interface names: at most 15 bytes, no slash or whitespace.

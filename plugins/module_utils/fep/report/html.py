@@ -1,567 +1,230 @@
 # -*- coding: utf-8 -*-
-"""Single-file HTML report rendered from ``results.json``.
+"""The HTML report rendered from ``results.json``: an overview and one page per city.
 
-Self-contained: inline CSS and a few lines of inline JavaScript (the page
-works without them), no fonts, images, scripts or styles from the network,
-so it opens from a USB stick on a hospital intranet.  Readable on a phone:
-the tables reflow into cards on narrow screens.
+* ``report.html``, the overview: totals, one row per province and city
+  (hospitals by verdict, servers, links to the city's pages) and the counts
+  per requirement;
+* ``report/<province>_<city>.html``: the city's hospitals table and each
+  server's drill-down, at most ``MAX_HOSTS_PER_PAGE`` servers a page (a big
+  city continues in ``…~2.html``; a hospital's servers stay on one page).
 
-Every value from inventories and hosts is HTML-escaped.  Contact mobiles are
-personal data: the report never shows the contact at all, and any mobile
-number that reached a message (e.g. a declaration text) is masked.
+A national run (15,000 servers) made one 450 MB page no browser opens; now
+no page holds more than a few MB.  Pages link to each other by relative
+links only: the folder works from a USB stick (file://), with no server and
+nothing fetched.  Every value from inventories and hosts is escaped and
+mobiles are masked (report/text.py); the report never shows the contact.
 """
-import re
+import os
 from collections import OrderedDict
-from html import escape
+from urllib.parse import quote
 
-from ..checks.registry import CHECKS, STATUSES, is_sub_check
-from .hospital import MOBILE, mask_mobile
-from .labels import HOST_STATUS_LABELS, LEVEL_LABELS, SHORT_TITLES, STATUS_LABELS
-from .summary import VERDICT_LABELS, host_summary, not_audited_reason, ordered_hosts
+from .hospital import hospital_key
+from .html_parts import (
+    Page,
+    Totals,
+    add_check_counts,
+    by_check_table,
+    division,
+    hospital_table,
+    host_details,
+    summary_cards,
+)
+from .html_words import CSS, SCRIPT
+from .private import private_dir, write_private
+from .summary import SEVERITY, VERDICTS, host_summary, ordered_hosts, worst
+from .survey_files import file_stem
+from .text import known_mobiles, mobile_masker, redact  # noqa: F401 - the masking rules' old home
 
-HOST_STATUSES = ("ok", "unreachable", "failed")
-DIGIT_RUN = re.compile(r"[0-9]{11,}")
-
-TEXT = {
-    "zh": {
-        "html_lang": "zh-CN",
-        "title": "前置服务器配置审计报告",
-        "subtitle": "国家传染病智能监测预警平台 · 前置服务器（附件1 软硬件环境配置要求）",
-        "generated": "生成时间",
-        "colon": "：",
-        "check_mode": "检查模式（--check）",
-        "hosts_total": "服务器",
-        "hosts_ok": "已审计",
-        "hosts_unreachable": "不可达",
-        "hosts_failed": "审计失败",
-        "checks_total": "检查项结论",
-        "hospitals": "各医院结论",
-        "by_check": "各检查项汇总",
-        "details": "各医院检查明细",
-        "col_city": "地市",
-        "col_county": "区县",
-        "col_hospital": "医院名称",
-        "col_host": "主机",
-        "col_level": "等级",
-        "col_status": "结论",
-        "col_counts": "通过 / 不满足 / 警告 / 未知 / 跳过",
-        "col_failing": "不满足的项",
-        "col_check": "检查项",
-        "col_row": "调查表",
-        "col_message": "说明",
-        "col_remedy": "整改建议",
-        "col_source": "依据",
-        "no_level": "未设置",
-        "source": {"detected": "检测", "declared": "声明", "waiver": "豁免"},
-        "python": "Python",
-        "limited": "受权限限制（以 root 运行可补全）",
-        "not_audited": "未审计",
-        "none": "无",
-        "filter": "筛选医院、主机或检查项…",
-        "expand": "全部展开",
-        "collapse": "全部收起",
-        "legend": "“依据”：检测 = 在服务器上检测；声明 = 清单中声明（fep_declared）；"
-                  "豁免 = 清单中豁免（fep_check_skip）。",
-        "privacy": "本报告不含联系人信息；联系人手机号仅出现在各医院的调查表中。",
-        "footer": "由 fepkit 根据 results.json 生成；重新生成：make report RESULTS=…/results.json",
-    },
-    "en": {
-        "html_lang": "en",
-        "title": "Front-end server audit report",
-        "subtitle": "National infectious-disease surveillance platform · front-end servers (sheet 1: requirements)",
-        "generated": "Generated",
-        "colon": ": ",
-        "check_mode": "check mode (--check)",
-        "hosts_total": "Servers",
-        "hosts_ok": "audited",
-        "hosts_unreachable": "unreachable",
-        "hosts_failed": "audit failed",
-        "checks_total": "Check verdicts",
-        "hospitals": "Hospitals",
-        "by_check": "By check",
-        "details": "Checks of each hospital",
-        "col_city": "City",
-        "col_county": "County",
-        "col_hospital": "Hospital",
-        "col_host": "Host",
-        "col_level": "Level",
-        "col_status": "Verdict",
-        "col_counts": "pass / fail / warn / unknown / skip",
-        "col_failing": "Failing checks",
-        "col_check": "Check",
-        "col_row": "Survey row",
-        "col_observed": "Observed",
-        "col_expected": "Expected",
-        "col_message": "Message",
-        "col_remedy": "Remedy",
-        "col_source": "Basis",
-        "no_level": "not set",
-        "source": {"detected": "detected", "declared": "declared", "waiver": "waived"},
-        "python": "Python",
-        "limited": "Limited without root (run with become for full facts)",
-        "not_audited": "not audited",
-        "none": "none",
-        "filter": "Filter hospitals, hosts or checks…",
-        "expand": "Expand all",
-        "collapse": "Collapse all",
-        "legend": "Basis: detected = measured on the server; declared = declared in the inventory "
-                  "(fep_declared); waived = waived in the inventory (fep_check_skip).",
-        "privacy": "This report holds no contact details; contact mobiles appear only in each hospital's survey form.",
-        "footer": "Generated by fepkit from results.json; regenerate with: make report RESULTS=…/results.json",
-    },
-}
-
-CSS = """
-:root{--fg:#1f2328;--muted:#59636e;--line:#d1d9e0;--bg:#ffffff;--panel:#f6f8fa;
---pass:#1a7f37;--pass-bg:#dafbe1;--warn:#9a6700;--warn-bg:#fff8c5;--fail:#cf222e;--fail-bg:#ffebe9;
---unknown:#0550ae;--unknown-bg:#ddf4ff;--skip:#59636e;--skip-bg:#eaeef2;--error:#8250df;--error-bg:#fbefff}
-*{box-sizing:border-box}
-html{-webkit-text-size-adjust:100%;text-size-adjust:100%}
-body{margin:0;color:var(--fg);background:var(--bg);line-height:1.5;font-size:15px;
-font-family:system-ui,-apple-system,"Segoe UI","Noto Sans CJK SC","Noto Sans SC","Source Han Sans SC",
-"PingFang SC","Microsoft YaHei","WenQuanYi Micro Hei",sans-serif}
-main{max-width:1280px;margin:0 auto;padding:16px}
-h1{font-size:1.5rem;margin:.2em 0}
-h2{font-size:1.2rem;margin:1.6em 0 .6em;padding-bottom:.3em;border-bottom:1px solid var(--line)}
-.sub,.meta,.note{color:var(--muted);font-size:.9rem}
-.cards{display:grid;grid-template-columns:repeat(auto-fit,minmax(120px,1fr));gap:8px;margin:12px 0}
-.card{border:1px solid var(--line);border-radius:8px;padding:8px 12px;background:var(--panel)}
-.card b{display:block;font-size:1.6rem;line-height:1.2}
-.card span{font-size:.85rem;color:var(--muted)}
-.card.pass{border-color:var(--pass);background:var(--pass-bg)}.card.pass b{color:var(--pass)}
-.card.warn{border-color:var(--warn);background:var(--warn-bg)}.card.warn b{color:var(--warn)}
-.card.fail{border-color:var(--fail);background:var(--fail-bg)}.card.fail b{color:var(--fail)}
-.card.unknown{border-color:var(--unknown);background:var(--unknown-bg)}.card.unknown b{color:var(--unknown)}
-.card.skip b{color:var(--skip)}
-.card.error{border-color:var(--error);background:var(--error-bg)}.card.error b{color:var(--error)}
-.scroll{overflow-x:auto;-webkit-overflow-scrolling:touch}
-table{border-collapse:collapse;width:100%;font-size:.9rem}
-th,td{border-bottom:1px solid var(--line);padding:6px 8px;text-align:left;vertical-align:top}
-th{background:var(--panel);font-weight:600;white-space:nowrap}
-td.num{text-align:right;white-space:nowrap;font-variant-numeric:tabular-nums}
-td.nowrap{white-space:nowrap}
-td.hospital{min-width:9em}
-.zero{opacity:.45}
-td.s-fail b,td.s-error b{color:var(--fail)}td.s-warn b{color:var(--warn)}td.s-unknown b{color:var(--unknown)}
-td.s-pass b{color:var(--pass)}
-tr.row-fail td:first-child,tr.row-not_audited td:first-child{
-box-shadow:inset 4px 0 var(--fail)}
-tr.row-attention td:first-child{box-shadow:inset 4px 0 var(--warn)}
-tr.row-pass td:first-child{box-shadow:inset 4px 0 var(--pass)}
-.badge{display:inline-block;padding:1px 8px;border-radius:999px;font-size:.8rem;font-weight:600;
-white-space:nowrap;border:1px solid transparent}
-.b-pass{color:var(--pass);background:var(--pass-bg);border-color:var(--pass)}
-.b-warn,.b-attention{color:var(--warn);background:var(--warn-bg);border-color:var(--warn)}
-.b-fail,.b-not_audited,.b-unreachable,.b-failed{color:var(--fail);background:var(--fail-bg);border-color:var(--fail)}
-.b-unknown{color:var(--unknown);background:var(--unknown-bg);border-color:var(--unknown)}
-.b-skip{color:var(--skip);background:var(--skip-bg);border-color:var(--skip)}
-.b-error{color:var(--error);background:var(--error-bg);border-color:var(--error)}
-.counts span{display:inline-block;min-width:2.2em;text-align:center;border-radius:4px;margin:1px;padding:0 3px}
-.counts .c-pass{background:var(--pass-bg);color:var(--pass)}.counts .c-fail{background:var(--fail-bg);color:var(--fail)}
-.counts .c-warn{background:var(--warn-bg);color:var(--warn)}
-.counts .c-unknown{background:var(--unknown-bg);color:var(--unknown)}
-.counts .c-skip{background:var(--skip-bg);color:var(--skip)}.counts .zero{opacity:.45}
-code,.id{font-family:ui-monospace,"SFMono-Regular",Menlo,Consolas,monospace;font-size:.85em}
-a.chip{display:inline-block;margin:1px 2px;padding:0 6px;border-radius:4px;background:var(--fail-bg);
-color:var(--fail);text-decoration:none;font-size:.8rem;white-space:nowrap}
-a{color:#0969da}
-.msg{color:var(--fail)}
-details.host{border:1px solid var(--line);border-radius:8px;margin:8px 0;background:var(--bg)}
-details.host>summary{cursor:pointer;padding:8px 12px;background:var(--panel);border-radius:8px;
-list-style-position:inside}
-details.host[open]>summary{border-bottom:1px solid var(--line);border-radius:8px 8px 0 0}
-details.host>summary .name{font-weight:600;margin-right:6px}
-details.host .body{padding:8px 12px}
-details.host.o-fail,details.host.o-not_audited{border-left:4px solid var(--fail)}
-details.host.o-attention{border-left:4px solid var(--warn)}
-details.host.o-pass{border-left:4px solid var(--pass)}
-dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:2px 12px;margin:4px 0 8px;font-size:.9rem}
-dl.facts dt{color:var(--muted)}dl.facts dd{margin:0}
-td .remedy{color:var(--fail)}
-table.checks{table-layout:fixed;min-width:900px}
-table.checks th:nth-child(1){width:19%}table.checks th:nth-child(2){width:7em}
-table.checks th:nth-child(3){width:22%}table.checks th:nth-child(4){width:17%}
-table.checks th:nth-child(5){width:14%}table.checks th:nth-child(7){width:4.5em}
-table.checks td{overflow-wrap:anywhere}
-table.checks.brief th:nth-child(3){width:36%}table.checks.brief th:nth-child(4){width:24%}
-table.checks.brief th:nth-child(5){width:4.5em}
-.check-title{display:block;color:var(--muted);font-size:.85rem}
-#by-check tr.sub td:nth-child(2)>div,table.checks tr.sub td:first-child>div{padding-left:1.2em;
-border-left:2px solid var(--line)}
-table.checks tr.sub td:first-child>div{font-size:.9rem}
-#toolbar{display:none;gap:8px;flex-wrap:wrap;margin:8px 0}
-#toolbar input{flex:1 1 240px;padding:6px 10px;font-size:1rem;border:1px solid var(--line);border-radius:6px}
-#toolbar button{padding:6px 12px;font-size:.9rem;border:1px solid var(--line);border-radius:6px;background:var(--panel)}
-footer{margin:2em 0 1em;color:var(--muted);font-size:.8rem}
-[hidden]{display:none!important}
-@media (max-width:720px){
- body{font-size:14px}main{padding:10px}h1{font-size:1.25rem}
- #toolbar input{flex-basis:100%}#toolbar button{flex:1 1 0}
- .card b{font-size:1.3rem}
- table.reflow thead{display:none}
- table.reflow,table.reflow tbody,table.reflow tr,table.reflow td{display:block;width:100%;min-width:0}
- table.reflow tr{border:1px solid var(--line);border-radius:8px;margin:0 0 10px;padding:4px 0}
- table.reflow td{border:0;padding:3px 10px;display:flex;gap:10px;text-align:left;white-space:normal}
- table.reflow td>div{flex:1 1 auto;min-width:0;overflow-wrap:anywhere}
- table.reflow td::before{content:attr(data-label);flex:0 0 34%;color:var(--muted);font-size:.8rem;padding-top:2px}
- table.reflow td:first-child{box-shadow:none!important}
- tr.row-fail,tr.row-not_audited{border-left:4px solid var(--fail)!important}
- tr.row-attention{border-left:4px solid var(--warn)!important}
- tr.row-pass{border-left:4px solid var(--pass)!important}
- dl.facts{grid-template-columns:1fr}dl.facts dd{margin-bottom:4px}
-}
-@media print{#toolbar{display:none!important}details.host{break-inside:avoid}}
-"""
-
-# Progressive enhancement only: filter box, expand/collapse, open the hospital
-# a link points at, open everything for printing.
-SCRIPT = """
-(function(){
-var bar=document.getElementById('toolbar');bar.style.display='flex';
-var q=document.getElementById('q');
-var rows=[].slice.call(document.querySelectorAll('#hospitals tbody tr'));
-var hosts=[].slice.call(document.querySelectorAll('details.host'));
-q.addEventListener('input',function(){
- var t=q.value.trim().toLowerCase();
- rows.concat(hosts).forEach(function(el){el.hidden=t!==''&&el.textContent.toLowerCase().indexOf(t)<0;});
-});
-document.getElementById('expand').onclick=function(){hosts.forEach(function(d){d.open=true;});};
-document.getElementById('collapse').onclick=function(){hosts.forEach(function(d){d.open=false;});};
-function openHash(){var id=decodeURIComponent(location.hash.slice(1));var el=id&&document.getElementById(id);
- var d=el&&el.closest('details');if(d){d.open=true;el.scrollIntoView();}}
-window.addEventListener('hashchange',openHash);openHash();
-window.addEventListener('beforeprint',function(){hosts.forEach(function(d){d.open=true;});});
-})();
-"""
+OVERVIEW = "report.html"
+PAGES_DIR = "report"
+MAX_HOSTS_PER_PAGE = 200  # ≈ 30 KB of HTML a server: a page stays under ≈ 6 MB
 
 
-def known_mobiles(results):
-    """Every contact mobile recorded in ``results`` (to mask them wherever they appear)."""
-    mobiles = set()
-    for entry in (results.get("hosts") or {}).values():
-        contact = ((entry or {}).get("hospital") or {}).get("contact") or {}
-        if contact.get("mobile"):
-            mobiles.add(str(contact["mobile"]))
-    return mobiles
+def division_groups(results):
+    """``[((province, city), [[(host, entry)], …])]``: each city's servers, hospital by hospital,
+    cut into pages of at most MAX_HOSTS_PER_PAGE servers; cities by province, blanks last."""
+    cities = OrderedDict()
+    for name, entry in ordered_hosts(results):
+        entry = entry or {}
+        province, city = division(entry)[:2]
+        hospitals = cities.setdefault((province, city), OrderedDict())
+        hospitals.setdefault(hospital_key(entry, name), []).append((name, entry))
+    groups = []
+    for key in sorted(cities, key=lambda k: tuple((not part, part) for part in k)):
+        pages, current = [], []
+        for servers in cities[key].values():
+            if current and len(current) + len(servers) > MAX_HOSTS_PER_PAGE:
+                pages.append(current)
+                current = []
+            current.extend(servers)
+        pages.append(current)
+        groups.append((key, pages))
+    return groups
 
 
-def mobile_masker(mobiles=()):
-    """A function masking ``mobiles`` (the region's recorded contact numbers, validated as 11
-    digits) wherever they appear, and any other number shaped like a mainland mobile.
-
-    It looks only at runs of 11+ digits and checks them against a set: replacing
-    each recorded number in turn cost every text one pass per hospital, quadratic
-    in the size of the region (33 s for the HTML of 400 hospitals).
-    """
-    known = frozenset(str(m) for m in mobiles if m)
-
-    def mask_run(match):
-        run = match.group(0)
-        if len(run) == 11:
-            return mask_mobile(run) if run in known or MOBILE.match(run) else run
-        # a longer run of digits: only a recorded number inside it is personal data
-        chars = list(run)
-        for start in range(len(run) - 10):
-            if run[start:start + 11] in known:
-                chars[start + 3:start + 7] = "****"
-        return "".join(chars)
-
-    return lambda text: DIGIT_RUN.sub(mask_run, text)
+def page_names(key, count):
+    """The file names of a city's ``count`` pages (file names of survey_files: readable, never colliding)."""
+    stem = file_stem(key)
+    return [stem + ("" if part == 1 else "~%d" % part) + ".html" for part in range(1, count + 1)]
 
 
-def redact(value, mask=None):
-    """``value`` as text, masked by ``mask`` (mobile_masker(): by default shapes of mobiles only)."""
-    if value is None:
-        return ""
-    return (mask or _SHAPE_MASK)(str(value))
+def _document(page, title, body):
+    e, t = page.e, page.t
+    head = ["<!DOCTYPE html>",
+            '<html lang="%s"><head><meta charset="utf-8">' % t["html_lang"],
+            '<meta name="viewport" content="width=device-width, initial-scale=1">',
+            '<meta name="referrer" content="no-referrer">',
+            "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
+            "style-src 'unsafe-inline'; script-src 'unsafe-inline'\">",
+            "<title>%s</title>" % e(title),
+            "<style>%s</style></head><body><main>" % CSS]
+    tail = ["<footer><p>%s</p><p>%s</p></footer>" % (e(t["privacy"]), e(t["footer"])),
+            "</main><script>%s</script></body></html>" % SCRIPT]
+    return "\n".join(head + body + tail) + "\n"
 
 
-_SHAPE_MASK = mobile_masker()
-
-
-def host_overall(entry):
-    """The host's classification (report/summary.py): pass, attention, fail or not_audited."""
-    return host_summary(entry).verdict
-
-
-def count_checks(entry):
-    """Counts per check status of the host's requirements (report/summary.py)."""
-    return host_summary(entry).counts
-
-
-def totals(results):
-    """``(host status counts, check status counts)`` over the whole run."""
-    hosts = OrderedDict((status, 0) for status in HOST_STATUSES)
-    checks = OrderedDict((status, 0) for status in STATUSES)
-    for entry in (results.get("hosts") or {}).values():
-        status = (entry or {}).get("status")
-        hosts[status if status in hosts else "failed"] += 1
-        for key, number in count_checks(entry).items():
-            checks[key] += number
-    return hosts, checks
-
-
-def _division(entry):
-    hospital = (entry or {}).get("hospital") or {}
-    division = hospital.get("division") or {}
-    return division.get("city") or "", division.get("county") or "", hospital.get("name") or ""
-
-
-# Characters a hostile or careless value (a host name, a waiver reason, a process name read from
-# a snapshot) must not carry into the page: C0/C1 controls (NUL, ESC …, tab and newlines kept),
-# bidirectional overrides, embeddings, isolates and marks (they reorder what a reader sees, e.g. a
-# status word or a number), and lone surrogates. Shown as U+FFFD so the tampering stays visible.
-UNSAFE_HTML_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f"
-                              "\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
-
-
-class _Page(object):
-    """Small helper keeping language, escaping and redaction in one place."""
-
-    def __init__(self, results, lang):
-        self.lang = lang if lang in TEXT else "zh"
-        self.t = TEXT[self.lang]
-        self.mask = mobile_masker(known_mobiles(results))
-        # the spreadsheets' wording, so all reports say the same
-        self.labels = dict(STATUS_LABELS[self.lang], **HOST_STATUS_LABELS[self.lang])
-        self.levels = LEVEL_LABELS[self.lang]
-        self.short_titles = SHORT_TITLES[self.lang]
-
-    def e(self, value):
-        return escape(UNSAFE_HTML_TEXT.sub("\ufffd", redact(value, self.mask)), quote=True)
-
-    def badge(self, status, label=None):
-        return '<span class="badge b-%s">%s</span>' % (
-            escape(status), self.e(label if label is not None else self.labels.get(status, status)))
-
-    def level(self, level):
-        try:
-            level = int(level)
-        except (TypeError, ValueError):
-            return self.t["no_level"]
-        return self.levels.get(level) or str(level)
-
-    def short_title(self, check_id):
-        return self.short_titles.get(check_id) or check_id
-
-    def title(self, check_id):
-        meta = CHECKS.get(check_id)
-        if meta is None:
-            return check_id
-        return meta.title_zh if self.lang == "zh" else meta.title_en
-
-    def message(self, outcome, key):
-        return (outcome or {}).get("%s_%s" % (key, self.lang)) or ""
-
-
-def _anchor(index):
-    return "host-%d" % index
-
-
-def _summary_cards(page, results):
-    hosts, checks = totals(results)
-    t = page.t
-    host_cards = (("hosts", "", sum(hosts.values()), t["hosts_total"]),
-                  ("ok", "pass", hosts["ok"], t["hosts_ok"]),
-                  ("unreachable", "fail" if hosts["unreachable"] else "skip", hosts["unreachable"],
-                   t["hosts_unreachable"]),
-                  ("failed", "fail" if hosts["failed"] else "skip", hosts["failed"], t["hosts_failed"]))
-    cards = ['<div class="cards" id="host-totals">']
-    cards.extend('<div class="card %s" data-total="%s"><b>%d</b><span>%s</span></div>' % (
-        colour, key, number, page.e(label)) for key, colour, number, label in host_cards)
-    cards.extend(["</div>", "<h2>%s</h2>" % page.e(t["checks_total"]), '<div class="cards" id="check-totals">'])
-    for status in ("pass", "fail", "warn", "unknown", "skip", "error"):
-        cards.append('<div class="card %s" data-total="%s"><b>%d</b><span>%s</span></div>' % (
-            status, status, checks[status], page.e(page.labels[status])))
-    cards.append("</div>")
-    return cards
-
-
-def _counts_cell(entry):
-    counts = count_checks(entry)
-    spans = []
-    for status in ("pass", "fail", "warn", "unknown", "skip"):
-        number = counts[status] + (counts["error"] if status == "fail" else 0)
-        spans.append('<span class="c-%s%s">%d</span>' % (status, "" if number else " zero", number))
-    return '<span class="counts">%s</span>' % "".join(spans)
-
-
-def _hospital_table(page, hosts):
-    t = page.t
-    heads = (t["col_city"], t["col_county"], t["col_hospital"], t["col_host"], t["col_level"],
-             t["col_status"], t["col_counts"], t["col_failing"])
-    out = ['<div class="scroll"><table class="reflow" id="hospitals"><thead><tr>']
-    out.extend("<th>%s</th>" % page.e(head) for head in heads)
-    out.append("</tr></thead><tbody>")
-    for index, (name, entry) in enumerate(hosts, 1):
-        city, county, hospital = _division(entry)
-        overall = host_overall(entry)
-        if entry.get("status") == "ok":
-            failing = [c for c, o in (entry.get("checks") or {}).items()
-                       if (o or {}).get("status") in ("fail", "error") and not is_sub_check(c)]
-            failing_html = " ".join(
-                '<a class="chip" href="#%s-%s" title="%s: %s">%s</a>' % (
-                    _anchor(index), page.e(check_id), page.e(check_id), page.e(page.title(check_id)),
-                    page.e(page.short_title(check_id)))
-                for check_id in failing) or "—"
-        else:
-            failing_html = '<span class="msg">%s</span>' % page.e(not_audited_reason(entry, page.lang))
-        cells = (
-            (t["col_city"], page.e(city) or "—", "nowrap"),
-            (t["col_county"], page.e(county) or "—", "nowrap"),
-            (t["col_hospital"], '<a href="#%s">%s</a>' % (_anchor(index), page.e(hospital or name)), "hospital"),
-            (t["col_host"], '<span class="id">%s</span>' % page.e(name), "nowrap"),
-            (t["col_level"], page.e(page.level(entry.get("level"))), "nowrap"),
-            (t["col_status"], page.badge(overall, VERDICT_LABELS[page.lang][overall]), "nowrap"),
-            (t["col_counts"], _counts_cell(entry) if entry.get("status") == "ok" else "—", "num"),
-            (t["col_failing"], failing_html, ""),
-        )
-        out.append('<tr class="row-%s" data-host="%s">' % (overall, page.e(name)))
-        out.extend('<td data-label="%s"%s><div>%s</div></td>' % (
-            page.e(label), ' class="%s"' % cls if cls else "", html) for label, html, cls in cells)
-        out.append("</tr>")
-    out.append("</tbody></table></div>")
-    return out
-
-
-def _by_check_table(page, results):
-    """Per check: how many audited hospitals got each verdict."""
-    counts = OrderedDict()
-    for entry in (results.get("hosts") or {}).values():
-        for check_id, outcome in ((entry or {}).get("checks") or {}).items():
-            row = counts.setdefault(check_id, OrderedDict((s, 0) for s in STATUSES))
-            status = (outcome or {}).get("status")
-            if status in row:
-                row[status] += 1
-    if not counts:
-        return []
-    order = [c for c in CHECKS if c in counts] + [c for c in counts if c not in CHECKS]
-    t = page.t
-    statuses = ("pass", "fail", "warn", "unknown", "skip", "error")
-    out = ["<h2>%s</h2>" % page.e(t["by_check"]),
-           '<div class="scroll"><table class="reflow" id="by-check"><thead><tr>',
-           "<th>%s</th><th>%s</th>" % (page.e(t["col_row"]), page.e(t["col_check"]))]
-    out.extend("<th>%s</th>" % page.e(page.labels[s]) for s in statuses)
-    out.append("</tr></thead><tbody>")
-    for check_id in order:
-        row = counts[check_id]
-        meta = CHECKS.get(check_id)
-        cls = "fail" if row["fail"] or row["error"] else ("attention" if row["warn"] or row["unknown"] else "pass")
-        sub = is_sub_check(check_id)
-        out.append('<tr class="row-%s%s"><td data-label="%s" class="nowrap"><div>%s</div></td>'
-                   '<td data-label="%s"><div>%s<span class="check-title id">%s</span></div></td>' % (
-                       cls, " sub" if sub else "", page.e(t["col_row"]), page.e(meta.survey_row if meta else ""),
-                       page.e(t["col_check"]), page.e(page.title(check_id)), page.e(check_id)))
-        out.extend('<td class="num s-%s" data-label="%s"><div>%s</div></td>' % (
-            s, page.e(page.labels[s]), "<b>%d</b>" % row[s] if row[s] else '<span class="zero">0</span>')
-            for s in statuses)
-        out.append("</tr>")
-    out.append("</tbody></table></div>")
-    return out
-
-
-def _host_details(page, index, name, entry):
-    t = page.t
-    city, county, hospital = _division(entry)
-    overall = host_overall(entry)
-    out = ['<details class="host o-%s" id="%s" data-host="%s">' % (overall, _anchor(index), page.e(name)),
-           '<summary><span class="name">%s</span> <span class="id">%s</span> %s %s</summary>' % (
-               page.e(hospital or name), page.e(name), page.badge(overall, VERDICT_LABELS[page.lang][overall]),
-               _counts_cell(entry) if entry.get("status") == "ok" else ""),
-           '<div class="body"><dl class="facts">']
-    facts = [(t["col_host"], '<span class="id">%s</span>' % page.e(name)),
-             (t["col_city"] + " / " + t["col_county"], "%s / %s" % (page.e(city) or "—", page.e(county) or "—")),
-             (t["col_level"], page.e(page.level(entry.get("level"))))]
-    python = entry.get("python") or {}
-    if python.get("version"):
-        facts.append((t["python"], "%s (%s)" % (page.e(python.get("version")), page.e(python.get("profile")))))
-    if entry.get("status") != "ok":
-        facts.append((t["col_status"], '%s <span class="msg">%s</span>' % (
-            page.badge(entry.get("status") or "failed"), page.e(not_audited_reason(entry, page.lang)))))
-    out.extend("<dt>%s</dt><dd>%s</dd>" % (page.e(label), value) for label, value in facts)
-    out.append("</dl>")
-    if entry.get("limited"):
-        out.append('<p class="note">%s</p><ul class="note">' % page.e(t["limited"]))
-        out.extend("<li>%s</li>" % page.e(item) for item in entry["limited"])
-        out.append("</ul>")
-    checks = entry.get("checks") or {}
-    if checks:
-        # observed/expected are the checks' English shorthand: the Chinese report says the same in
-        # its message, in Chinese
-        brief = page.lang == "zh"
-        heads = (t["col_check"], t["col_status"], t["col_message"]) + (
-            () if brief else (t["col_observed"], t["col_expected"])) + (t["col_remedy"], t["col_source"])
-        out.append('<div class="scroll"><table class="reflow checks%s"><thead><tr>' % (" brief" if brief else ""))
-        out.extend("<th>%s</th>" % page.e(head) for head in heads)
-        out.append("</tr></thead><tbody>")
-        for check_id, outcome in checks.items():
-            outcome = outcome or {}
-            status = outcome.get("status") or "unknown"
-            meta = CHECKS.get(check_id)
-            source = outcome.get("source") or "detected"
-            remedy = page.message(outcome, "remedy")
-            cells = (
-                (t["col_check"], '%s<span class="check-title"><span class="id">%s</span> · %s</span>' % (
-                    page.e(page.title(check_id)), page.e(check_id), page.e(meta.survey_row if meta else ""))),
-                (t["col_status"], page.badge(status)),
-                (t["col_message"], page.e(page.message(outcome, "message")) or "—"),
-            ) + (() if brief else (
-                (t["col_observed"], page.e(outcome.get("observed")) or "—"),
-                (t["col_expected"], page.e(outcome.get("expected")) or "—"),
-            )) + (
-                (t["col_remedy"], '<span class="remedy">%s</span>' % page.e(remedy) if remedy else "—"),
-                (t["col_source"], page.e(t["source"].get(source, source))),
-            )
-            out.append('<tr class="check row-%s%s" id="%s-%s" data-check="%s">' % (
-                "pass" if status == "pass" else ("fail" if status in ("fail", "error") else "attention"),
-                " sub" if is_sub_check(check_id) else "", _anchor(index), page.e(check_id), page.e(check_id)))
-            out.extend('<td data-label="%s"><div>%s</div></td>' % (page.e(label), html) for label, html in cells)
-            out.append("</tr>")
-        out.append("</tbody></table></div>")
-    out.append("</div></details>")
-    return out
-
-
-def _run_meta(page, results):
+def _header(page, results, heading):
+    e, t = page.e, page.t
     run = results.get("run") or {}
-    parts = []
-    if run.get("fepkit"):
-        parts.append("fepkit %s" % run["fepkit"])
-    if run.get("ansible_core"):
-        parts.append("ansible-core %s" % run["ansible_core"])
-    if run.get("check_mode"):
-        parts.append(page.t["check_mode"])
-    return "".join(" · %s" % page.e(part) for part in parts)
+    parts = (["fepkit %s" % run["fepkit"]] if run.get("fepkit") else []) + (
+        ["ansible-core %s" % run["ansible_core"]] if run.get("ansible_core") else []) + (
+        [t["check_mode"]] if run.get("check_mode") else [])
+    return ["<header><h1>%s</h1>" % e(heading),
+            '<p class="sub">%s</p>' % e(t["subtitle"]),
+            '<p class="meta">%s%s<span id="generated">%s</span>%s</p></header>' % (
+                e(t["generated"]), t["colon"], e(results.get("generated")), "".join(" · %s" % e(p) for p in parts))]
+
+
+def _toolbar(page, placeholder, buttons):
+    e, t = page.e, page.t
+    html = '<div id="toolbar"><input id="q" type="search" placeholder="%s" aria-label="%s">' % (
+        e(placeholder), e(placeholder))
+    if buttons:
+        html += '<button type="button" id="expand">%s</button><button type="button" id="collapse">%s</button>' % (
+            e(t["expand"]), e(t["collapse"]))
+    return html + "</div>"
+
+
+def city_page(page, results, key, part, names, servers):
+    """One page of a city: its hospitals table and the drill-down of each server; ``servers`` is
+    ``[(host, entry, summary)]``."""
+    e, t = page.e, page.t
+    place = " · ".join(value or t["no_division"] for value in key)
+    links = ['<a href="../%s">%s</a>' % (OVERVIEW, e(t["back"]))]
+    if len(names) > 1:
+        links.extend('<a href="%s"%s>%s</a>' % (quote(name), ' aria-current="page"' if number == part else "",
+                                                 e(t["page"].format(part=number, parts=len(names))))
+                     for number, name in enumerate(names, 1))
+    totals = Totals()
+    for _, entry, summary in servers:
+        totals.add(entry, summary)
+    indexed = [(index, name, entry, summary) for index, (name, entry, summary) in enumerate(servers, 1)]
+    body = _header(page, results, "%s · %s" % (t["title"], place))
+    body.append('<nav class="crumbs">%s</nav>' % "".join(links))
+    body.extend(summary_cards(page, totals))
+    body.append("<h2>%s</h2>" % e(t["hospitals"]))
+    body.append(_toolbar(page, t["filter"], True))
+    body.extend(hospital_table(page, indexed))
+    body.append("<h2>%s</h2>" % e(t["details"]))
+    body.append('<p class="note">%s</p>' % e(t["legend"]))
+    for index, name, entry, summary in indexed:
+        body.extend(host_details(page, index, name, entry, summary))
+    return _document(page, "%s · %s" % (t["title"], place), body)
+
+
+class CityRow(object):
+    """One row of the overview: a city's hospitals by verdict and its servers."""
+
+    def __init__(self, key, names):
+        self.key, self.names = key, names
+        self.hospitals = OrderedDict()  # hospital key -> worst verdict so far
+        self.servers = 0
+        self.not_audited = 0
+
+    def add(self, name, entry, summary):
+        self.servers += 1
+        self.not_audited += summary.verdict == "not_audited"
+        hospital = hospital_key(entry, name)
+        self.hospitals[hospital] = worst((self.hospitals.get(hospital, summary.verdict), summary.verdict))
+
+    def verdicts(self):
+        counts = OrderedDict((verdict, 0) for verdict in SEVERITY)
+        for verdict in self.hospitals.values():
+            counts[verdict] += 1
+        return counts
+
+
+def overview_page(page, results, totals, rows, check_counts):
+    e, t = page.e, page.t
+    body = _header(page, results, t["title"])
+    body.extend(summary_cards(page, totals))
+    body.append("<h2>%s</h2>" % e(t["divisions"]))
+    body.append('<p class="note">%s</p>' % e(t["divisions_note"]))
+    body.append(_toolbar(page, t["filter_divisions"], False))
+    body.append('<div class="scroll"><table class="reflow" id="divisions"><thead><tr>%s%s%s%s</tr></thead><tbody>' % (
+        page.heads(("col_province", "col_city", "col_hospitals")),
+        "".join("<th>%s</th>" % e(page.verdicts[v]) for v in VERDICTS),
+        page.heads(("col_servers", "not_audited")), page.heads(("col_pages",))))
+    for row in rows:
+        counts = row.verdicts()
+        verdict = worst(v for v, n in counts.items() if n)
+        labels = [row.key[1] or t["no_division"]] if len(row.names) == 1 else [
+            t["page"].format(part=i, parts=len(row.names)) for i in range(1, len(row.names) + 1)]
+        links = " ".join('<a href="%s/%s">%s</a>' % (PAGES_DIR, quote(name), e(label))
+                         for name, label in zip(row.names, labels))
+        cells = [(page.cell("col_province", "nowrap"), e(row.key[0]) or "—"),
+                 (page.cell("col_city", "nowrap"), e(row.key[1]) or "—"),
+                 (page.cell("col_hospitals", "num"), str(len(row.hospitals)))]
+        cells.extend(('<td data-label="%s" class="num s-%s"><div>' % (e(page.verdicts[v]), v),
+                      "<b>%d</b>" % counts[v] if counts[v] else '<span class="zero">0</span>') for v in VERDICTS)
+        cells.extend(((page.cell("col_servers", "num"), str(row.servers)),
+                      (page.cell("not_audited", "num"), str(row.not_audited)),
+                      (page.cell("col_pages"), links)))
+        body.append('<tr class="row-%s">%s</tr>' % (verdict, "".join(
+            "%s%s</div></td>" % cell for cell in cells)))
+    body.append("</tbody></table></div>")
+    body.extend(by_check_table(page, check_counts))
+    return _document(page, t["title"], body)
+
+
+def render_pages(results, lang="zh"):
+    """``(relative path, html)`` of every page, the city pages first, the overview (report.html) last."""
+    page = Page(lang, known_mobiles(results))
+    totals, rows, check_counts = Totals(), [], OrderedDict()
+    for key, pages in division_groups(results):
+        names = page_names(key, len(pages))
+        row = CityRow(key, names)
+        rows.append(row)
+        for part, servers in enumerate(pages, 1):
+            summarised = []
+            for name, entry in servers:
+                summary = host_summary(entry)
+                summarised.append((name, entry, summary))
+                totals.add(entry, summary)
+                row.add(name, entry, summary)
+                add_check_counts(check_counts, entry)
+            yield PAGES_DIR + "/" + names[part - 1], city_page(page, results, key, part, names, summarised)
+    yield OVERVIEW, overview_page(page, results, totals, rows, check_counts)
 
 
 def render_html(results, lang="zh"):
-    """The whole report as one self-contained HTML document (a str)."""
-    page = _Page(results, lang)
-    t = page.t
-    hosts = ordered_hosts(results)
-    out = ["<!DOCTYPE html>",
-           '<html lang="%s"><head><meta charset="utf-8">' % t["html_lang"],
-           '<meta name="viewport" content="width=device-width, initial-scale=1">',
-           '<meta name="referrer" content="no-referrer">',
-           "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
-           "style-src 'unsafe-inline'; script-src 'unsafe-inline'\">",
-           "<title>%s</title>" % page.e(t["title"]),
-           "<style>%s</style></head><body><main>" % CSS,
-           "<header><h1>%s</h1>" % page.e(t["title"]),
-           '<p class="sub">%s</p>' % page.e(t["subtitle"]),
-           '<p class="meta">%s%s<span id="generated">%s</span>%s</p></header>' % (
-               page.e(t["generated"]), t["colon"], page.e(results.get("generated")), _run_meta(page, results))]
-    out.extend(_summary_cards(page, results))
-    out.append("<h2>%s</h2>" % page.e(t["hospitals"]))
-    out.append('<div id="toolbar"><input id="q" type="search" placeholder="%s" aria-label="%s">'
-               '<button type="button" id="expand">%s</button><button type="button" id="collapse">%s</button></div>'
-               % (page.e(t["filter"]), page.e(t["filter"]), page.e(t["expand"]), page.e(t["collapse"])))
-    out.extend(_hospital_table(page, hosts))
-    out.extend(_by_check_table(page, results))
-    out.append("<h2>%s</h2>" % page.e(t["details"]))
-    out.append('<p class="note">%s</p>' % page.e(t["legend"]))
-    for index, (name, entry) in enumerate(hosts, 1):
-        out.extend(_host_details(page, index, name, entry or {}))
-    out.append("<footer><p>%s</p><p>%s</p></footer>" % (page.e(t["privacy"]), page.e(t["footer"])))
-    out.append("</main><script>%s</script></body></html>" % SCRIPT)
-    return "\n".join(out) + "\n"
+    """The text of every page joined, the overview last: what a reader can reach, for searching
+    (tests, tools).  The report itself is written page by page (write_html)."""
+    return "\n".join(html for _, html in render_pages(results, lang))
+
+
+def write_html(results, out_dir, lang="zh"):
+    """Write report.html and report/*.html into ``out_dir`` (mode 0600, folders 0700); the paths written.
+
+    Pages of an earlier run that this one does not write (a city no longer
+    audited) are removed: the folder is the report of this run.
+    """
+    folder = private_dir(os.path.join(out_dir, PAGES_DIR))
+    written = []
+    for relative, html in render_pages(results, lang):
+        written.append(write_private(os.path.join(out_dir, relative), html))
+    keep = {os.path.basename(path) for path in written}
+    for name in os.listdir(folder):
+        if name.endswith(".html") and name not in keep:
+            os.unlink(os.path.join(folder, name))
+    return written

@@ -10,7 +10,7 @@ import json
 import os
 
 from ..checks.registry import STATUSES
-from .html import render_html
+from .html import write_html
 from .junit import render_junit
 from .private import private_dir, write_private
 from .results import HOST_STATUSES
@@ -105,7 +105,7 @@ def _privatise(path):
 
 
 def _html(results, out_dir, lang):
-    return [write_private(os.path.join(out_dir, "report.html"), render_html(results, lang))]
+    return write_html(results, out_dir, lang)
 
 
 def _junit(results, out_dir, lang):
@@ -131,9 +131,9 @@ def _reason(exc):
     return "%s: %s" % (exc.__class__.__name__, text[0]) if text else exc.__class__.__name__
 
 
-# Estimated cost of each writer, in survey forms (measured per host: form 2 ms, HTML 1.2 ms,
-# JUnit 0.8 ms, roll-up 0.3 ms): what the report processes share out.
-REGION_WRITERS = (("report.html", _html, 0.6), ("junit.xml", _junit, 0.4), ("rollup.xlsx", _rollup, 0.15))
+# Estimated cost of each writer, in survey forms per host (measured on a national run, per host:
+# form 2 ms, HTML 0.4 ms, JUnit 0.1 ms, roll-up 0.2 ms): what the report processes share out.
+REGION_WRITERS = (("report.html", _html, 0.2), ("junit.xml", _junit, 0.05), ("rollup.xlsx", _rollup, 0.1))
 
 
 def report_jobs(results):
@@ -157,9 +157,22 @@ def run_jobs(jobs, results, out_dir, lang):
 
 
 def share_out(jobs, count):
-    """``count`` lists of ``(index, job)``, the largest jobs first to the least loaded list."""
+    """``count`` lists of ``(index, job)``: the region-wide reports together in the first (this
+    process), the forms, largest first, to the least loaded.
+
+    Memory: a process that reads a host copies the pages holding it
+    (copy-on-write: reading a Python object writes its reference count).
+    The region-wide reports read every host, so they share one process; each
+    form is read by one process only.  However many processes, the hosts are
+    held at most twice: by this process and by the one child writing their form.
+    """
     shares, loads = [[] for _ in range(count)], [0.0] * count
-    for index, job in sorted(enumerate(jobs), key=lambda item: -item[1][1]):
+    for index, job in enumerate(jobs):
+        if not job[0].startswith("survey/"):
+            shares[0].append((index, job))
+            loads[0] += job[1]
+    for index, job in sorted(((i, job) for i, job in enumerate(jobs) if job[0].startswith("survey/")),
+                             key=lambda item: -item[1][1]):
         lightest = loads.index(min(loads))
         shares[lightest].append((index, job))
         loads[lightest] += job[1]

@@ -15,6 +15,7 @@ import math
 import unicodedata
 from typing import NamedTuple, Optional, Tuple
 
+from ..domestic import OS_CATEGORIES, OS_CATEGORY_NAMES
 from .labels import BOX_EMPTY, BOX_TICKED, DECLARED, LANGS, NOT_AUDITED, TO_FILL, TO_FILL_COLOUR
 from .private import write_private
 from .survey_cells import declaration_lines, generated_text, plain, port_cells, threshold_note
@@ -47,8 +48,7 @@ FORM = {
         "waived": "（已豁免）",
         "support": (("yes", "支持"), ("no", "不支持")),
         "accelerator": (("gpu", "GPU"), ("npu", "NPU")),
-        "os": (("kylin", "麒麟"), ("openeuler", "欧拉"), ("uos", "统信"),
-               ("other_domestic", "其它国产系统"), ("non_domestic", "非国产系统")),
+        "os": tuple((category, OS_CATEGORY_NAMES["zh"][category]) for category in OS_CATEGORIES),
         "security": (("security.antivirus", "防病毒"), ("security.firewall", "防火墙"),
                      ("security.ips", "入侵防御"), ("security.url_filter", "URL 过滤")),
         "other": "其它____",
@@ -89,8 +89,7 @@ FORM = {
         "waived": "(waived)",
         "support": (("yes", "Supported"), ("no", "Not supported")),
         "accelerator": (("gpu", "GPU"), ("npu", "NPU")),
-        "os": (("kylin", "Kylin"), ("openeuler", "openEuler"), ("uos", "UOS"),
-               ("other_domestic", "Other domestic OS"), ("non_domestic", "Non-domestic OS")),
+        "os": tuple((category, OS_CATEGORY_NAMES["en"][category]) for category in OS_CATEGORIES),
         "security": (("security.antivirus", "Antivirus"), ("security.firewall", "Firewall"),
                      ("security.ips", "Intrusion prevention"), ("security.url_filter", "URL filtering")),
         "other": "Other ____",

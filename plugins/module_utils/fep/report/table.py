@@ -3,10 +3,10 @@
 import unicodedata
 
 from ..checks.registry import CHECKS, is_sub_check
-from .html import known_mobiles, mobile_masker
 from .labels import HOST_STATUS_LABELS as _HOST_STATUS
 from .labels import STATUS_LABELS as _CHECK_STATUS
 from .summary import VERDICTS, host_summary, not_audited_reason, verdict_label
+from .text import known_mobiles, mobile_masker
 
 # The reports' wording; English in capitals so a verdict stands out in a terminal.
 STATUS_LABELS = {

@@ -20,11 +20,8 @@ import re
 import zipfile
 from typing import NamedTuple, Optional
 
-# Characters XML 1.0 cannot carry even escaped (its Char production): most
-# control characters, U+FFFE/U+FFFF and lone surrogates, which UTF-8 cannot
-# encode either.  Excel refuses such a file: they are dropped here, like a
-# form field would drop them; junit.py replaces them with U+FFFD.
-INVALID_XML = re.compile("[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+from .text import INVALID_XML  # dropped here, as a form field would drop them; junit.py shows U+FFFD
+
 # Built-in number formats (ECMA-376 Part 1, 18.8.30): no custom format part needed.
 BUILTIN_NUMBER_FORMATS = {"General": 0, "0": 1, "0.00": 2, "#,##0": 3, "#,##0.00": 4, "0%": 9}
 PAPER_A4 = 9
