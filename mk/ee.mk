@@ -2,7 +2,9 @@
 #   make ee        build localhost/fepkit-ee:<version> (ansible-core 2.19) and :<version>-legacy
 #                  (2.16) with ansible-builder and podman, no registry; each is rebuilt only when
 #                  its inputs changed (tools/build_ee.py labels the images with their hash)
-#   make ee-test   build (or reuse) both and audit a snapshot in each with --network none
+#   make ee-test   build (or reuse) both and audit a snapshot in each with --network none, and
+#                  run the audit as an AWX execution node does: ansible-runner transmit | the image's
+#                  `ansible-runner worker` | ansible-runner process (tests/distribution/test_runner_ee.py)
 # The base is the lab's debootstrapped Debian 12 (tests/lab/lab.py; debootstrap, podman: lab.mk).
 
 EE_CONF := CONTAINERS_CONF=$(CURDIR)/tests/lab/containers.conf
@@ -19,7 +21,8 @@ ee-image:
 	  $(if $(WHEELHOUSE),--wheel-dir $(WHEELHOUSE))
 
 ee-test: ee
-	time $(EE_CONF) FEPKIT_EE_REQUIRED=1 $(BIN)/python -m pytest -q -p no:cacheprovider tests/distribution/test_execution_environment.py
+	time $(EE_CONF) FEPKIT_EE_REQUIRED=1 $(BIN)/python -m pytest -q -p no:cacheprovider tests/distribution/test_execution_environment.py \
+	  tests/distribution/test_runner_ee.py
 
 EXTRA_TESTS += ee-test
 
