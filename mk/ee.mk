@@ -4,7 +4,8 @@
 #                  its inputs changed (tools/build_ee.py labels the images with their hash)
 #   make ee-test   build (or reuse) both and audit a snapshot in each with --network none, and
 #                  run the audit as an AWX execution node does: ansible-runner transmit | the image's
-#                  `ansible-runner worker` | ansible-runner process (tests/distribution/test_runner_ee.py)
+#                  `ansible-runner worker` | ansible-runner process (tests/distribution/test_runner_ee.py),
+#                  and through ansible-navigator (test_navigator_ee.py)
 # The base is the lab's debootstrapped Debian 12 (tests/lab/lab.py; debootstrap, podman: lab.mk).
 
 EE_CONF := CONTAINERS_CONF=$(CURDIR)/tests/lab/containers.conf
@@ -20,9 +21,12 @@ ee-image:
 	$(EE_CONF) $(BIN)/python tools/build_ee.py --profile $(PROFILE) --ansible-version $(ANSIBLE_WHEEL) \
 	  $(if $(WHEELHOUSE),--wheel-dir $(WHEELHOUSE))
 
+# ansible-navigator refuses podman without /dev/mqueue/ (it runs the EE with --ipc=host); systemd
+# mounts it at boot, a machine started without systemd (this build VM) has none: an empty folder does
 ee-test: ee
+	[ -d /dev/mqueue ] || mkdir /dev/mqueue
 	time $(EE_CONF) FEPKIT_EE_REQUIRED=1 $(BIN)/python -m pytest -q -p no:cacheprovider tests/distribution/test_execution_environment.py \
-	  tests/distribution/test_runner_ee.py
+	  tests/distribution/test_runner_ee.py tests/distribution/test_navigator_ee.py
 
 EXTRA_TESTS += ee-test
 
