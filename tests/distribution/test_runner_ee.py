@@ -19,7 +19,7 @@ or plugins: those come from the collection installed in the image), ``inventory/
 exposes a path to its jobs; the archives travel inside the stream. Asserted on what ``process``
 received: results.json and the reports in the artifacts, ``fep_summary`` in the stats event,
 each host's audit event within 4 KiB, the progress callback's lines in the job output (enabled by
-the image's ANSIBLE_CALLBACKS_ENABLED, since the project has no ansible.cfg).
+the image's /etc/ansible/ansible.cfg, since the project has no ansible.cfg).
 """
 import glob
 import json
@@ -99,9 +99,8 @@ def test_the_worker_ran_in_the_image_from_the_project_folder(streamed):
     assert command["cwd"] == "/runner/project"
     assert command["env"]["AWX_ISOLATED_DATA_DIR"] == "/runner/artifacts/" + IDENT
     assert command["env"]["container"] == "podman"
-    # the callback is enabled by the image, not by an ansible.cfg the project does not have
-    assert command["env"]["ANSIBLE_CALLBACKS_ENABLED"] == "fepkit.fep.progress"
-    assert "ANSIBLE_CONFIG" not in command["env"]
+    # no ansible.cfg in the project and none named: the image's /etc/ansible/ansible.cfg applies
+    assert "ANSIBLE_CONFIG" not in command["env"] and "ANSIBLE_CALLBACKS_ENABLED" not in command["env"]
     # the audit's tasks are the installed collection's, not this checkout's
     paths = {e["event_data"]["task_path"].rsplit(":", 1)[0] for e in streamed["events"]
              if e["event_data"].get("task_path")}
@@ -159,3 +158,20 @@ def test_progress_lines_are_in_the_job_output(streamed):
     assert lines, streamed["stdout"][-3000:]
     assert lines[-1].startswith("fepkit: %d/%d audited, " % (total, total)), lines
     assert len(lines) <= total + 1
+
+
+@pytest.mark.parametrize("profile", ["default", "legacy"])
+def test_the_image_settings_come_from_etc_ansible(profile):
+    """What a project without ansible.cfg runs with (tools/build_ee.py image_config)."""
+    done = subprocess.run(["podman", "run", "--rm", "--network", "none", "-w", "/runner",
+                           build_ee.image_tag(profile), "ansible-config", "dump", "--only-changed"],
+                          env=ENV, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, universal_newlines=True,
+                          timeout=300)
+    assert done.returncode == 0, done.stdout
+    settings = dict(line.split(" = ", 1) for line in ANSI.sub("", done.stdout).splitlines() if " = " in line)
+    origin = "(/etc/ansible/ansible.cfg)"
+    assert settings["CALLBACKS_ENABLED" + origin] == "['fepkit.fep.progress']"
+    assert settings["DEFAULT_FORKS" + origin] == "50"
+    assert settings["DEFAULT_GATHERING" + origin] == "explicit"
+    assert not any(key.startswith(("DEFAULT_HOST_LIST", "COLLECTIONS_PATHS", "DEFAULT_ROLES_PATH"))
+                   for key in settings), settings
