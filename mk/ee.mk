@@ -1,11 +1,12 @@
-# The execution environment (execution-environment.yml, docs/distribution.md):
-#   make ee        build localhost/fepkit-ee:<version> (ansible-core 2.19) and :<version>-legacy
-#                  (2.16) with ansible-builder and podman, no registry; each is rebuilt only when
-#                  its inputs changed (tools/build_ee.py labels the images with their hash)
-#   make ee-test   build (or reuse) both and audit a snapshot in each with --network none, and
-#                  run the audit as an AWX execution node does: ansible-runner transmit | the image's
-#                  `ansible-runner worker` | ansible-runner process (tests/distribution/test_runner_ee.py),
-#                  and through ansible-navigator (test_navigator_ee.py)
+##
+## Execution environment and offline bundle (docs/distribution.md)
+##   make ee                       build localhost/fepkit-ee:<version> (ansible-core 2.19) and :<version>-legacy
+##                                 (2.16) with ansible-builder and podman, no registry; each only when its
+##                                 inputs changed (tools/build_ee.py labels the images with their hash)
+##   make ee-test                  build (or reuse) both and audit a snapshot in each with --network none;
+##                                 run the audit as an AWX execution node does (ansible-runner transmit |
+##                                 the image's `ansible-runner worker` | ansible-runner process) and
+##                                 through ansible-navigator (tests/distribution/test_{runner,navigator}_ee.py)
 # The base is the lab's debootstrapped Debian 12 (tests/lab/lab.py; debootstrap, podman: lab.mk).
 
 EE_CONF := CONTAINERS_CONF=$(CURDIR)/tests/lab/containers.conf
@@ -31,10 +32,10 @@ ee-test: ee
 EXTRA_TESTS += ee-test
 
 # --- the offline bundle (docs/distribution.md) --------------------------------------------------
-#   make bundle        dist/fepkit-bundle-<version>.tar.gz: wheels of both profiles for x86_64 and
-#                      aarch64, the collection tarballs, both EE images, SHA256SUMS (rewritten only
-#                      when its inputs changed)
-#   make bundle-test   a fresh clone in /tmp: `make setup OFFLINE=…` and `make audit` under unshare -n
+##   make bundle                   dist/fepkit-bundle-<version>.tar.gz: wheels of both profiles for x86_64 and
+##                                 aarch64, the collection tarballs, both EE images, SHA256SUMS (rewritten
+##                                 only when its inputs changed)
+##   make bundle-test              a fresh clone in /tmp: `make setup OFFLINE=…` and `make audit` under unshare -n
 .PHONY: bundle bundle-test
 
 bundle: ee

@@ -67,7 +67,11 @@ class ActionModule(ActionBase):
         }
         results = build_results(judge_hospitals(entries), run=run)
         path = os.path.join(report_dir, "results.json")
-        write_private(path, results_text(results))
+        try:
+            write_private(path, results_text(results))
+        except OSError as exc:
+            raise AnsibleActionFail("cannot write %s: %s; every host's outcome stays in %s"
+                                    % (path, exc.strerror or exc, spool))
         remove_spool(spool)  # results.json holds every record now
         report_errors = []  # one report failing keeps the others and results.json
         reports = render_reports(results, report_dir, lang, errors=report_errors)

@@ -36,7 +36,7 @@ from tests.distribution.test_execution_environment import ENV, build_ee, images 
 from tests.e2e.test_snapshot_archives import HOSPITAL, take_snapshot
 from tests.support import ANSI
 
-EVENT_LIMIT = 4096  # bytes of one job event as AWX stores it (issue 16: "Lean events")
+EVENT_LIMIT = 4096  # bytes of one job event as AWX stores it (docs/awx.md, lean job events)
 IDENT = "fep-ee-job"
 COLLECTION = "/usr/share/ansible/collections/ansible_collections/fepkit/fep/"
 ROOTS = ["kunpeng-kylin-l3", "hygon-uos-l2-short"]  # one that meets the sheet, one that does not

@@ -1,5 +1,6 @@
 # -*- coding: utf-8 -*-
-"""The HTML report in a real browser: headless Chromium, no network, desktop and phone widths.
+"""The HTML report in a real browser: headless Chromium, no network, desktop and phone widths,
+and a click from the overview to a city page and back under file://.
 
 Debian's chromium and fonts-noto-cjk are installed by ``make test`` (mk/report.mk
 adds them to APT_PACKAGES).  Screenshots are checked with a small PNG decoder
@@ -16,10 +17,12 @@ import struct
 import subprocess
 import zlib
 from collections import Counter
+from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 
-from fep.report.html import render_html
+from fep.report.html import write_html
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 FIXTURE = os.path.join(REPO, "tests", "fixtures", "results", "region.json")
@@ -32,6 +35,20 @@ FRAME = """<!DOCTYPE html><html><head><meta charset="utf-8"></head><body style="
 <script>document.getElementById('f').onload=function(){var d=this.contentDocument.documentElement;
 document.body.setAttribute('data-scroll-width',d.scrollWidth);
 document.body.setAttribute('data-inner-width',this.contentWindow.innerWidth);};</script></body></html>
+"""
+
+# Clicks the first city of the overview, then that page's link back, in a frame; records what each
+# page showed on the wrapper's body, for --dump-dom.
+FOLLOW = """<!DOCTYPE html><html><head><meta charset="utf-8"></head><body>
+<iframe id="f" src="report.html" style="width:1200px;height:800px"></iframe>
+<script>var step=0,f=document.getElementById('f'),b=document.body;
+f.onload=function(){var d=f.contentDocument;step+=1;
+ b.setAttribute('data-step'+step+'-url',f.contentWindow.location.href);
+ b.setAttribute('data-step'+step+'-hosts',d.querySelectorAll('details.host').length);
+ b.setAttribute('data-step'+step+'-cities',d.querySelectorAll('#divisions tbody tr').length);
+ b.setAttribute('data-step'+step+'-text',d.body.innerText.length);
+ var link=step===1?d.querySelector('#divisions a'):step===2?d.querySelector('nav.crumbs a'):null;
+ if(link){link.click();}};</script></body></html>
 """
 
 # A developer without Chromium may skip; CI (CI=true) installs it and must run this.
@@ -113,27 +130,36 @@ def report(tmp_path_factory):
     base = tmp_path_factory.mktemp("html")
     with open(FIXTURE, encoding="utf-8") as handle:
         results = json.load(handle)
-    page = render_html(results)
+    paths = write_html(results, str(base))
     path = base / "report.html"
-    path.write_text(page, encoding="utf-8")
+    page = path.read_text(encoding="utf-8")
+    pages = {os.path.relpath(p, str(base)): open(p, encoding="utf-8").read() for p in paths}
+    (base / "follow.html").write_text(FOLLOW, encoding="utf-8")
     # the page at each width, in a frame whose layout width the wrapper records for --dump-dom
+    city = next(p for p in paths if os.sep + "report" + os.sep in p)
     urls = {}
     for size in (DESKTOP, PHONE):
-        wrapper = base / ("frame-%d.html" % size[0])
-        wrapper.write_text(FRAME % ("report.html", size[0], size[1]), encoding="utf-8")
-        urls[size] = wrapper.as_uri()
-    return {"base": base, "results": results, "page": page, "url": path.as_uri(), "frames": urls}
+        for kind, target in (("overview", "report.html"), ("city", quote(os.path.relpath(city, str(base))))):
+            wrapper = base / ("frame-%s-%d.html" % (kind, size[0]))
+            wrapper.write_text(FRAME % (target, size[0], size[1]), encoding="utf-8")
+            urls[kind, size] = wrapper.as_uri()
+    return {"base": base, "results": results, "page": page, "pages": pages, "url": path.as_uri(),
+            "city_url": Path(city).as_uri(), "frames": urls}
 
 
 def test_report_references_no_network_resource(report):
-    assert not re.search(r"https?://", report["page"], re.I)
-    assert not re.search(r"\b(src|href)=\"(?!#)", report["page"])
+    for name, text in report["pages"].items():
+        assert not re.search(r"https?://", text, re.I), name
+        assert not re.search(r"\bsrc=", text), name
+        # links: on the page, or relative to another page of the report
+        for href in re.findall(r'\bhref="([^"]*)"', text):
+            assert href.startswith("#") or (href.endswith(".html") and ":" not in href and not href.startswith("/"))
 
 
 @pytest.mark.parametrize("window", [DESKTOP, PHONE], ids=["desktop", "phone"])
 def test_screenshot_is_not_blank_and_shows_the_status_colours(report, tmp_path, window):
     shot = tmp_path / "shot.png"
-    url = report["url"] if window == WINDOW[window] else report["frames"][window]
+    url = report["url"] if window == WINDOW[window] else report["frames"]["overview", window]
     chromium(tmp_path, url, "--screenshot=%s" % shot, window=WINDOW[window])
     width, height, rows = read_png(shot)
     assert (width, height) == WINDOW[window]
@@ -158,7 +184,7 @@ def test_chinese_font_is_installed():
 def test_rendered_dom_has_hospitals_totals_and_script(report, tmp_path):
     dom = chromium(tmp_path, report["url"], "--dump-dom").stdout
     for entry in report["results"]["hosts"].values():
-        assert entry["hospital"]["name"] in dom
+        assert entry["hospital"]["division"]["city"] in dom
     assert re.search(r'data-total="hosts"><b>6</b>', dom)
     assert re.search(r'data-total="unreachable"><b>1</b>', dom)
     checks = report["results"]["summary"]["check_status"]
@@ -169,9 +195,35 @@ def test_rendered_dom_has_hospitals_totals_and_script(report, tmp_path):
     assert re.search(r'id="toolbar" style="display: flex;"', dom)
 
 
+def test_city_page_shows_its_hospitals_and_their_checks(report, tmp_path):
+    dom = chromium(tmp_path, report["city_url"], "--dump-dom").stdout
+    city = "江城市" if "%E6%B1%9F%E5%9F%8E" in report["city_url"] else "河阳市"
+    hosts = [host for host, entry in report["results"]["hosts"].items()
+             if entry["hospital"]["division"]["city"] == city]
+    assert hosts
+    for host in hosts:
+        assert 'data-host="%s"' % host in dom and report["results"]["hosts"][host]["hospital"]["name"] in dom
+    assert re.search(r'id="toolbar" style="display: flex;"', dom)
+
+
+def test_a_city_link_opens_its_page_and_leads_back_under_file_urls(report, tmp_path):
+    """What a reader does: open report.html from a folder (file://), click a city, click back."""
+    dom = chromium(tmp_path, (report["base"] / "follow.html").as_uri(), "--allow-file-access-from-files",
+                   "--virtual-time-budget=10000", "--dump-dom").stdout
+    steps = dict(re.findall(r'data-step(\d-[a-z]+)="([^"]*)"', dom))
+    assert steps.get("1-url", "").endswith("/report.html"), dom[-800:]
+    assert int(steps["1-cities"]) == 2 and int(steps["1-hosts"]) == 0
+    # the city page: inside the report/ folder, with the drill-down of its servers
+    assert "/report/" in steps["2-url"] and steps["2-url"].endswith(".html")
+    assert int(steps["2-hosts"]) >= 1 and int(steps["2-text"]) > 500
+    # and its link back to the overview
+    assert steps["3-url"] == steps["1-url"] and int(steps["3-cities"]) == 2
+
+
+@pytest.mark.parametrize("kind", ["overview", "city"])
 @pytest.mark.parametrize("window", [DESKTOP, PHONE], ids=["desktop", "phone"])
-def test_page_fits_the_screen_width(report, tmp_path, window):
-    dom = chromium(tmp_path, report["frames"][window], "--allow-file-access-from-files", "--dump-dom",
+def test_page_fits_the_screen_width(report, tmp_path, window, kind):
+    dom = chromium(tmp_path, report["frames"][kind, window], "--allow-file-access-from-files", "--dump-dom",
                    window=WINDOW[window]).stdout
     inner = re.search(r'data-inner-width="(\d+)"', dom)
     scroll = re.search(r'data-scroll-width="(\d+)"', dom)

@@ -1,19 +1,13 @@
-"""fep.cpu against full-length /proc/cpuinfo fixtures and sysfs topology trees."""
+"""fep.cpu, fep.cpu_cores and fep.cpuinfo against full-length /proc/cpuinfo fixtures and sysfs topology trees."""
 import os
 import re
 from pathlib import Path
 
 import pytest
 
-from fep.cpu import (
-    classify_vendor,
-    count_cores,
-    gather_cpu,
-    infer_arch,
-    parse_cpu_list,
-    parse_cpuinfo,
-    read_topology,
-)
+from fep.cpu import classify_vendor, gather_cpu, infer_arch
+from fep.cpu_cores import count_cores, parse_cpu_list, read_topology
+from fep.cpuinfo import parse_cpuinfo
 from fep.domestic import DOMESTIC_CPU_FAMILIES
 from fep.sysread import SysReader
 from tests.builders.cpu_tree import FIXTURES, layout, load_meta, write_cpu_snapshot, write_sysfs_topology

@@ -1,5 +1,5 @@
 # -*- coding: utf-8 -*-
-"""fepkit-firewall, the host-side helper of fep_firewall's safe apply (issue 13, item 3).
+"""fepkit-firewall, the host-side helper of fep_firewall's safe apply.
 
 The rendered script runs for real under ``sh`` with stand-ins for systemctl,
 firewall-cmd, nft and logger first on its PATH (each records its arguments),

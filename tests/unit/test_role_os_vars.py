@@ -9,7 +9,7 @@ changing a base under an OS that relies on it) fails; an override that repeats
 what the layers below give on every OS that loads it, or a vars file no OS loads,
 fails too.
 
-os-release files: tests/fixtures/os-release (the shapes of docs/platform-facts.md).
+os-release files: tests/fixtures/os-release (real files of those releases).
 ansible_facts of the firewall: what ansible-core's distribution facts report on
 those systems (Kylin's major version is "V10"; older ansible-core reports UOS as
 os_family Debian, newer as RedHat).

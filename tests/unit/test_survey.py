@@ -468,7 +468,7 @@ def test_width_estimate_follows_the_fonts():
     assert line_count("x" * 60, 30) < line_count("内" * 60, 30)
 
 
-# --- what every tick means (the survey issue) ----------------------------------------------
+# --- what every tick means ----------------------------------------------------------------
 
 def test_level_and_applied_threshold_are_stated(forms):
     sheet = sheet_of(forms, PASSING_L3)

@@ -5,6 +5,7 @@ Circulated widely, so it carries no contact mobile (contact names would be
 allowed, but are not needed).  Counts are plain numbers computed here rather
 than formulas: they read back identically everywhere and are testable.
 """
+import functools
 from collections import OrderedDict
 
 from ..checks.registry import CHECKS, is_sub_check
@@ -138,10 +139,10 @@ def counts_by_check(results, ids):
     return counts
 
 
-def hospitals(results):
+def hospitals(results, ordered=None):
     """``[(hospital key, [(host, entry), …])]``: the servers of each hospital, in roll-up order."""
     grouped = OrderedDict()
-    for host, entry in ordered_hosts(results):
+    for host, entry in ordered if ordered is not None else ordered_hosts(results):
         grouped.setdefault(hospital_key(entry, host), []).append((host, entry))
     return list(grouped.items())
 
@@ -149,15 +150,17 @@ def hospitals(results):
 GROUP_KEYS = ("hospitals",) + VERDICTS + ("servers", "unreachable", "failed")
 
 
-def group_counts(results, ids, group_of):
+def group_counts(results, ids, group_of, servers_by_hospital=None, summaries=None):
     """Per group (``group_of(entry)`` of a hospital's first server): hospitals by verdict
-    (host_summary, the worst server), servers by audit status, hospitals failing each check."""
+    (host_summary, the worst server), servers by audit status, hospitals failing each check.
+    ``servers_by_hospital`` (hospitals()) and ``summaries`` ({host: host_summary}) when known."""
     groups = OrderedDict()
-    for _, servers in hospitals(results):
+    summaries = summaries or {}
+    for _, servers in servers_by_hospital or hospitals(results):
         group = groups.setdefault(group_of(servers[0][1]), OrderedDict(
             [(key, 0) for key in GROUP_KEYS] + [("fails", OrderedDict((check_id, 0) for check_id in ids))]))
         group["hospitals"] += 1
-        group[worst(host_summary(entry).verdict for _, entry in servers)] += 1
+        group[worst((summaries.get(host) or host_summary(entry)).verdict for host, entry in servers)] += 1
         group["servers"] += len(servers)
         failing = set()
         for _, entry in servers:
@@ -220,6 +223,13 @@ def remark(entry, lang):
 
 # --- sheets ----------------------------------------------------------------------------
 
+@functools.lru_cache(maxsize=None)
+def cell_style(font, size, bold, colour, fill, border, horizontal, wrap):
+    """The roll-up's few distinct styles, made once (a national roll-up has 850,000 cells)."""
+    return Style(font=font, size=size, bold=bold, colour=colour, fill=fill, border=border,
+                 border_colour=BORDER_COLOUR, horizontal=horizontal, vertical="center", wrap=wrap)
+
+
 class Writer(object):
     """Styled cell writes for one sheet."""
 
@@ -230,10 +240,8 @@ class Writer(object):
     def cell(self, row, column, value, bold=False, colours=None, header=False, size=10, colour="000000",
              border=True, wrap=False, align=None, note=None):
         fill = colours["fill"] if colours else (HEADER_FILL if header else None)
-        style = Style(font=self.font_name, size=size, bold=bold or header,
-                      colour=colours["font"] if colours else colour, fill=fill,
-                      border=border, border_colour=BORDER_COLOUR, horizontal=align or ("center" if header else None),
-                      vertical="center", wrap=wrap or header)
+        style = cell_style(self.font_name, size, bold or header, colours["font"] if colours else colour, fill,
+                           border, align or ("center" if header else None), wrap or header)
         self.sheet.put(row, column, value, style)
         if note:
             self.sheet.comments[(row, column)] = note
@@ -250,7 +258,7 @@ def write_check_headers(out, row, first_column, ids, lang):
     out.sheet.heights[row + 1] = 30
 
 
-def write_details(sheet, results, ids, lang):
+def write_details(sheet, results, ids, lang, ordered=None, summaries=None):
     """明细: header rows 1 (check ids) and 2 (titles), one row per hospital from row 3."""
     text = TEXT[lang]
     out = Writer(sheet, lang)
@@ -263,10 +271,11 @@ def write_details(sheet, results, ids, lang):
 
     statuses, levels, ownerships = HOST_STATUS_LABELS[lang], LEVEL_LABELS[lang], OWNERSHIP_LABELS[lang]
     row = 2
-    for row, (host, entry) in enumerate(ordered_hosts(results), start=3):
+    summaries = summaries or {}
+    for row, (host, entry) in enumerate(ordered if ordered is not None else ordered_hosts(results), start=3):
         hospital = entry.get("hospital") or {}
         audited = entry["status"] == "ok"
-        summary = host_summary(entry)
+        summary = summaries.get(host) or host_summary(entry)
         values = (_division(entry, "city"), _division(entry, "county"), hospital.get("name"), host,
                   levels.get(entry.get("level"), entry.get("level")),
                   ownerships.get(hospital.get("ownership"), hospital.get("ownership")),
@@ -362,8 +371,16 @@ def write_groups(out, row, title, group_label, groups, ids, lang):
     return row + 2
 
 
-def write_summary(sheet, results, ids, lang):
+def write_summary(sheet, results, ids, lang, ordered=None, summaries=None):
     text = TEXT[lang]
+    by_hospital = hospitals(results, ordered)
+    # a national roll-up: two cities of one name in two provinces are two rows
+    provinces = {_division(servers[0][1], "province") for _, servers in by_hospital}
+
+    def city_of(entry):
+        city = _division(entry, "city") or text["no_city"]
+        return "%s %s" % (_division(entry, "province") or text["no_city"], city) if len(provinces) > 1 else city
+
     out = Writer(sheet, lang)
     out.cell(1, 1, text["generated"].format(generated=results.get("generated") or ""), border=False, size=9,
              colour="595959")
@@ -371,9 +388,10 @@ def write_summary(sheet, results, ids, lang):
     out.cell(row, 1, text["fail_counts"], border=False, size=9, colour="595959")
     levels = LEVEL_LABELS[lang]
     row = write_groups(out, row + 1, text["by_level"], text["level"],
-                       group_counts(results, ids, lambda e: levels.get(e.get("level"), e.get("level"))), ids, lang)
+                       group_counts(results, ids, lambda e: levels.get(e.get("level"), e.get("level")), by_hospital,
+                                    summaries), ids, lang)
     write_groups(out, row, text["by_city"], text["city"],
-                 group_counts(results, ids, lambda e: _division(e, "city") or text["no_city"]), ids, lang)
+                 group_counts(results, ids, city_of, by_hospital, summaries), ids, lang)
     # the tables share columns: 1 names the row (check id or group), the rest hold numbers
     sheet.widths["A"] = 22
     sheet.widths["B"] = TITLE_WIDTH
@@ -388,8 +406,10 @@ def build_rollup(results, lang="zh"):
         raise ValueError("lang must be one of %s, got %r" % (", ".join(LANGS), lang))
     ids = check_ids(results)
     details, summary = Sheet(TEXT[lang]["details"]), Sheet(TEXT[lang]["summary"])
-    write_details(details, results, ids, lang)
-    write_summary(summary, results, ids, lang)
+    ordered = ordered_hosts(results)
+    summaries = {host: host_summary(entry) for host, entry in ordered}
+    write_details(details, results, ids, lang, ordered, summaries)
+    write_summary(summary, results, ids, lang, ordered, summaries)
     return [details, summary]
 
 
