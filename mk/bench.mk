@@ -4,10 +4,11 @@
 ##                                 e.g. BENCH_ARGS="--sizes 100 --reps 5 --variants audit,floor"
 ##   make bench-fleet-start [BENCH_HOSTS=20]   make bench-fleet-stop   make bench-fleet-status
 ##                                 the loopback fleet alone, for measuring by hand
-##   make bench-reports [BENCH_REPORTS_ARGS="--sizes 1000 --reps 3 --keep /tmp/reports"]
-##                                 every report of 1,000 and 15,000 generated servers vs json.load
+##   make bench-reports [BENCH_REPORTS_ARGS=…]
+##                                 every report of 1,000 and 15,000 generated servers vs json.load,
+##                                 e.g. BENCH_REPORTS_ARGS="--sizes 1000 --reps 3 --keep /tmp/reports"
 # The fleet (sshd per 127.0.1.x in its own namespaces) is always stopped at the end, even when
-# the benchmark fails or is interrupted. Results: tests/bench/results/<date>.{md,json}.
+# the benchmark fails or is interrupted. Results: tests/bench/results/<date>.{md,json} (.json git-ignored).
 BENCH_HOSTS ?= 200
 BENCH_ARGS  ?=
 BENCH_REPORTS_ARGS ?=

@@ -104,9 +104,12 @@ def example_mobiles():
 
 
 def leaked_mobiles(out):
-    """``[(file, mobile)]`` for every mobile found where none may be."""
+    """``[(file, mobile)]`` for every mobile found where none may be (every HTML page, JUnit, the roll-up)."""
     leaks = []
-    for name in ("report.html", "report.en.html", "junit.xml", "rollup.xlsx"):
+    names = ["junit.xml", "rollup.xlsx"] + sorted(
+        os.path.relpath(os.path.join(folder, name), out)
+        for folder, _, files in os.walk(out) for name in files if name.endswith(".html"))
+    for name in names:
         path = os.path.join(out, name)
         if not os.path.exists(path):
             continue
@@ -139,7 +142,8 @@ def main(argv=None):
 
         out = args.out
         if os.path.isdir(out):
-            shutil.rmtree(os.path.join(out, "survey"), ignore_errors=True)
+            for name in ("survey", "report", "en"):
+                shutil.rmtree(os.path.join(out, name), ignore_errors=True)
             for name in REPORTS + ("report.en.html",):
                 if os.path.exists(os.path.join(out, name)):
                     os.remove(os.path.join(out, name))
@@ -147,9 +151,14 @@ def main(argv=None):
         with open(os.path.join(out, "results.json"), "w", encoding="utf-8") as handle:
             handle.write(json.dumps(results, ensure_ascii=False, indent=2) + "\n")
         written = render_reports(results, out, "zh")
+        # the English HTML report: its overview and city pages in en/ (the pages link relatively)
         english = os.path.join(base, "en")
         render_reports(results, english, "en", errors=[])
-        shutil.copy(os.path.join(english, "report.html"), os.path.join(out, "report.en.html"))
+        os.makedirs(os.path.join(out, "en"))
+        shutil.copy(os.path.join(english, "report.html"), os.path.join(out, "en", "report.html"))
+        shutil.copytree(os.path.join(english, "report"), os.path.join(out, "en", "report"))
+        english_pages = sorted(os.path.join(folder, name) for folder, _, files in os.walk(os.path.join(out, "en"))
+                               for name in files)
         # documentation, not private data: readable like the rest of the repository
         for folder, _, files in os.walk(out):
             os.chmod(folder, 0o755)
@@ -158,7 +167,7 @@ def main(argv=None):
         leaks = leaked_mobiles(out)
         if leaks:
             raise SystemExit("make_example: mobile numbers in %s" % ", ".join(sorted({f for f, _ in leaks})))
-        for path in [os.path.join(out, "results.json")] + written + [os.path.join(out, "report.en.html")]:
+        for path in [os.path.join(out, "results.json")] + written + english_pages:
             print(os.path.relpath(path, REPO))
     finally:
         shutil.rmtree(base, ignore_errors=True)

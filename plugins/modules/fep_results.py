@@ -46,7 +46,7 @@ summary:
   description: >-
     The run's summary, also set as C(set_stats) data C(fep_summary): hosts, host_status, check_status,
     verdicts (pass, attention, fail, not_audited), failing_hosts (the first 100) and failing_hosts_total,
-    failing_checks (check id to number of hosts), report_dir, results, reports, survey_forms.
+    failing_checks (check id to number of hosts), report_dir, results, reports, folders, survey_forms.
   returned: always
   type: dict
 failing_hosts: {description: Hosts not audited or failing a requirement., returned: always, type: list, elements: str}

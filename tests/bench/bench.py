@@ -8,7 +8,8 @@
 
 Runs against the fleet of ``tests/bench/fleet.py`` (it starts one with at least max(sizes)
 hosts if needed and leaves it running: ``make bench`` stops it).  Results go to
-``tests/bench/results/<date>[-label].{md,json}``; docs/performance.md explains them.
+``tests/bench/results/<date>[-label].{md,json}``; docs/performance.md explains them (the .md
+summaries it cites are committed, the raw .json are git-ignored).
 
 Variants (``kind[+preset…]``):
 

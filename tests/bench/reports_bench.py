@@ -22,6 +22,8 @@ the largest single process's peak RSS (``getrusage``, exact).  The targets
 (docs/performance.md, *Reports at national size*): reports ≤ 3× the wall time
 and ≤ 1.5× the peak memory of the baseline; no HTML file over 20 MB.  Not a
 timed test: it prints the numbers (and ``--record`` writes them as Markdown).
+``--office`` then converts the largest roll-up to CSV with headless LibreOffice
+and counts its rows (the national roll-up must open there).
 """
 import argparse
 import datetime
@@ -101,7 +103,8 @@ class Sampler(threading.Thread):
 
 def measure(argv):
     """``{wall, pss, rss, maxrss, processes}`` of one subprocess run (it must succeed)."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    before, cpu_before = usage.ru_maxrss, usage.ru_utime + usage.ru_stime
     start = time.perf_counter()
     process = subprocess.Popen(argv, cwd=REPO, stdout=subprocess.DEVNULL)
     sampler = Sampler(process.pid)
@@ -113,9 +116,11 @@ def measure(argv):
     if code != 0:
         raise SystemExit("%s exited with %d" % (" ".join(argv), code))
     # ru_maxrss of the children: the largest one so far (KiB); only meaningful when it grew
-    maxrss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    maxrss = usage.ru_maxrss
     return {"wall": wall, "pss": sampler.pss, "rss": sampler.rss, "processes": sampler.processes,
-            "maxrss": maxrss * 1024 if maxrss > before else None}
+            "maxrss": maxrss * 1024 if maxrss > before else None,
+            "cpu": usage.ru_utime + usage.ru_stime - cpu_before}  # the whole tree: forked report processes too
 
 
 def file_sizes(out_dir):
@@ -151,9 +156,10 @@ def run_size(size, reps, work, lang):
         reports = measure([sys.executable, os.path.join(REPO, "tools", "fep_report.py"), results,
                            "--out", out, "--lang", lang])
         runs.append((base, reports))
-        print("  N=%d rep %d: json.load %.2f s %.0f MiB; reports %.2f s %.0f MiB PSS (%.0f MiB RSS, %d processes)"
-              % (size, rep + 1, base["wall"], base["pss"] / MIB, reports["wall"], reports["pss"] / MIB,
-                 reports["rss"] / MIB, reports["processes"]), flush=True)
+        print("  N=%d rep %d: json.load %.2f s (CPU %.2f s) %.0f MiB; reports %.2f s (CPU %.2f s) %.0f MiB PSS "
+              "(%.0f MiB RSS, %d processes); load average %.1f"
+              % (size, rep + 1, base["wall"], base["cpu"], base["pss"] / MIB, reports["wall"], reports["cpu"],
+                 reports["pss"] / MIB, reports["rss"] / MIB, reports["processes"], os.getloadavg()[0]), flush=True)
     return runs, file_sizes(out)
 
 
@@ -167,6 +173,7 @@ def summary_row(size, runs, sizes):
     rss = median(r["rss"] for _, r in runs)
     return {
         "size": size, "base_wall": base_wall, "wall": wall, "time_ratio": median(r["wall"] / b["wall"] for b, r in runs),
+        "cpu_ratio": median(r["cpu"] / b["cpu"] for b, r in runs),
         "base_pss": base_pss, "pss": pss, "rss": rss, "memory_ratio": median(r["pss"] / b["pss"] for b, r in runs),
         "rss_ratio": median(r["rss"] / b["pss"] for b, r in runs), "processes": max(r["processes"] for _, r in runs),
         "sizes": sizes}
@@ -174,23 +181,46 @@ def summary_row(size, runs, sizes):
 
 def table(rows, reps):
     lines = [
-        "| N | results.json | json.load | reports | time ratio (≤ 3) | json.load peak | reports peak PSS "
+        "| N | results.json | json.load | reports | time ratio (≤ 3) | CPU ratio | json.load peak | reports peak PSS "
         "(RSS sum) | memory ratio (≤ 1.5) | HTML files, largest (≤ 20 MB), total | junit.xml | rollup.xlsx "
         "| survey forms |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for row in rows:
         s = row["sizes"]
         lines.append(
-            "| %d | %.0f MB | %.2f s | %.2f s | **%.2f** | %.0f MiB | %.0f MiB (%.0f MiB, %d processes) | **%.2f** "
+            "| %d | %.0f MB | %.2f s | %.2f s | **%.2f** | %.2f | %.0f MiB | %.0f MiB (%.0f MiB, %d processes) | **%.2f** "
             "| %d, %.1f MB, %.0f MB | %.1f MB | %.1f MB | %d, %.0f MB |" % (
-                row["size"], s["results"] / 1e6, row["base_wall"], row["wall"], row["time_ratio"],
+                row["size"], s["results"] / 1e6, row["base_wall"], row["wall"], row["time_ratio"], row["cpu_ratio"],
                 row["base_pss"] / MIB, row["pss"] / MIB, row["rss"] / MIB, row["processes"], row["memory_ratio"],
                 s["html_files"], s["html_max"] / 1e6, s["html_total"] / 1e6, s["junit"] / 1e6, s["rollup"] / 1e6,
                 s["surveys"], s["survey_total"] / 1e6))
     lines.append("")
-    lines.append("Medians of %d interleaved repetition(s); ratios of paired runs (same repetition)." % reps)
+    lines.append("Medians of %d interleaved repetition(s); ratios of paired runs (same repetition). CPU: user+sys "
+                 "of the whole process tree (the report processes run in parallel: wall < CPU on a free machine)." % reps)
     return "\n".join(lines)
+
+
+def office_check(work, size):
+    """``soffice`` converts ``size``'s rollup.xlsx to CSV: a line saying how long it took and how many rows."""
+    folder = os.path.join(work, str(size))
+    csv_dir = os.path.join(folder, "csv")
+    start = time.perf_counter()
+    proc = subprocess.run(
+        ["soffice", "--headless", "--norestore", "--nologo", "--nodefault", "--nolockcheck",
+         "-env:UserInstallation=file://%s" % os.path.join(folder, "office-profile"), "--convert-to",
+         "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1",
+         "--outdir", csv_dir, os.path.join(folder, "reports", "rollup.xlsx")],
+        capture_output=True, text=True, timeout=1800, check=False)
+    seconds = time.perf_counter() - start
+    if proc.returncode != 0:
+        return "LibreOffice could not convert the roll-up of N=%d: %s" % (size, proc.stderr[-500:])
+    rows = {}
+    for name in sorted(os.listdir(csv_dir)):
+        with open(os.path.join(csv_dir, name), encoding="utf-8") as handle:
+            rows[name] = sum(1 for _ in handle)
+    return "LibreOffice (headless soffice) converted the roll-up of N=%d to CSV in %.1f s: %s" % (
+        size, seconds, ", ".join("%s %d lines" % item for item in rows.items()))
 
 
 def parse_args(argv):
@@ -200,6 +230,8 @@ def parse_args(argv):
     parser.add_argument("--lang", choices=("zh", "en"), default="zh")
     parser.add_argument("--keep", metavar="DIR", help="work in DIR and keep the files (default: a temporary folder)")
     parser.add_argument("--record", metavar="FILE", help="also write the table as Markdown to FILE")
+    parser.add_argument("--office", action="store_true",
+                        help="convert the largest roll-up with headless LibreOffice (soffice) and count its rows")
     return parser.parse_args(argv)
 
 
@@ -216,6 +248,10 @@ def main(argv=None):
         over = [row["size"] for row in rows if row["sizes"]["html_max"] > HTML_LIMIT]
         if over:
             print("an HTML file is over 20 MB at N = %s" % ", ".join(map(str, over)))
+        if args.office:
+            line = office_check(work, max(row["size"] for row in rows))
+            print(line)
+            text += "\n\n" + line
         if args.record:
             header = "# Report benchmark %s\n\n%s, %d CPUs, Python %s, `%s`\n\n" % (
                 datetime.datetime.now().strftime("%Y-%m-%d %H:%M"), platform.machine(), os.cpu_count(),

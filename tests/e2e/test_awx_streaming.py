@@ -112,6 +112,10 @@ def test_the_summary_is_in_the_stats_for_workflows(streamed):
     assert sum(summary["verdicts"].values()) == len(streamed["hosts"])
     assert all("." in check_id and count >= 1 for check_id, count in summary["failing_checks"].items())
     assert summary["reports"] == ["junit.xml", "report.html", "rollup.xlsx"]
+    reports = streamed["artifacts"] / "fep-reports"
+    assert summary["survey_forms"] == len(os.listdir(str(reports / "survey")))
+    assert summary["folders"] == {name: len(os.listdir(str(reports / name))) for name in os.listdir(str(reports))
+                                  if (reports / name).is_dir()}
     assert summary["results"] == "results.json" and summary["report_dir"].endswith("/fep-reports")
 
 

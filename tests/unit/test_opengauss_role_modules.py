@@ -1,5 +1,6 @@
 # -*- coding: utf-8 -*-
-"""The role's modules (roles/fep_opengauss_prereqs/library): what they apply, report and never touch.
+"""The role's modules (plugins/modules/fep_opengauss_host.py, fep_opengauss_kernel.py): what they
+apply, report and never touch.
 
 The kernel's files are faked at the modules' I/O seam (``read``, ``write``,
 ``writable``, ``block_devices``); the deciding code runs as on a server.

@@ -409,7 +409,10 @@ def test_committed_examples_hold_no_mobile_numbers():
     mobiles = example_mobiles()
     assert len(mobiles) == 5
     texts = {}
-    for name in ("report.html", "junit.xml"):
+    pages = sorted(os.path.relpath(os.path.join(folder, name), examples)
+                   for folder, _, names in os.walk(examples) for name in names if name.endswith(".html"))
+    assert "report.html" in pages and "en/report.html" in pages and len(pages) == 6  # 2 cities, zh and en
+    for name in ["junit.xml"] + pages:
         with open(os.path.join(examples, name), encoding="utf-8") as handle:
             texts[name] = handle.read()
     rollup = os.path.join(examples, "rollup.xlsx")
@@ -420,7 +423,7 @@ def test_committed_examples_hold_no_mobile_numbers():
         for mobile in mobiles:
             assert mobile not in text, (name, mobile)
     # the example is the example region, rendered by this code
-    assert "江城市第一人民医院" in texts["report.html"] and "jc-renmin-fep" in texts["junit.xml"]
+    assert "江城市第一人民医院" in texts["report/示例省_江城市.html"] and "jc-renmin-fep" in texts["junit.xml"]
 
 
 # --- several processes ----------------------------------------------------------------------

@@ -114,7 +114,8 @@ def test_the_job_summary_counts_and_bounds_the_failing_hosts(tmp_path):
     results = build_results(entries)
     rep = str(tmp_path)
     reports = [os.path.join(rep, name) for name in ("report.html", "junit.xml", "rollup.xlsx")] + [
-        os.path.join(rep, "survey", "%d.xlsx" % n) for n in range(40)]
+        os.path.join(rep, "survey", "%d.xlsx" % n) for n in range(40)] + [
+        os.path.join(rep, "report", "city-%d.html" % n) for n in range(3)]
     summary = job_summary(results, rep, reports)
     assert summary["hosts"] == 154
     assert summary["host_status"] == {"ok": 153, "unreachable": 1, "failed": 0}
@@ -122,6 +123,7 @@ def test_the_job_summary_counts_and_bounds_the_failing_hosts(tmp_path):
     assert summary["failing_hosts_total"] == 151 and len(summary["failing_hosts"]) == 100
     assert dict(summary["failing_checks"]) == {"cpu.cores": 150, "mem.size": 150}
     assert summary["reports"] == ["junit.xml", "report.html", "rollup.xlsx"] and summary["survey_forms"] == 40
+    assert dict(summary["folders"]) == {"report": 3, "survey": 40}
     assert summary["report_dir"] == rep and summary["results"] == "results.json"
     assert len(json.dumps(summary)) < 8192
 

@@ -3,8 +3,9 @@
 
 A workflow node branches on it (``fep_summary.verdicts.fail > 0``) and the job's artifacts show
 it.  It stays small whatever the region's size: the failing hosts are cut at ``limit`` (their
-total is given), the failing checks are the catalogue's ids (a few dozen), and the survey forms
-(one per hospital) are counted, not listed.
+total is given), the failing checks are the catalogue's ids (a few dozen), and the files in the
+report's sub-folders (a survey form per hospital, the HTML's drill-down pages) are counted, not
+listed.
 """
 import os
 from collections import Counter, OrderedDict
@@ -29,7 +30,7 @@ def job_summary(results, report_dir, reports, limit=FAILING_HOSTS_LIMIT):
         if summary.verdict in ("fail", "not_audited"):
             failing_hosts.append(host)
     names = sorted(os.path.relpath(path, report_dir) for path in reports)
-    surveys = [name for name in names if os.path.dirname(name)]
+    folders = Counter(name.split(os.sep, 1)[0] for name in names if os.sep in name)
     summary = results.get("summary") or {}
     return OrderedDict((
         ("hosts", summary.get("hosts", len(results.get("hosts") or {}))),
@@ -42,6 +43,8 @@ def job_summary(results, report_dir, reports, limit=FAILING_HOSTS_LIMIT):
         ("failing_checks", OrderedDict(sorted(failing_checks.items(), key=lambda item: (-item[1], item[0])))),
         ("report_dir", report_dir),
         ("results", "results.json"),
-        ("reports", [name for name in names if not os.path.dirname(name)]),
-        ("survey_forms", len(surveys)),
+        ("reports", [name for name in names if os.sep not in name]),
+        # sub-folder -> number of files in it (survey: one form per hospital)
+        ("folders", OrderedDict(sorted(folders.items()))),
+        ("survey_forms", folders.get("survey", 0)),
     ))
