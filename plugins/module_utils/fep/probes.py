@@ -9,6 +9,9 @@ import time
 
 # probe -> default port; the bandwidth probe is a download (fep_bandwidth_probe_url)
 PROBE_KINDS = (("egress", 8888), ("gov_extranet", 443), ("health_private", 443))
+# the download's bounds (docs/variables.md, fep_bandwidth_probe_url); tools/fep_snapshot.py has the same
+BANDWIDTH_SECONDS = 5
+BANDWIDTH_MAX_BYTES = 50 * 1024 * 1024
 
 
 def split_target(target, default_port):
@@ -86,6 +89,6 @@ def run_probes(config):
     url = config.get("bandwidth_url")
     if url:
         results["bandwidth"] = measure_download(
-            url, float(config.get("bandwidth_seconds", 5)),
-            int(config.get("bandwidth_max_bytes", 50 * 1024 * 1024)), timeout)
+            url, float(config.get("bandwidth_seconds", BANDWIDTH_SECONDS)),
+            int(config.get("bandwidth_max_bytes", BANDWIDTH_MAX_BYTES)), timeout)
     return results
