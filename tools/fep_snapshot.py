@@ -11,8 +11,9 @@ It copies an allowlist of system files (docs/snapshot-layout.md in fepkit) into 
 .tar.gz, plus what only the running server can tell: listening sockets with their
 owners, the process list, the free space under the openGauss data directory, the
 nftables/iptables rule set, SMBIOS and, only when targets are given on the command
-line, the network probes.  Never /etc/shadow, keys, home directories or logs; account
-files are reduced to the openGauss user and group; process arguments are dropped.
+line, the network probes (--bandwidth-url: the live audit's download test).  Never
+/etc/shadow, keys, home directories or logs; account files are reduced to the openGauss
+user and group; process arguments are dropped.
 The archive carries fepkit/manifest.json: the sha256 of every member and the
 collector's version.  Nothing is written anywhere but --output.
 

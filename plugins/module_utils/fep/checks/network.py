@@ -169,7 +169,7 @@ for _spec in PROBE_CHECKS:
 @check("net.bandwidth", "三-7", "电子政务外网出口带宽 10M 及以上", "Extranet egress bandwidth ≥ 10 Mbit/s",
        ("network", "probe"),
        "Timed download from fep_bandwidth_probe_url on the server, or declared (fep_declared.bandwidth_mbps)",
-       "Not configured (skip); a snapshot cannot run the download",
+       "Not configured (skip); a snapshot, unless tools/fep_snapshot.py --bandwidth-url downloaded from the same URL",
        short=("带宽≥10M", "Bandwidth ≥10M"))
 def net_bandwidth(facts, ctx):
     need = float(ctx.threshold("bandwidth_mbps"))
@@ -189,6 +189,15 @@ def net_bandwidth(facts, ctx):
                       "Set fep_bandwidth_probe_url or declare fep_declared.bandwidth_mbps.")
     probe = (section(facts, "probes") or {}).get("bandwidth")
     if probe is None:
+        if (section(facts, "collector") or {}).get("snapshot"):
+            # a snapshot carries the download only when tools/fep_snapshot.py made it with this URL
+            url = ctx.probes["bandwidth_url"]
+            return result("unknown", "", expected, "未测速：快照中没有对 %s 的可用带宽测试结果" % url,
+                          "bandwidth probe not run: " + unknown_reason(facts, "probes"),
+                          "在服务器上以 --bandwidth-url %s 重新运行 fep_snapshot.py，"
+                          "或声明 fep_declared.bandwidth_mbps。" % url,
+                          "Re-run fep_snapshot.py on the server with --bandwidth-url %s, "
+                          "or declare fep_declared.bandwidth_mbps." % url)
         return result("unknown", "", expected, _not_probed_zh(facts),
                       "bandwidth probe not run: " + unknown_reason(facts, "probes"))
     if probe.get("mbps") is None:
