@@ -1,6 +1,27 @@
-# fepkit — the two commands a newcomer needs:
-#   make audit   set up the control node and audit this machine (or INVENTORY=…)
-#   make test    install everything the tests need and run them all
+# fepkit. `make help` prints every line below that starts with "##": each makefile (this one,
+# then mk/*.mk) documents its own targets beside them, so the list cannot miss one
+# (tests/unit/test_make_help.py checks it against make's own database).
+## fepkit — the two commands a newcomer needs:
+##   make audit                    set up the control node and audit this machine (or INVENTORY=…)
+##   make test                     install everything the tests need and run them all (lint, unit, e2e, lab,
+##                                 role scenarios, execution environment, offline bundle)
+##
+## Audit
+##   make audit [INVENTORY=path]   audit this machine (default) or an inventory, print the verdict
+##   make audit SNAPSHOTS=dir      audit the archives hospitals made with tools/fep_snapshot.py
+##   make setup                    the control node alone (.venv, ansible-core 2.19)
+##   make setup PROFILE=legacy     control node for Python 3.6/3.7 servers (ansible-core 2.16, .venv-legacy)
+##   make setup OFFLINE=bundle     set up this control node from the offline bundle alone (no network)
+##
+## Development — the fast loop: `make unit` (about a minute), or a part of it with pytest's options:
+##   make unit PYTEST_ARGS="-k role_os_vars"   make unit PYTEST_ARGS="-x --lf"   (e2e takes them too)
+##   make setup-dev                the test venv (.venv); make setup-legacy-dev: .venv-legacy (ansible-core 2.16)
+##   make unit [PYTEST_ARGS=…]     unit tests (tests/unit)
+##   make e2e [PYTEST_ARGS=…]      end-to-end tests: playbooks through ansible-runner, both profiles (minutes)
+##   make lint                     ruff and ansible-lint (Python 3.6 target code: tests/unit/test_target_python.py)
+##   make docs                     regenerate the check catalogue in README.md and docs/
+##   make collection [DIST=dir]    build the Ansible collection dist/fepkit-fep-<version>.tar.gz
+##   make clean                    remove the venvs, dist/ and .offline/ (the lab: make lab-clean)
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
@@ -35,20 +56,7 @@ export PATH := $(CURDIR)/$(BIN):$(PATH)
 .PHONY: help setup setup-dev setup-legacy-dev audit test test-deps unit e2e lint docs clean collection
 
 help:
-	@echo "make audit [INVENTORY=path]   audit this machine (default) or an inventory, print the verdict"
-	@echo "make audit SNAPSHOTS=dir      audit the archives hospitals made with tools/fep_snapshot.py"
-	@echo "make setup PROFILE=legacy     control node for Python 3.6/3.7 servers (ansible-core 2.16, .venv-legacy)"
-	@echo "make report RESULTS=…         regenerate survey forms, roll-up, HTML and JUnit from a results.json"
-	@echo "make report RESULTS=\"a b\" REPORT_OUT=dir   merge several runs' results.json into one set of reports"
-	@echo "make bench                    fleet benchmark: audit vs SSH floor vs naive playbook (docs/performance.md)"
-	@echo "make bench-reports            every report of 1,000 and 15,000 generated servers vs json.load (docs/performance.md)"
-	@echo "make test                     install test dependencies and run every test"
-	@echo "make lint                     ruff and ansible-lint (Python 3.6 target code: tests/unit/test_target_python.py)"
-	@echo "make docs                     regenerate the check catalogue in README.md and docs/"
-	@echo "make collection [DIST=dir]    build the Ansible collection dist/fepkit-fep-<version>.tar.gz"
-	@echo "make ee                       build the execution environment images localhost/fepkit-ee:<version>[-legacy]"
-	@echo "make bundle                   write the offline bundle dist/fepkit-bundle-<version>.tar.gz"
-	@echo "make setup OFFLINE=bundle     set up this control node from the offline bundle alone (no network)"
+	@sed -n 's/^## \{0,1\}//p' $(MAKEFILE_LIST)
 
 # --- set-up -----------------------------------------------------------------
 # OFFLINE=fepkit-bundle-<version>.tar.gz: install from the offline bundle alone (`make bundle`):
@@ -111,7 +119,8 @@ setup-legacy-dev:
 	$(MAKE) --no-print-directory setup-dev PROFILE=legacy VENV=.venv-legacy
 
 # --- tests ------------------------------------------------------------------
-# Feature makefiles (lab, reports, bench) add their own targets and test steps.
+# Feature makefiles (mk/*.mk: lab, roles, reports, bench, ee) add their own targets, "##" help
+# lines and test steps (EXTRA_TESTS).
 EXTRA_TESTS :=
 -include mk/*.mk
 
@@ -128,11 +137,13 @@ test-deps:
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
 	fi
 
+# PYTEST_ARGS: more pytest options, e.g. a part of the suite: "-k firewall", "-x --lf"
+PYTEST_ARGS ?=
 unit: setup-dev
-	$(BIN)/python -m pytest -q tests/unit
+	$(BIN)/python -m pytest -q $(PYTEST_ARGS) tests/unit
 
 e2e: setup-dev setup-legacy-dev
-	$(BIN)/python -m pytest -q tests/e2e
+	$(BIN)/python -m pytest -q $(PYTEST_ARGS) tests/e2e
 
 lint: setup-dev
 	$(BIN)/ruff check .

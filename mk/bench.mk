@@ -1,11 +1,14 @@
-# Fleet benchmark (issue 7, docs/performance.md): NOT part of `make test`.
-#   make bench                      audit vs SSH floor vs naive playbook on 50/100/200 loopback hosts
-#   make bench BENCH_ARGS="--sizes 100 --reps 5 --wait-idle 0.3 --variants audit,floor,audit+f100"
-#   make bench-fleet-start BENCH_HOSTS=20 / make bench-fleet-stop / make bench-fleet-status
+##
+## Benchmark (docs/performance.md; not part of `make test`)
+##   make bench [BENCH_ARGS=…]     audit vs SSH floor vs naive playbook on 50/100/200 loopback hosts,
+##                                 e.g. BENCH_ARGS="--sizes 100 --reps 5 --variants audit,floor"
+##   make bench-fleet-start [BENCH_HOSTS=20]   make bench-fleet-stop   make bench-fleet-status
+##                                 the loopback fleet alone, for measuring by hand
+##   make bench-reports [BENCH_REPORTS_ARGS=…]
+##                                 every report of 1,000 and 15,000 generated servers vs json.load,
+##                                 e.g. BENCH_REPORTS_ARGS="--sizes 1000 --reps 3 --keep /tmp/reports"
 # The fleet (sshd per 127.0.1.x in its own namespaces) is always stopped at the end, even when
 # the benchmark fails or is interrupted. Results: tests/bench/results/<date>.{md,json} (.json git-ignored).
-#   make bench-reports              every report of 1,000 and 15,000 generated servers vs json.load
-#   make bench-reports BENCH_REPORTS_ARGS="--sizes 1000 --reps 3 --keep /tmp/reports"
 BENCH_HOSTS ?= 200
 BENCH_ARGS  ?=
 BENCH_REPORTS_ARGS ?=

@@ -1,12 +1,12 @@
-# The fep_firewall role (docs/firewall.md): three molecule scenarios on podman.
-#
-#   make firewall-test       what `make test` runs:
-#     firewall-firewalld       molecule test -s firewall-firewalld  under the LEGACY profile (ansible-core 2.16)
-#     firewall-nftables        molecule test -s firewall-nftables   under the default profile
-#     firewall-rollback        molecule test -s firewall-rollback   under the default profile (~2 min: a real
-#                              cut connection waits for the host's rollback timer)
-#   make firewall-test-all   every scenario under both profiles (6 runs; not part of `make test`)
-#   make firewall-down       remove the scenarios' containers and networks (fw-*, fepkit-fw-*)
+##
+## Role fep_firewall (docs/firewall.md): molecule scenarios on podman, minutes each
+##   make firewall-test            the three below, as `make test` runs them:
+##   make firewall-firewalld         molecule test -s firewall-firewalld under the legacy profile (ansible-core 2.16)
+##   make firewall-nftables          molecule test -s firewall-nftables under the default profile
+##   make firewall-rollback          molecule test -s firewall-rollback under the default profile (~2 min more:
+##                                   a real cut connection waits for the host's rollback timer)
+##   make firewall-test-all        every scenario under both profiles (6 runs; not part of `make test`)
+##   make firewall-down            remove the scenarios' containers and networks (fw-*, fepkit-fw-*)
 #
 # The scenarios share the lab's images and SSH key (tests/lab/lab.py) but use
 # their own containers (fw-*) and networks (fepkit-fw-intranet/extranet,

@@ -1,16 +1,19 @@
-# The test lab (docs/lab.md): simulated hospital servers in podman containers,
-# the molecule scenario and the testinfra suites. Only these targets (and
-# `make test`, through EXTRA_TESTS) touch podman; `make audit` never does.
-#
-#   make lab          build the images if their inputs changed, start (or reuse) inventories/lab/
-#   make lab-down     remove the lab's containers, networks and state (images stay cached)
-#   make lab-test     everything below, as `make test` runs it
-#     lab-check         lint molecule/, check that inventory, profiles and molecule agree (no containers)
-#     lab-e2e           the audit of the lab region through ansible-runner (real SSH, one host stopped);
-#                       each server audited from the archive tools/fep_snapshot.py takes there
-#     lab-testinfra     the testinfra suites against the lab region
-#     lab-molecule      molecule test -s audit (its own two containers)
-#   make lab-clean    lab-down, then remove the images too
+# The test lab: simulated hospital servers in podman containers, the molecule
+# scenario and the testinfra suites. Only these targets (and `make test`, through
+# EXTRA_TESTS) touch podman; `make audit` never does.
+##
+## Test lab (docs/lab.md): simulated hospital servers in podman containers
+##   make lab                      build the images if their inputs changed, start (or reuse) inventories/lab/
+##   make lab-images               build the images only (when their inputs changed)
+##   make lab-status               the lab's containers and networks
+##   make lab-down                 remove the lab's containers, networks and state (images stay cached)
+##   make lab-clean                lab-down, then remove the images too
+##   make lab-test                 the four below, as `make test` runs them:
+##   make lab-check                  lint molecule/, check that inventory, profiles and molecule agree (no containers)
+##   make lab-e2e                    the audit of the lab region through ansible-runner (real SSH, one host
+##                                   stopped); each server audited from the archive tools/fep_snapshot.py takes
+##   make lab-testinfra              the testinfra suites against the lab region
+##   make lab-molecule               molecule test -s audit (its own two containers)
 
 # podman (runc, netavark and iptables for its networks), debootstrap for the
 # base image, the ssh client for the connection to the containers

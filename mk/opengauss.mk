@@ -1,10 +1,10 @@
-# The fep_opengauss_prereqs role (issue 6, docs/opengauss.md): its molecule scenarios,
-# one per install profile. Unit and e2e tests of the role run in `make unit` / `make e2e`.
-#
-#   make opengauss-test             both scenarios, as `make test` runs them
-#     opengauss-molecule              molecule/opengauss        under .venv        (ansible-core 2.19)
-#     opengauss-molecule-legacy       molecule/opengauss-legacy under .venv-legacy (ansible-core 2.16)
-#   make opengauss-down             remove leftover og-* containers and the fepkit-og-intranet network
+##
+## Role fep_opengauss_prereqs (docs/opengauss.md): molecule scenarios, one per install profile
+## (its unit and e2e tests run in `make unit` / `make e2e`)
+##   make opengauss-test           both scenarios, as `make test` runs them:
+##   make opengauss-molecule         molecule/opengauss under .venv (ansible-core 2.19)
+##   make opengauss-molecule-legacy  molecule/opengauss-legacy under .venv-legacy (ansible-core 2.16)
+##   make opengauss-down           remove leftover og-* containers and the fepkit-og-intranet network
 #
 # Each scenario builds what it needs in its dependency step (lab images, profile roots,
 # SSH key, its own network 10.233.10.0/24) and destroys its container at the end.

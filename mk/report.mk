@@ -1,9 +1,10 @@
-# Reports (issue 3): regenerate report.html, junit.xml, rollup.xlsx and
-# survey/<hospital>.xlsx from a results.json without re-auditing.
-#   make report RESULTS=reports/<timestamp>/results.json [FEP_LANG=en] [REPORT_OUT=dir]
-# The audit itself writes the same reports next to results.json.  Several
-# RESULTS (one run per province or city) are merged into REPORT_OUT:
-#   make report RESULTS="reports/city-a/results.json reports/city-b/results.json" REPORT_OUT=reports/province
+##
+## Reports (docs/reports.md; the audit writes them next to results.json itself)
+##   make report RESULTS=…/results.json [FEP_LANG=en] [REPORT_OUT=dir]
+##                                 regenerate report.html, junit.xml, rollup.xlsx and survey/<hospital>.xlsx
+##                                 from a results.json without re-auditing
+##   make report RESULTS="a/results.json b/results.json" REPORT_OUT=dir
+##                                 merge several runs (one per province or city) into one set of reports
 REPORT_OUT ?=
 
 .PHONY: report

@@ -15,7 +15,9 @@ and FILES.json, the base image) and rebuilt only when it changes, like the lab i
 test` builds each once. Test and build plumbing, not used by the audit.
 """
 import argparse
+import configparser
 import hashlib
+import io
 import os
 import re
 import shutil
@@ -37,6 +39,9 @@ EE_IMAGE = "localhost/fepkit-ee"
 INPUTS_LABEL = "org.fepkit.ee.inputs"
 DEFINITION = REPO / "execution-environment.yml"
 PROFILES = {"default": "", "legacy": "-legacy"}  # profile -> suffix of requirements*.txt/yml
+# settings of the checkout that do not apply in the image: there the collection is installed and
+# AWX, ansible-navigator or the user name the inventory
+CHECKOUT_ONLY = [("defaults", "inventory"), ("defaults", "collections_path"), ("defaults", "roles_path")]
 
 
 def log(message):
@@ -61,7 +66,28 @@ def pip_pins(profile):
     return pins
 
 
-def definition(profile, requirements, collections, wheels):
+def image_config():
+    """The image's /etc/ansible/ansible.cfg: the repository's ansible.cfg without its checkout paths.
+
+    AWX runs a job in the project folder and ansible-navigator in the user's; neither has our
+    ansible.cfg unless the project is this repository. Without it the audit would run with 5
+    forks, no pipelining, interpreter warnings and no progress callback (callbacks_enabled: a
+    collection cannot enable its callback itself). In the image's default place, a project's own
+    ansible.cfg still replaces it as a whole (docs/distribution.md "Settings in the image").
+    """
+    parser = configparser.ConfigParser(interpolation=None)
+    parser.optionxform = str  # keep the keys as written
+    parser.read_string((REPO / "ansible.cfg").read_text(encoding="utf-8"))
+    for section, key in CHECKOUT_ONLY:
+        parser.remove_option(section, key)
+    text = io.StringIO()
+    parser.write(text)
+    return ("# /etc/ansible/ansible.cfg of fepkit's execution environment, written by tools/build_ee.py\n"
+            "# from the repository's ansible.cfg (its comments say why each setting is there)\n\n"
+            + text.getvalue())
+
+
+def definition(profile, requirements, collections, wheels, config="ansible.cfg"):
     """execution-environment.yml with the profile's pins and the paths of its build folder."""
     data = yaml.safe_load(DEFINITION.read_text(encoding="utf-8"))
     pins = pip_pins(profile)
@@ -70,7 +96,8 @@ def definition(profile, requirements, collections, wheels):
     deps["ansible_runner"]["package_pip"] = pins["ansible-runner"]
     deps["galaxy"] = str(requirements)
     data["additional_build_files"] = [{"src": str(collections), "dest": "collections"},
-                                      {"src": str(wheels), "dest": "wheels"}]
+                                      {"src": str(wheels), "dest": "wheels"},
+                                      {"src": str(config), "dest": "configs"}]
     data["options"]["tags"] = [image_tag(profile)]
     return data
 
@@ -118,7 +145,7 @@ def download_wheels(profile, dest, python, platform="manylinux2014_x86_64", extr
 
 
 def prepare(profile, ansible_version, dist, python, wheel_dir=""):
-    """dist/ee/<profile>/: collections/, requirements.yml, execution-environment.yml."""
+    """dist/ee/<profile>/: collections/, wheels/, ansible.cfg, requirements.yml, execution-environment.yml."""
     work = dist / "ee" / profile
     collections = work / "collections"
     shutil.rmtree(str(collections), ignore_errors=True)
@@ -134,12 +161,15 @@ def prepare(profile, ansible_version, dist, python, wheel_dir=""):
     wheels = download_wheels(profile, work / "wheels", python, extra=BUILD_TOOLS)
     (work / "requirements.yml").write_text(yaml.safe_dump({"collections": [
         {"name": "collections/" + t.name, "type": "file"} for t in tarballs]}))
-    data = definition(profile, "requirements.yml", "collections", "wheels")
+    config = image_config()
+    (work / "ansible.cfg").write_text(config, encoding="utf-8")
+    data = definition(profile, "requirements.yml", "collections", "wheels", "ansible.cfg")
     (work / "execution-environment.yml").write_text(
         "# written by tools/build_ee.py from execution-environment.yml\n"
         + yaml.safe_dump(data, sort_keys=False))
     inputs = hashlib.sha256(yaml.safe_dump(data, sort_keys=True).encode())
     inputs.update(image_id(EE_BASE_IMAGE).encode())
+    inputs.update(config.encode("utf-8"))
     for tarball in tarballs:
         inputs.update(tarball.name.encode() + collection_digest(tarball).encode())
     for wheel in sorted(wheels.glob("*.whl")):  # a wheel's name carries its version and tags

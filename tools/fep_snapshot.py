@@ -11,8 +11,9 @@ It copies an allowlist of system files (docs/snapshot-layout.md in fepkit) into 
 .tar.gz, plus what only the running server can tell: listening sockets with their
 owners, the process list, the free space under the openGauss data directory, the
 nftables/iptables rule set, SMBIOS and, only when targets are given on the command
-line, the network probes.  Never /etc/shadow, keys, home directories or logs; account
-files are reduced to the openGauss user and group; process arguments are dropped.
+line, the network probes (--bandwidth-url: the live audit's download test).  Never
+/etc/shadow, keys, home directories or logs; account files are reduced to the openGauss
+user and group; process arguments are dropped.
 The archive carries fepkit/manifest.json: the sha256 of every member and the
 collector's version.  Nothing is written anywhere but --output.
 
@@ -428,9 +429,13 @@ def data_dir_space(snapshot, data_dir):
     return {measured: record}
 
 
-# --- network probes: split_target and tcp_connect are verbatim copies of fepkit's
-# plugins/module_utils/fep/probes.py (the hospital gets one file; tests/unit/test_snapshot_tool.py keeps them equal)
+# --- network probes: split_target, tcp_connect, measure_download and run_probes are verbatim copies
+# of fepkit's plugins/module_utils/fep/probes.py (the hospital gets one file; tests/unit/test_snapshot_tool.py
+# keeps them equal), so a probe made here measures what the live audit's probe measures
 PROBE_KINDS = (("egress", 8888), ("gov_extranet", 443), ("health_private", 443))
+# the live audit's download bounds: recorded with the measurement
+BANDWIDTH_SECONDS = 5
+BANDWIDTH_MAX_BYTES = 50 * 1024 * 1024
 
 
 def split_target(target, default_port):
@@ -463,13 +468,65 @@ def tcp_connect(target, default_port, timeout):
             "ms": int((time.time() - started) * 1000), "error": None}
 
 
+def measure_download(url, seconds, max_bytes, timeout):
+    """Download from ``url`` for at most ``seconds``/``max_bytes``; Mbit/s achieved."""
+    # imported here: ssl + urllib.request cost the target ~17 ms of start-up on every audit,
+    # and only a configured bandwidth probe needs them
+    import ssl
+    from urllib.request import Request, urlopen
+    context = ssl.create_default_context()
+    # a throughput probe, not a trust decision: the platform may use a
+    # private CA the server does not know yet
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE
+    started = time.time()
+    received = 0
+    try:
+        request = Request(url, headers={"User-Agent": "fepkit-bandwidth-probe"})
+        kwargs = {"timeout": timeout}
+        if url.startswith("https:"):
+            kwargs["context"] = context
+        response = urlopen(request, **kwargs)
+        try:
+            while received < max_bytes and time.time() - started < seconds:
+                chunk = response.read(65536)
+                if not chunk:
+                    break
+                received += len(chunk)
+        finally:
+            response.close()
+    except Exception as exc:  # noqa: BLE001 - any failure is the probe's answer
+        return {"url": url, "mbps": None, "bytes": received, "error": str(exc) or exc.__class__.__name__}
+    elapsed = max(time.time() - started, 1e-3)
+    return {"url": url, "mbps": round(received * 8 / elapsed / 1e6, 2), "bytes": received,
+            "seconds": round(elapsed, 2), "error": None}
+
+
 def run_probes(config):
-    """Only the targets given on the command line; nothing is scanned."""
+    """Run the configured probes; an empty config runs nothing."""
+    timeout = float(config.get("timeout", 3))
     results = {}
     for name, default_port in PROBE_KINDS:
-        if config.get(name):
-            results[name] = [tcp_connect(t, default_port, config["timeout"]) for t in config[name]]
+        targets = config.get(name) or []
+        if targets:
+            results[name] = [tcp_connect(t, default_port, timeout) for t in targets]
+    url = config.get("bandwidth_url")
+    if url:
+        results["bandwidth"] = measure_download(
+            url, float(config.get("bandwidth_seconds", BANDWIDTH_SECONDS)),
+            int(config.get("bandwidth_max_bytes", BANDWIDTH_MAX_BYTES)), timeout)
     return results
+
+
+def probe_summary(results):
+    """One progress line: each target reached or not, and the bandwidth measured."""
+    parts = ["%s %s" % (o["target"], "ok" if o["ok"] else o["error"])
+             for kind, _port in PROBE_KINDS for o in results.get(kind, ())]
+    bandwidth = results.get("bandwidth")
+    if bandwidth:
+        parts.append("%s %s" % (bandwidth["url"], "%s Mbit/s" % bandwidth["mbps"] if bandwidth["mbps"] is not None
+                                else "下载失败 / download failed: %s" % bandwidth["error"]))
+    return ", ".join(parts)
 
 
 def hospital_from(args):
@@ -545,6 +602,10 @@ def parse_args(argv):
                         help="探测政务外网目标 / probe an e-government extranet target (repeatable)")
     parser.add_argument("--health-private", action="append", default=[], metavar="HOST[:PORT]",
                         help="探测卫生专网目标 / probe a health private network target (repeatable)")
+    parser.add_argument("--bandwidth-url", metavar="URL",
+                        help="带宽测试：从该地址下载至多 %d 秒 / %d MiB（与地区清单的 fep_bandwidth_probe_url 相同）"
+                             " / bandwidth probe: download from URL for at most %d s / %d MiB (the region's "
+                             "fep_bandwidth_probe_url)" % ((BANDWIDTH_SECONDS, BANDWIDTH_MAX_BYTES // 2 ** 20) * 2))
     parser.add_argument("--probe-timeout", type=float, default=3.0, help="每次探测秒数 / seconds per probe")
     parser.add_argument("--root", default="/", help=argparse.SUPPRESS)  # tests: a fake server tree
     args = parser.parse_args(argv)
@@ -552,6 +613,9 @@ def parse_args(argv):
         parser.error("--contact-mobile: 11 位手机号 / an 11-digit mobile number starting with 1")
     if args.probe_timeout <= 0 or args.probe_timeout > 60:
         parser.error("--probe-timeout: 0-60 seconds")
+    # the audit's own rule for fep_bandwidth_probe_url (checks/inputs.py)
+    if args.bandwidth_url is not None and not re.match(r"^https?://[^\s/]+", args.bandwidth_url):
+        parser.error("--bandwidth-url: an http(s) URL / 须为 http(s) 地址")
     return args
 
 
@@ -584,13 +648,14 @@ def collect(args):
     progress(8, "datadir", ", ".join("%s: %s" % (k, v.get("error") or "%.1f GiB free" % (v["free_bytes"] / 2.0 ** 30))
                                      for k, v in live["statvfs"].items()) or "-")
     probe_config = {"egress": args.national_platform, "gov_extranet": args.gov_extranet,
-                    "health_private": args.health_private}
+                    "health_private": args.health_private, "bandwidth_url": args.bandwidth_url}
     probe_config = {k: v for k, v in probe_config.items() if v}
     if probe_config and on_host:
         probe_config["timeout"] = args.probe_timeout
+        if args.bandwidth_url:
+            probe_config.update(bandwidth_seconds=BANDWIDTH_SECONDS, bandwidth_max_bytes=BANDWIDTH_MAX_BYTES)
         live["probes"] = {"config": probe_config, "results": run_probes(probe_config)}
-        progress(9, "probes", ", ".join("%s %s" % (o["target"], "ok" if o["ok"] else o["error"])
-                                        for outcomes in live["probes"]["results"].values() for o in outcomes))
+        progress(9, "probes", probe_summary(live["probes"]["results"]))
     else:
         progress(9, "probes", "未指定目标，跳过 / no targets given, skipped")
     snapshot.add_member(LIVE, "file", json.dumps(live, indent=1, sort_keys=True).encode("utf-8"))

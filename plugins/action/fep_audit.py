@@ -11,6 +11,13 @@ against the returned facts.
 Its inputs are the host's inventory variables (``ARG_VARIABLES``: ``fep_root``,
 ``fep_ports`` …), read and templated here unless the task passes them as
 arguments; the playbook passes none (docs/performance.md: per-host cost).
+
+In the audit playbook the host's full outcome (facts, every check) goes to the
+run's spool on the controller (``__fep_run.spool``, registered by fep_validate;
+report/spool.py) and the task returns a lean result, ≤ 4 KiB: its job event is
+what AWX stores per host.  The playbook's rescue calls this action again with
+``failure`` (the failed result) so that a host that failed or hung is spooled too;
+an unreachable host is spooled here.
 """
 import base64
 import gc
@@ -26,7 +33,9 @@ from ansible_collections.fepkit.fep.plugins.module_utils.fep import archive as f
 from ansible_collections.fepkit.fep.plugins.module_utils.fep import checks as fep_checks
 from ansible_collections.fepkit.fep.plugins.module_utils.fep.checks.inputs import ARG_VARIABLES, validate_inputs
 from ansible_collections.fepkit.fep.plugins.module_utils.fep.collector import RESULT_BEGIN, RESULT_END
-from ansible_collections.fepkit.fep.plugins.module_utils.fep.report.results import OUTCOME_KEY
+from ansible_collections.fepkit.fep.plugins.module_utils.fep.payload import collector_sources
+from ansible_collections.fepkit.fep.plugins.module_utils.fep.report.results import OUTCOME_KEY, lean_result
+from ansible_collections.fepkit.fep.plugins.module_utils.fep.report.spool import write_record
 
 # Interpreters tried in order when ansible_python_interpreter is not set.
 # /usr/libexec/platform-python is RHEL 8 style (Kylin/UOS-a ship it too).
@@ -68,37 +77,6 @@ def find_package_dir():
     if not os.path.isfile(os.path.join(path, "collector.py")):
         raise AnsibleActionFail("fepkit: %s has no collector.py; the collection is incomplete" % path)
     return path
-
-
-RELATIVE_IMPORT = re.compile(r"^\s*from \.(\w*) import ([\w, ]+)", re.MULTILINE)
-
-
-def imported_modules(text):
-    """The sibling modules a source imports (``from .x import y``, ``from . import x as y``)."""
-    names = set()
-    for module, imported in RELATIVE_IMPORT.findall(text):
-        if module:
-            names.add(module)
-        else:
-            names.update(part.split()[0] for part in imported.split(",") if part.strip())
-    return names
-
-
-def collector_sources(package_dir):
-    """Target-side modules the collector imports: the top level of the package, minus the
-    modules only the roles' own modules use (sub-packages stay on the controller)."""
-    available = {}
-    for name in sorted(os.listdir(package_dir)):
-        if name.endswith(".py"):
-            with open(os.path.join(package_dir, name), "rb") as handle:
-                available[name[:-3]] = handle.read().decode("utf-8")
-    wanted, pending = {"__init__", "collector"}, ["__init__", "collector"]
-    while pending:
-        for name in imported_modules(available[pending.pop()]):
-            if name in available and name not in wanted:
-                wanted.add(name)
-                pending.append(name)
-    return {"fep" if name == "__init__" else "fep." + name: available[name] for name in sorted(wanted)}
 
 
 _PACKED = {}
@@ -201,6 +179,18 @@ def parse_output(stdout):
         return None
 
 
+# what a spooled failure keeps of the failed result (the message, and the timeout that ended it)
+FAILURE_KEYS = ("msg", "unreachable", "timedout")
+MESSAGE_LIMIT = 300  # of the failure message repeated in the rescue's (lean) result
+
+
+def spool_of(task_vars):
+    """The run's spool (fep_validate's result registered as ``__fep_run``), or None outside
+    the audit playbook: then the outcome travels in the result, as ``fep_outcome``."""
+    run = task_vars.get("__fep_run")
+    return run.get("spool") if isinstance(run, dict) else None
+
+
 class ActionModule(ActionBase):
     TRANSFERS_FILES = False
     _supports_check_mode = True  # read-only: check mode runs the same audit
@@ -269,6 +259,28 @@ class ActionModule(ActionBase):
         result["changed"] = False
         task_vars = task_vars or {}
         host = task_vars.get("inventory_hostname", "?")
+        spool = spool_of(task_vars)
+        if "failure" in self._task.args:
+            return self.record_failure(host, spool, self._task.args["failure"], result)
+        try:
+            return self.audit(host, spool, task_vars, result)
+        except AnsibleConnectionFailure as exc:
+            # unreachable (ignore_unreachable: the playbook's rescue does not see it): spooled here
+            if spool:
+                write_record(spool, host, {"unreachable": True, "msg": str(exc)})
+            raise
+
+    def record_failure(self, host, spool, failure, result):
+        """Spool why the audit of ``host`` failed (the rescue passes ``ansible_failed_result``)."""
+        failure = failure if isinstance(failure, dict) else {"msg": str(failure)}
+        record = {key: failure[key] for key in FAILURE_KEYS if key in failure}
+        record["failed"] = True
+        if spool:
+            write_record(spool, host, record)
+        result["msg"] = "audit failed, recorded: %s" % str(record.get("msg") or "failed")[:MESSAGE_LIMIT]
+        return result
+
+    def audit(self, host, spool, task_vars, result):
         inputs, errors = validate_inputs(self.audit_arguments(task_vars))
         if errors:
             raise AnsibleActionFail("host %s: invalid inventory value(s): %s" % (host, "; ".join(errors)))
@@ -297,12 +309,16 @@ class ActionModule(ActionBase):
             # for plays that use the facts after the audit; off by default: Ansible cleans, copies
             # and caches a fact tree per host, ~6 % of the audit's controller CPU (docs/performance.md)
             result["ansible_facts"] = {"fep": facts}
-        result.update({
+        if spool:
+            # the outcome (facts and checks, ≈ 30–45 KB) stays on the controller; the job event
+            # carries the verdict (docs/performance.md, "Job events")
+            write_record(spool, host, {"outcome": outcome})
+            result.update(lean_result(outcome))
+        else:
             # One string, not a tree: Ansible's main process copies, converts and strips every
             # node of a result several times, serially, per host (docs/performance.md); the
             # facts and checks are ~40 KB that only fep_results reads (report/results.py).
-            OUTCOME_KEY: json.dumps(outcome, ensure_ascii=False, separators=(",", ":")),
-        })
+            result[OUTCOME_KEY] = json.dumps(outcome, ensure_ascii=False, separators=(",", ":"))
         for warning in facts.get("warnings") or []:
             self._display.vvv("fep_audit %s: %s" % (host, warning))
         return result

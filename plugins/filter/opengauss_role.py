@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 """Filters of the fep_opengauss_prereqs role: its decisions, made on the controller.
 
-The logic lives in ``plugins/module_utils/fep/opengauss_role.py`` (pure functions,
+The logic lives in ``plugins/module_utils/fep/opengauss_role/`` (pure functions,
 unit-tested); these filters only expose it to the role's tasks.
 """
 from ansible.errors import AnsibleFilterError

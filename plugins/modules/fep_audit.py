@@ -10,7 +10,12 @@ description:
     then judges every requirement on the controller. Nothing on the target is changed.
   - Each option defaults to the host's inventory variable named in its description; the audit
     playbook passes no arguments (C(fepkit.fep.audit)). Variables are described in docs/variables.md.
-  - Returns the host's outcome as one JSON string that C(fepkit.fep.fep_results) reads.
+  - In the audit playbook (C(fepkit.fep.audit)) the host's outcome (facts, every check) is written
+    to the run's spool on the controller, which C(fepkit.fep.fep_validate) opened (registered as
+    C(__fep_run)), and the task returns only the verdict, the counts and the failing check ids, so
+    that its job event (AWX stores one per host) stays under 4 KiB. C(fepkit.fep.fep_results) reads
+    the spool.
+  - Without that spool the outcome is returned as one JSON string, C(fep_outcome).
 version_added: "0.1.0"
 author: fepkit maintainers
 options:
@@ -83,6 +88,12 @@ options:
   python:
     description: Interpreter on the target (C(ansible_python_interpreter))
     type: str
+  failure:
+    description: >-
+      The failed result of this host's audit (the audit playbook's rescue passes
+      C(ansible_failed_result)): recorded in the run's spool as why the host was not audited;
+      nothing is audited
+    type: dict
 attributes:
   check_mode: {support: full, description: Read-only in every mode.}
 notes:
@@ -96,8 +107,28 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
+fep_verdict:
+  description: >-
+    The host's verdict before the hospital-wide checks, C(pass), C(attention) (a requirement is
+    unknown) or C(fail).
+  returned: success, in the audit playbook
+  type: str
+fep_counts:
+  description: Number of requirements (rows of the sheet) per status.
+  returned: success, in the audit playbook
+  type: dict
+fep_failing:
+  description: Ids of the requirements that fail or whose check crashed.
+  returned: success, in the audit playbook
+  type: list
+  elements: str
+fep_unknown:
+  description: Ids of the requirements that could not be judged.
+  returned: success, in the audit playbook
+  type: list
+  elements: str
 fep_outcome:
-  description: The host's checks, facts and summary as one JSON string (read by fep_results).
-  returned: success
+  description: The host's checks, facts and summary as one JSON string, when no spool is open.
+  returned: success, outside the audit playbook
   type: str
 """

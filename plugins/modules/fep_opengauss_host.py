@@ -113,7 +113,10 @@ import pwd
 import stat
 
 from ansible.module_utils.basic import AnsibleModule
-from ansible_collections.fepkit.fep.plugins.module_utils.fep.opengauss_role import OPTIONAL_SYSCTLS, parse_sysctl_conf
+from ansible_collections.fepkit.fep.plugins.module_utils.fep.opengauss_settings import (
+    OPTIONAL_SYSCTLS,
+    parse_sysctl_conf,
+)
 from ansible_collections.fepkit.fep.plugins.module_utils.fep.osinfo import parse_os_release
 
 OS_RELEASE = ("/etc/os-release", "/usr/lib/os-release")

@@ -81,7 +81,7 @@ import errno
 import os
 
 from ansible.module_utils.basic import AnsibleModule
-from ansible_collections.fepkit.fep.plugins.module_utils.fep.opengauss_role import (
+from ansible_collections.fepkit.fep.plugins.module_utils.fep.opengauss_settings import (
     matching_disks,
     normalise,
     pending,

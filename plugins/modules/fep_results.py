@@ -6,22 +6,21 @@ DOCUMENTATION = r"""
 module: fep_results
 short_description: Write results.json and the reports (survey forms, roll-up, HTML, JUnit) of an audit run
 description:
-  - Runs once on the control node after the audit play. Reads what each audited host registered
-    (C(__fep_audit)), judges the hospital-wide checks, writes C(results.json) and renders the reports.
-  - Returns the verdict table that the audit playbook prints.
+  - Runs once on the control node after the audit play. Reads the run's spool (the hosts and metadata
+    C(fepkit.fep.fep_validate) checked, and what each host's audit recorded there), judges the
+    hospital-wide checks, writes C(results.json) into the run's report folder, removes the spool and
+    renders the reports.
+  - Returns the verdict table that the audit playbook prints, and the run's summary as C(set_stats)
+    data C(fep_summary) (aggregate, not per host), which AWX shows in the job's artifacts and hands to
+    the next nodes of a workflow.
 version_added: "0.1.0"
 author: fepkit maintainers
 options:
-  hosts:
-    description: The hosts this run audited.
-    type: list
-    elements: str
-    required: true
-  report_dir:
+  spool:
     description:
-      - Folder for results.json and the reports.
-      - Default C(reports/<timestamp>/) beside the playbooks folder in a checkout or AWX project,
-        under the current folder when the playbook runs from an installed collection.
+      - The run's spool (C(__fep_run.spool), from C(fepkit.fep.fep_validate)); the reports are written
+        into the folder that holds it.
+      - Unset when the audit play matched no host, which fails with a message naming the inventory.
     type: path
   lang:
     description: Language of the reports.
@@ -35,11 +34,20 @@ attributes:
 EXAMPLES = r"""
 - name: Write the results and reports
   fepkit.fep.fep_results:
-    hosts: "{{ __fep_audited_hosts }}"
+    spool: "{{ __fep_run.spool }}"
     lang: en
 """
 
 RETURN = r"""
 verdict: {description: The verdict table as text., returned: always, type: str}
 results_path: {description: Path of results.json., returned: always, type: str}
+report_dir: {description: Folder of results.json and the reports., returned: always, type: str}
+summary:
+  description: >-
+    The run's summary, also set as C(set_stats) data C(fep_summary): hosts, host_status, check_status,
+    verdicts (pass, attention, fail, not_audited), failing_hosts (the first 100) and failing_hosts_total,
+    failing_checks (check id to number of hosts), report_dir, results, reports, folders, survey_forms.
+  returned: always
+  type: dict
+failing_hosts: {description: Hosts not audited or failing a requirement., returned: always, type: list, elements: str}
 """

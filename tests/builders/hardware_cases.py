@@ -1,5 +1,5 @@
 # -*- coding: utf-8 -*-
-"""Snapshot roots of the hardware that generic tools misjudge (issue 18).
+"""Snapshot roots of the hardware that generic tools misjudge.
 
 Each case is a whole server (a profile of tests/builders/profiles.py with its
 hardware changed) plus the devices that make it hard: Hygon DCUs beside the

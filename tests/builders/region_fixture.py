@@ -21,6 +21,7 @@ for path in (os.path.join(REPO, "plugins", "module_utils"), REPO):
         sys.path.insert(0, path)
 
 from fep.checks import Context, limited_by_privilege, python_profile, run_checks  # noqa: E402
+from fep.checks.hospital import judge_hospitals  # noqa: E402
 from fep.checks.survey_inputs import validate_survey_inputs  # noqa: E402
 from fep.collector import collect  # noqa: E402
 from fep.report.results import build_results  # noqa: E402
@@ -76,7 +77,8 @@ def rebuild(path=FIXTURE):
             ("python", entry.get("python") or python_profile(facts["collector"]["python"]["version"])),
             ("limited", limited_by_privilege(facts)), ("inventory", json.loads(json.dumps(inventory))),
             ("summary", {}), ("checks", checks), ("facts", facts)))
-    results = build_results(hosts, generated=old["generated"], run=old["run"])
+    # as fep_results does: the hospital stage over every host, then the document
+    results = build_results(judge_hospitals(hosts), generated=old["generated"], run=old["run"])
     with open(path, "w", encoding="utf-8") as handle:
         handle.write(json.dumps(results, ensure_ascii=False, indent=1) + "\n")
     return results

@@ -1,5 +1,5 @@
 # -*- coding: utf-8 -*-
-"""playbooks/audit.yml over snapshots of the hardware of issue 18, end to end.
+"""playbooks/audit.yml over snapshots of the hardware generic tools misjudge, end to end.
 
 Accelerators by class (Hygon DCUs beside the Hygon chipset and an ASPEED BMC),
 guests whose CPU model hides the host, what counts as a NIC, and disks reached

@@ -31,8 +31,9 @@ def inputs_audit(request, region, tmp_path_factory):
                           fep_check_skip={"server.dedicated": "{{ waiver }}"},
                           fep_thresholds="{{ {'nics': region_nics} }}", region_nics=9),
         "bad-port": dict(base, fep_ports={"web": 70000}),
-        # issue 12: a list where a mapping belongs crashed the audit ('_AnsibleTaggedList' object has no
-        # attribute 'items'); NaN was accepted and crashed the checks; a negative timeout was accepted
+        # a wrong type fails its host with a message naming the variable: a list where a mapping
+        # belongs once crashed the audit ('_AnsibleTaggedList' object has no attribute 'items'),
+        # NaN was accepted and crashed the checks, a negative timeout was accepted
         "wrong-types": dict(base, fep_ports=[8881], fep_thresholds={"cpu_cores": float("nan")},
                             fep_probe_timeout=-5),
         "undefined": dict(base, fep_declared="{{ no_such_variable }}"),

@@ -1,5 +1,5 @@
 # -*- coding: utf-8 -*-
-"""A missing, unparsable or empty inventory fails the audit (issue 12, item 4).
+"""A missing, unparsable or empty inventory fails the audit.
 
 Before: exit 0, "共 0 台" and empty reports, which reads as a region with nothing to fix.
 """

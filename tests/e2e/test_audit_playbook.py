@@ -1,5 +1,6 @@
 # -*- coding: utf-8 -*-
 """playbooks/audit.yml end to end over snapshot roots, through ansible-runner."""
+import json
 import os
 import re
 import stat
@@ -70,6 +71,43 @@ def test_audit_failure_of_one_host_does_not_stop_the_others(region, tmp_path):
     assert "host missing-root" in entry["message"] and "/nonexistent/snapshot" in entry["message"]
     assert results["summary"]["host_status"]["ok"] == len(PROFILES)
     assert "Traceback" not in stdout
+
+
+def test_a_run_that_ends_before_results_json_keeps_each_host_s_outcome_on_disk(region, tmp_path):
+    """The spool: written as each host finishes, read by fep_results. Here results.json cannot be
+    written (a folder is in the way), as if the run had been stopped before its end."""
+    from fep.report.spool import read_record, read_run
+    report_dir = tmp_path / "rep"
+    (report_dir / "results.json").mkdir(parents=True)
+    runner, stdout = run_playbook(tmp_path / "runner", "audit.yml", region["inventory"],
+                                  extravars={"fep_report_dir": str(report_dir)})
+    assert runner.status == "failed"
+    assert "cannot write %s" % (report_dir / "results.json") in " ".join(stdout.split()), stdout[-2000:]
+    spools = [path for path in report_dir.iterdir() if path.name.startswith(".fep-spool-")]
+    assert len(spools) == 1 and oct(spools[0].stat().st_mode & 0o777) == oct(0o700)
+    hosts, metadata = read_run(str(spools[0]))
+    assert sorted(hosts) == sorted(region["hosts"])
+    kunpeng = read_record(str(spools[0]), "kunpeng-kylin-l3")
+    assert kunpeng["outcome"]["facts"]["cpu"]["physical_cores"] == 192
+    assert read_record(str(spools[0]), "unreachable-hospital")["unreachable"] is True
+    assert metadata["unreachable-hospital"]["hospital"]["name"] == "不可达的医院"
+    assert "Traceback" not in stdout
+
+
+def test_audit_events_are_lean_and_the_outcome_is_in_results_json(audit):
+    """The per-host job event (AWX stores one per host) carries the verdict, not the facts."""
+    events = [e for e in audit["runner"].events if e["event"] == "runner_on_ok"
+              and (e["event_data"].get("task_action") or "").endswith("fep_audit")]
+    assert len(events) == len(PROFILES)
+    for event in events:
+        result = event["event_data"]["res"]
+        host = event["event_data"]["host"]
+        assert len(json.dumps(event)) <= 4096, host
+        assert "fep_outcome" not in result and "facts" not in json.dumps(result)
+        entry = audit["results"]["hosts"][host]
+        failing = {c for c, outcome in entry["checks"].items() if outcome["status"] in ("fail", "error")}
+        assert set(result["fep_failing"]) <= failing, host  # hospital-wide checks are judged later
+    assert any(event["event_data"]["res"]["fep_failing"] for event in events)
 
 
 def test_bad_metadata_stops_the_run_naming_host_and_field(region, tmp_path):

@@ -1,5 +1,5 @@
 # -*- coding: utf-8 -*-
-"""Untrusted snapshots and hung hosts through playbooks/audit.yml (issue 12, items 1 and 2).
+"""Untrusted snapshots and hung hosts through playbooks/audit.yml.
 
 One region, one run:
 * ``hostile``: a snapshot whose links point at the control node's files (``etc/os-release``

@@ -72,3 +72,71 @@ def test_each_bad_value_is_named_with_host_and_field(run):
 
 def test_no_traceback(run):
     assert "Traceback" not in run.stdout
+
+
+# -- the nftables layout each OS gets, from the role's own layered vars (tasks/os_vars.yml) -------------
+
+# A module beside the playbook that reports the distribution facts of another OS (what
+# ansible-core's setup reports there), so that the role's task runs for it on this machine.
+FAKE_FACTS = '''#!/usr/bin/python
+from ansible.module_utils.basic import AnsibleModule
+
+module = AnsibleModule(argument_spec={"facts": {"type": "dict", "required": True}})
+module.exit_json(changed=False, ansible_facts=module.params["facts"])
+'''
+
+LAYOUT_PLAY = """
+- name: Load fep_firewall's OS data for hosts that only pretend to run another OS
+  hosts: all
+  gather_facts: false
+  tasks:
+    - name: Report the distribution facts of the pretended OS
+      fake_distribution_facts:
+        facts: "{{ pretend }}"
+    - name: Run the role's layered OS data
+      ansible.builtin.include_role:
+        name: fep_firewall
+        tasks_from: os_vars.yml
+        public: true
+    - name: Show the paths
+      ansible.builtin.debug:
+        msg: "{{ [__fep_firewall_nft_main_config, __fep_firewall_nft_file] | join(' ') }}"
+"""
+
+SYSCONFIG = "/etc/sysconfig/nftables.conf /etc/nftables/fepkit.nft"
+UPSTREAM = "/etc/nftables.conf /etc/nftables.d/fepkit.nft"
+# host: (distribution, os_family, distribution_major_version as ansible-core reports them; paths)
+LAYOUTS = {
+    "kylin-v10": ("Kylin Linux Advanced Server", "RedHat", "V10", SYSCONFIG),
+    "openeuler-22": ("openEuler", "RedHat", "22", SYSCONFIG),
+    "uos-20-old-core": ("Uos", "Debian", "20", SYSCONFIG),
+    "uos-20-new-core": ("Uos", "RedHat", "20", SYSCONFIG),
+    "centos-7": ("CentOS", "RedHat", "7", SYSCONFIG),
+    "debian-12": ("Debian", "Debian", "12", UPSTREAM),
+    "suse-15": ("openSUSE Leap", "Suse", "15", UPSTREAM),
+}
+
+
+@pytest.fixture(scope="module", params=PROFILES)
+def layouts(request, tmp_path_factory):
+    base = tmp_path_factory.mktemp("fw-layouts")
+    (base / "library").mkdir()
+    (base / "library" / "fake_distribution_facts.py").write_text(FAKE_FACTS)
+    (base / "layouts.yml").write_text(LAYOUT_PLAY)
+    hosts = {name: {"ansible_connection": "local", "ansible_python_interpreter": "/usr/bin/python3",
+                    "pretend": dict(zip(("distribution", "os_family", "distribution_major_version"), row[:3]))}
+             for name, row in LAYOUTS.items()}
+    (base / "hosts.yml").write_text(yaml.safe_dump({"all": {"hosts": hosts}}))
+    proc = subprocess.run(
+        [str(REPO / request.param / "bin" / "ansible-playbook"), "-i", str(base / "hosts.yml"),
+         str(base / "layouts.yml")],
+        cwd=str(REPO), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, universal_newlines=True, timeout=300,
+        check=False)
+    assert proc.returncode == 0, proc.stdout[-3000:]
+    return proc.stdout
+
+
+@pytest.mark.parametrize("host", sorted(LAYOUTS))
+def test_each_os_gets_its_nftables_paths_from_the_layers(layouts, host):
+    shown = " ".join(layouts.split("TASK [Show the paths]", 1)[1].split())
+    assert "ok: [%s] => msg: %s " % (host, LAYOUTS[host][3]) in shown, shown

@@ -4,7 +4,7 @@
 - bad inputs stop a host before anything is read or changed, with a message
   naming the host and the field (argument_specs, then the role's own checks);
 - the OS data of the RPM family is chosen by the role's real tasks
-  (tasks/platform.yml: filter, first_found, include_vars) from real
+  (tasks/platform.yml: filter, the layered vars files, include_vars) from real
   os-release files, in check mode, without installing anything: no
   openEuler repository is reachable here.  The Debian path installs for real
   in the molecule scenarios.
@@ -121,13 +121,15 @@ def test_what_the_host_cannot_take_stops_it_before_any_change(host_bound_run, ho
 # -- the RPM family's choices, made by the role's own tasks --------------------------------------------------
 
 PLATFORMS = {
-    # fixture: (vars file, package manager, the names of libaio and unixODBC there)
-    "kylin_v10_sp3_lance": ("rpm.yml", "dnf", "libaio", "unixODBC"),
-    "openeuler_20.03_lts": ("openeuler.yml", "dnf", "libaio", "unixODBC"),
-    "openeuler_22.03_lts_sp3": ("openeuler.yml", "dnf", "libaio", "unixODBC"),
-    "uos_server_20_1050a": ("uos-20a.yml", "dnf", "libaio", "unixODBC"),
-    "uos_server_20_1060e": ("uos-20e.yml", "dnf", "libaio", "unixODBC"),
-    "debian_12": ("deb.yml", "apt", "libaio1", "unixodbc"),
+    # fixture: (vars files loaded, least specific first; package manager; the names of libaio and
+    # unixODBC there; the documented packages by architecture; the locale packages)
+    "kylin_v10_sp3_lance": (["rpm.yml"], "dnf", "libaio", "unixODBC", {}, []),
+    "openeuler_20.03_lts": (["rpm.yml", "openeuler.yml"], "dnf", "libaio", "unixODBC", {"x86_64": ["libnsl"]}, []),
+    "openeuler_22.03_lts_sp3": (["rpm.yml", "openeuler.yml"], "dnf", "libaio", "unixODBC",
+                                {"x86_64": ["libnsl"]}, []),
+    "uos_server_20_1050a": (["rpm.yml", "uos-20a.yml"], "dnf", "libaio", "unixODBC", {}, ["glibc-langpack-en"]),
+    "uos_server_20_1060e": (["rpm.yml", "uos-20e.yml"], "dnf", "libaio", "unixODBC", {"x86_64": ["libnsl"]}, []),
+    "debian_12": (["deb.yml"], "apt", "libaio1", "unixodbc", {}, ["locales"]),
 }
 
 PLATFORM_PLAY = """
@@ -142,11 +144,13 @@ PLATFORM_PLAY = """
     - name: Show the choice
       ansible.builtin.debug:
         msg:
-          vars_file: "{{ __fep_opengauss_prereqs_vars_file | basename }}"
+          vars_files: "{{ __fep_opengauss_prereqs_vars_files | map('basename') | list }}"
           pkg_mgr: "{{ __fep_opengauss_prereqs_platform.pkg_mgr }}"
           packages: "{{ __fep_opengauss_prereqs_packages }}"
           documented: "{{ __fep_opengauss_prereqs_documented_packages }}"
           chrony: "{{ __fep_opengauss_prereqs_chrony_service }}"
+          documented_arch: "{{ __fep_opengauss_prereqs_documented_packages_arch }}"
+          locale_packages: "{{ __fep_opengauss_prereqs_locale_packages }}"
 """
 
 
@@ -171,10 +175,12 @@ def choices(tmp_path_factory):
 
 
 @pytest.mark.parametrize("fixture", sorted(PLATFORMS))
-def test_role_tasks_choose_the_vars_file_and_package_names(choices, fixture):
-    vars_file, pkg_mgr, libaio, unixodbc = PLATFORMS[fixture]
+def test_role_tasks_layer_the_vars_files_and_choose_package_names(choices, fixture):
+    vars_files, pkg_mgr, libaio, unixodbc, documented_arch, locale_packages = PLATFORMS[fixture]
     choice = choices[fixture.replace(".", "_")]
-    assert (choice["vars_file"], choice["pkg_mgr"]) == (vars_file, pkg_mgr)
+    assert (choice["vars_files"], choice["pkg_mgr"]) == (vars_files, pkg_mgr)
+    # each override changes only its key: the rest comes from the family's base
+    assert (choice["documented_arch"], choice["locale_packages"]) == (documented_arch, locale_packages)
     assert (choice["packages"]["libaio"], choice["packages"]["unixODBC"]) == (libaio, unixodbc)
     assert choice["chrony"] == ("chrony" if pkg_mgr == "apt" else "chronyd")
     assert ("redhat-lsb-core" in choice["documented"]) == (pkg_mgr != "apt")

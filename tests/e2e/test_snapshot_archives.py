@@ -5,15 +5,21 @@ controller through playbooks/audit.yml (``fep_snapshot``) and ``make audit SNAPS
 On this machine: the archive's verdict equals the live audit's, check by check (the lab's hosts:
 tests/e2e/test_lab_snapshot.py).
 """
+import hashlib
+import io
+import json
 import os
+import re
 import shutil
 import subprocess
 import sys
+import tarfile
 
 import pytest
 import yaml
 
 from fep.checks.registry import CHECKS
+from tests.builders.loopback import BODY_BYTES, serving
 from tests.e2e.test_old_python_targets import legacy_bin
 from tests.support import REPO, load_results, run_playbook
 
@@ -184,3 +190,79 @@ def test_the_legacy_profile_audits_an_archive_alike(tmp_path):
         assert entry["status"] == "ok" and entry["hospital"]["name"] == "本机县人民医院", entry.get("message")
         verdicts[profile] = {check_id: outcome["status"] for check_id, outcome in entry["checks"].items()}
     assert verdicts["legacy"] == verdicts["default"]
+
+
+def rewrite_live_record(source, output, change):
+    """A copy of an archive whose fepkit/live.json went through ``change`` (a dict -> None), with
+    the manifest's sha256 and size updated as a careful forger would: only the reader's checks stop it."""
+    with tarfile.open(str(source)) as tar:
+        entries = [(info, tar.extractfile(info).read() if info.isfile() else None) for info in tar]
+    data = {info.name: content for info, content in entries}
+    live = json.loads(data["fepkit/live.json"].decode("utf-8"))
+    change(live)
+    data["fepkit/live.json"] = json.dumps(live).encode("utf-8")
+    manifest = json.loads(data["fepkit/manifest.json"].decode("utf-8"))
+    manifest["members"]["fepkit/live.json"].update(size=len(data["fepkit/live.json"]),
+                                                   sha256=hashlib.sha256(data["fepkit/live.json"]).hexdigest())
+    data["fepkit/manifest.json"] = json.dumps(manifest).encode("utf-8")
+    with tarfile.open(str(output), "w:gz") as tar:
+        for info, _ in entries:
+            if info.isfile():
+                info.size = len(data[info.name])
+                tar.addfile(info, io.BytesIO(data[info.name]))
+            else:
+                tar.addfile(info)
+    return output
+
+
+def bandwidth_field(field, value):
+    def change(live):
+        live["probes"]["results"]["bandwidth"][field] = value
+    return change
+
+
+def test_an_archive_s_bandwidth_download_is_judged_as_the_live_probe(tmp_path):
+    """fep_snapshot.py --bandwidth-url against a real HTTP server on loopback: the archive's
+    net.bandwidth is measured and judged as the live audit's; another URL in the region's
+    inventory, or a forged field, is unknown and says why, naming the field."""
+    with serving(BODY_BYTES) as url:
+        archive = take_snapshot(tmp_path / "bw.tar.gz", "--bandwidth-url", url, *HOSPITAL)
+        hostile = {"mbps-text": ("mbps", "900"), "mbps-negative": ("mbps", -5),
+                   "mbps-huge": ("mbps", 1e300), "bytes-text": ("bytes", "lots")}
+        hosts = {
+            "live": {"ansible_connection": "local", "ansible_python_interpreter": sys.executable,
+                     "fep_hospital_level": 2, "fep_hospital": {"name": "本机县人民医院"},
+                     "fep_bandwidth_probe_url": url},
+            "archive": {"ansible_connection": "local", "fep_snapshot": str(archive), "fep_bandwidth_probe_url": url},
+            # no probe in the region's inventory: the URL the hospital was given is the one judged
+            "archive-own-url": {"ansible_connection": "local", "fep_snapshot": str(archive)},
+            "archive-other-url": {"ansible_connection": "local", "fep_snapshot": str(archive),
+                                  "fep_bandwidth_probe_url": "https://platform.example.cn/10M.bin"},
+        }
+        for name, (field, value) in hostile.items():
+            forged = rewrite_live_record(archive, tmp_path / (name + ".tar.gz"), bandwidth_field(field, value))
+            hosts[name] = {"ansible_connection": "local", "fep_snapshot": str(forged), "fep_bandwidth_probe_url": url}
+        inventory = tmp_path / "hosts.yml"
+        inventory.write_text(yaml.safe_dump({"all": {"hosts": hosts}}, allow_unicode=True))
+        runner, stdout = run_playbook(tmp_path / "runner", "audit.yml", inventory,
+                                      extravars={"fep_report_dir": str(tmp_path / "rep"),
+                                                 "fep_fail_on_findings": False})
+    assert runner.status == "successful", stdout
+    assert "Traceback" not in stdout
+    results = load_results(tmp_path / "rep")["hosts"]
+    verdicts = {name: entry["checks"]["net.bandwidth"] for name, entry in results.items()}
+    for name in ("live", "archive", "archive-own-url"):
+        measured = results[name]["facts"]["probes"]["bandwidth"]
+        assert sorted(measured) == ["bytes", "error", "mbps", "seconds", "url"], name
+        assert (measured["url"], measured["bytes"], measured["error"]) == (url, BODY_BYTES, None), name
+        assert verdicts[name]["status"] == "pass", (name, verdicts[name]["message_en"])
+        assert re.match(r"^[0-9.]+ Mbit/s measured$", verdicts[name]["observed"]), name
+        assert verdicts[name]["message_zh"].startswith("实测 "), name
+    other = verdicts["archive-other-url"]
+    assert other["status"] == "unknown"
+    assert url in other["message_en"] and "https://platform.example.cn/10M.bin" in other["message_en"]
+    assert "--bandwidth-url https://platform.example.cn/10M.bin" in other["remedy_zh"]
+    for name, (field, _value) in hostile.items():
+        assert results[name]["status"] == "ok", results[name].get("message")
+        assert verdicts[name]["status"] == "unknown", name
+        assert "fepkit/live.json probes.results.bandwidth.%s: must be" % field in verdicts[name]["message_en"], name

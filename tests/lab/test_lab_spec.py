@@ -14,7 +14,7 @@ import pytest
 import yaml
 
 from fep.checks.network import PORT_CHECKS
-from fep.checks.registry import DEFAULT_FRONTEND_PROCESSES
+from fep.checks.sheet import DEFAULT_FRONTEND_PROCESSES
 from tests.builders.profiles import PROFILES
 from tests.lab import lab
 from tests.testinfra.listeners import parse_ss_listeners

@@ -5,7 +5,7 @@
 
 Expected values are the role's: its defaults (roles/fep_opengauss_prereqs/
 defaults/main.yml) overridden by the host's inventory variables, and the OS
-data the role itself would choose for the host's /etc/os-release.  What only
+data the role itself would load for the host's /etc/os-release (tests/role_vars.py).  What only
 the host kernel can change is checked on real hosts and skipped, with the
 reason, inside a container (where the role reports it instead).
 
@@ -24,6 +24,7 @@ from fep import opengauss_spec as spec
 from fep.checks import CHECKS
 from fep.opengauss_role import locale_installed, platform_of
 from fep.osinfo import parse_os_release
+from tests.role_vars import opengauss_layers, opengauss_vars
 
 pytestmark = pytest.mark.group("opengauss")
 
@@ -72,13 +73,12 @@ def settings(hostvars):
 
 @pytest.fixture(scope="module")
 def os_data(host):
-    """The vars file the role chooses for this host's os-release, loaded."""
-    text = host.file("/etc/os-release").content_string
-    platform = platform_of(parse_os_release(text))
-    for name in platform["vars_files"]:
-        if os.path.isfile(os.path.join(ROLE, "vars", name)):
-            return _yaml("vars", name)
-    pytest.fail("the role has no vars file for %s (tried %s)" % (platform["name"], platform["vars_files"]))
+    """The OS data the role loads for this host's os-release (its layered vars files)."""
+    fields = parse_os_release(host.file("/etc/os-release").content_string)
+    platform = platform_of(fields)
+    if not opengauss_layers(fields):
+        pytest.fail("the role has no vars file for %s (tried %s)" % (platform["name"], platform["vars_files"]))
+    return opengauss_vars(fields)
 
 
 @pytest.fixture(scope="module")

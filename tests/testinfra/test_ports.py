@@ -8,7 +8,7 @@ ports a hospital service is known to hold (``{8884: nginx}``).
 import pytest
 
 from fep.checks.network import PORT_CHECKS
-from fep.checks.registry import DEFAULT_FRONTEND_PROCESSES
+from fep.checks.sheet import DEFAULT_FRONTEND_PROCESSES
 
 SERVICES = [(service, nominal) for _check_id, service, nominal, *_rest in PORT_CHECKS]
 

@@ -5,7 +5,8 @@ import copy
 import pytest
 
 from fep.checks import CHECKS, Context, run_checks, summarise
-from fep.checks.registry import check, limited_by_privilege, python_profile, result
+from fep.checks.audit_notes import limited_by_privilege, python_profile
+from fep.checks.registry import check, result
 
 GIB = 1024 ** 3
 ALL_IDS = [
@@ -84,6 +85,31 @@ def test_registry_has_exactly_the_public_ids():
 def test_every_check_has_metadata():
     for item in CHECKS.values():
         assert item.survey_row and item.title_zh and item.title_en and item.measured_en and item.unknown_en
+
+
+def test_short_titles_of_the_reports_come_from_the_check_registration():
+    from fep.report.labels import SHORT_TITLES, short_title
+
+    @check("test.short", "-", "很长的完整要求", "a long full requirement", ("test",), "-", "-",
+           short=("短标题", "Short"))
+    def short(facts, ctx):
+        return result("pass", "", "", "", "")
+    try:
+        assert short_title("test.short", "zh") == "短标题" and SHORT_TITLES["en"]["test.short"] == "Short"
+        # the existing wording of the wide tables' headers, now declared once in @check
+        assert short_title("db.opengauss.kernel", "zh") == "内核一致"
+        assert short_title("port.8883", "en") == "Port 8883"
+        assert SHORT_TITLES["zh"]["net.egress_8888"] == "出站 8888"
+        assert short_title("no.such.check", "zh") == "no.such.check"
+    finally:
+        del CHECKS["test.short"]
+    assert "test.short" not in SHORT_TITLES["zh"]
+
+
+def test_every_check_has_a_short_title_of_its_own():
+    for item in CHECKS.values():
+        assert item.short_zh and item.short_en and item.item_zh
+        assert len(item.short_zh) <= len(item.title_zh)
 
 
 def test_compliant_server_has_no_failures():

@@ -1,20 +1,14 @@
-"""fep.cpu against full-length /proc/cpuinfo fixtures and sysfs topology trees."""
+"""fep.cpu, fep.cpu_cores and fep.cpuinfo against full-length /proc/cpuinfo fixtures and sysfs topology trees."""
 import os
 import re
 from pathlib import Path
 
 import pytest
 
-from fep.cpu import (
-    classify_vendor,
-    count_cores,
-    gather_cpu,
-    infer_arch,
-    parse_cpu_list,
-    parse_cpuinfo,
-    read_topology,
-)
-from fep.cpu_origin import DOMESTIC_FAMILIES
+from fep.cpu import classify_vendor, gather_cpu, infer_arch
+from fep.cpu_cores import count_cores, parse_cpu_list, read_topology
+from fep.cpuinfo import parse_cpuinfo
+from fep.domestic import DOMESTIC_CPU_FAMILIES
 from fep.sysread import SysReader
 from tests.builders.cpu_tree import FIXTURES, layout, load_meta, write_cpu_snapshot, write_sysfs_topology
 
@@ -129,7 +123,7 @@ def _x86_ids(case):
 
 def _expected_identity(case, arch):
     family, model, vendor_id, implementer, part, flags, hypervisor = IDENTITY[case]
-    domestic, reason = HIDDEN_ORIGIN.get(case, (family in DOMESTIC_FAMILIES, None))
+    domestic, reason = HIDDEN_ORIGIN.get(case, (family in DOMESTIC_CPU_FAMILIES, None))
     x86_family, x86_model = _x86_ids(case) if arch == "x86_64" else (None, None)
     return {
         "vendor_family": family, "domestic": domestic, "domestic_reason": reason, "model": model,

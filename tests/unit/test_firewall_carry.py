@@ -1,5 +1,5 @@
 # -*- coding: utf-8 -*-
-"""firewalld carry-over (issue 13, item 1): every zone property moves with its network, or the plan refuses.
+"""firewalld carry-over: every zone property moves with its network, or the plan refuses.
 
 Starts from the real listing of the molecule server (``firewalld-hospital.txt``,
 firewalld 1.3) and gives the hospital's ``public`` zone — the zone that handles

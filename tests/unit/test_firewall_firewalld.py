@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from fep.firewall import firewalld
+from fep.firewall import firewalld, firewalld_listing, firewalld_spans
 from fep.firewall.inputs import managed_ports, validate
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "firewall"
@@ -70,7 +70,7 @@ def test_probe_output_is_read_into_zones_policies_and_services():
 def test_forward_ports_on_continuation_lines_are_read():
     listing = "work (active)\n  target: default\n  forward-ports: \n\tport=2222:proto=tcp:toport=22:toaddr=\n" \
               "  source-ports: 1234/udp\n  rich rules: \n\trule family=\"ipv4\" source address=\"10.9.0.0/16\" accept\n"
-    zone = firewalld.parse_listing(listing)["work"]
+    zone = firewalld_listing.parse_listing(listing)["work"]
     assert zone["forward-ports"] == ["port=2222:proto=tcp:toport=22:toaddr="]
     assert zone["source-ports"] == ["1234/udp"]
     assert zone["rich rules"] == ['rule family="ipv4" source address="10.9.0.0/16" accept']
@@ -257,7 +257,7 @@ def test_runtime_only_changes_do_not_block_changes_without_reload():
 ])
 def test_rich_rule_reach(rule, reach):
     services = {"ssh": {"ports": ["22/tcp"]}}
-    assert firewalld.rich_rule_reach(rule, services) == reach
+    assert firewalld_spans.rich_rule_reach(rule, services) == reach
 
 
 def test_runtime_only_settings_are_recorded_for_the_rollback_to_replay():

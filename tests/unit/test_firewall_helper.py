@@ -1,5 +1,5 @@
 # -*- coding: utf-8 -*-
-"""fepkit-firewall, the host-side helper of fep_firewall's safe apply (issue 13, item 3).
+"""fepkit-firewall, the host-side helper of fep_firewall's safe apply.
 
 The rendered script runs for real under ``sh`` with stand-ins for systemctl,
 firewall-cmd, nft and logger first on its PATH (each records its arguments),
@@ -19,6 +19,8 @@ import jinja2
 import pytest
 import yaml
 
+from tests.role_vars import firewall_vars
+
 REPO = Path(__file__).resolve().parents[2]
 ROLE = REPO / "roles" / "fep_firewall"
 STUB = """#!/bin/sh
@@ -33,8 +35,7 @@ exit 0
 
 @pytest.fixture()
 def helper(tmp_path):
-    variables = dict(yaml.safe_load((ROLE / "vars" / "main.yml").read_text()),
-                     **yaml.safe_load((ROLE / "vars" / "Debian.yml").read_text()),
+    variables = dict(firewall_vars({"distribution": "Debian", "os_family": "Debian", "distribution_major_version": "12"}),
                      **yaml.safe_load((ROLE / "defaults" / "main.yml").read_text()))
     env = jinja2.Environment(undefined=jinja2.StrictUndefined)
     env.filters["quote"] = lambda s: "'" + str(s).replace("'", "'\"'\"'") + "'"

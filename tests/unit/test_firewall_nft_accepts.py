@@ -1,5 +1,5 @@
 # -*- coding: utf-8 -*-
-"""nftables backend (issue 13, item 2): the hospital's accepts of managed ports are never silently overridden.
+"""nftables backend: the hospital's accepts of managed ports are never silently overridden.
 
 The hospital chains below are written as ``nft list ruleset`` prints them
 (nftables 1.0.6, Debian 12; older versions print port names such as ``ssh``

@@ -14,7 +14,7 @@ import pytest
 
 from fep.firewall import nftables
 from fep.firewall.inputs import managed_ports, validate
-from fep.security import nft_filters_input
+from fep.host_firewall import nft_filters_input
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "firewall"
 

@@ -1,16 +1,17 @@
 # -*- coding: utf-8 -*-
 """Kernel, LANG and time zone compared across the servers of one hospital (gs_checkos A2-A4).
 
-Judged in build_results, where every host of the run is known, so results.json,
+Judged by the hospital stage (checks/hospital.py judge_hospitals) once every
+host of the run is known, before build_results assembles results.json, so
 every report and the verdict table carry the comparison.
 """
 import copy
 
 import pytest
 
-from fep.checks.opengauss import apply_hospital_consistency
+from fep.checks.hospital import judge_hospitals
 from fep.report.html import render_html
-from fep.report.results import build_results
+from fep.report.results import build_results as assemble
 from fep.report.summary import failing_hosts
 from fep.report.table import render_verdict
 from tests.builders.region_fixture import load_region_results
@@ -35,6 +36,11 @@ def server(region, kernel=None, lang=None, offset=None, status="ok"):
     if offset:
         facts["opengauss"]["timezone_offset"] = offset
     return entry
+
+
+def build_results(hosts, generated=None):
+    """What fep_results does: the hospital stage, then the document."""
+    return assemble(judge_hospitals(hosts), generated=generated)
 
 
 def hospital(region, **servers):
@@ -139,7 +145,7 @@ def test_waived_items_stay_waived(region):
 def test_comparing_twice_changes_nothing(region):
     results = hospital(region, a={}, b={"kernel": "5.10.0"})
     again = copy.deepcopy(results["hosts"])
-    apply_hospital_consistency(again)
+    judge_hospitals(again)
     assert again == results["hosts"]
 
 
@@ -149,3 +155,14 @@ def test_reports_show_the_comparison(region):
     assert "└ locale" in verdict
     page = render_html(results, "zh")
     assert "本院服务器之间不一致：en_US.UTF-8: a; zh_CN.UTF-8: b" in page
+
+
+def test_build_results_only_assembles(region):
+    """The judging is a stage of its own: build_results leaves what it is given as it is."""
+    hosts = {"a": server(region), "b": server(region, lang="zh_CN.UTF-8")}
+    given = copy.deepcopy(hosts)
+    results = assemble(hosts, generated="2026-11-25T17:30:00+08:00")
+    assert results["hosts"] == given
+    judged = judge_hospitals(copy.deepcopy(given))
+    assert judged["a"]["checks"]["db.opengauss.locale"]["status"] == "fail"
+    assert assemble(judged)["hosts"]["a"]["checks"]["db.opengauss.locale"]["compared_with"] == ["a", "b"]

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from fep import collector
+from fep import checks, collector
+from fep.archive import recorded_probe_args
 from fep.sysread import LIVE_RECORD, SysReader
 from tests.builders.devices import write_file
 from tests.builders.profiles import build_root
@@ -102,3 +103,79 @@ def test_recorded_machine_type_only_when_cpuinfo_does_not_tell(tmp_path, uos_roo
     # a Hygon cpuinfo says x86_64, as the live collector would conclude before asking uname
     record(uos_root, uname={"machine": "aarch64"})
     assert collector.collect(str(uos_root))["cpu"]["arch"] == "x86_64"
+
+
+URL = "http://203.0.113.20/probe.bin"
+# what probes.measure_download returns (tests/unit/test_probes.py measures a real one on loopback)
+MEASURED = {"url": URL, "mbps": 84.1, "bytes": 52428800, "seconds": 4.99, "error": None}
+BANDWIDTH = {"config": {"bandwidth_url": URL, "bandwidth_seconds": 5, "bandwidth_max_bytes": 52428800, "timeout": 3.0},
+             "results": {"bandwidth": MEASURED}}
+
+
+def bandwidth_verdict(facts, url=URL):
+    ctx = checks.Context(level=2, thresholds={}, ports={}, declared={}, probes={"bandwidth_url": url},
+                         frontend_processes=[])
+    return checks.run_checks(facts, ctx, select=["net.bandwidth"])["net.bandwidth"]
+
+
+def test_a_recorded_download_from_the_same_url_is_judged_as_a_live_one(uos_root):
+    record(uos_root, probes=BANDWIDTH)
+    facts = collector.collect(str(uos_root), {"probes": {"bandwidth_url": URL, "timeout": 3}})
+    assert facts["probes"] == {"bandwidth": MEASURED} and "probes" not in facts["unknown"]
+    live = dict(facts, probes={"bandwidth": MEASURED}, collector=dict(facts["collector"], snapshot=False))
+    verdict = bandwidth_verdict(facts)
+    assert verdict == bandwidth_verdict(live)
+    assert (verdict["status"], verdict["observed"]) == ("pass", "84.1 Mbit/s measured")
+
+
+def test_a_recorded_failed_download_fails_as_a_live_one(uos_root):
+    failed = {"url": URL, "mbps": None, "bytes": 0, "error": "timed out"}
+    record(uos_root, probes=dict(BANDWIDTH, results={"bandwidth": failed}))
+    verdict = bandwidth_verdict(collector.collect(str(uos_root), {"probes": {"bandwidth_url": URL}}))
+    assert (verdict["status"], verdict["observed"]) == ("fail", "download failed: timed out")
+
+
+def test_a_download_from_another_url_is_unknown_and_says_both(uos_root):
+    record(uos_root, probes=BANDWIDTH)
+    other = "https://platform.example.cn/10M.bin"
+    facts = collector.collect(str(uos_root), {"probes": {"bandwidth_url": other}})
+    assert "bandwidth" not in facts["probes"]
+    assert "measured bandwidth from %r, not from fep_bandwidth_probe_url %r" % (URL, other) in facts["unknown"]["probes"]
+    verdict = bandwidth_verdict(facts, other)
+    assert verdict["status"] == "unknown" and URL in verdict["message_en"] and other in verdict["message_en"]
+    assert other in verdict["message_zh"] and "--bandwidth-url" in verdict["remedy_zh"]
+
+
+def test_a_tool_run_without_bandwidth_url_says_so(uos_root):
+    record(uos_root, probes=PROBES)
+    facts = collector.collect(str(uos_root), {"probes": {"bandwidth_url": URL}})
+    assert "run without --bandwidth-url" in facts["unknown"]["probes"]
+    assert bandwidth_verdict(facts)["status"] == "unknown"
+
+
+@pytest.mark.parametrize("field,value,says", [
+    ("mbps", "84.1", "results.bandwidth.mbps: must be a number of Mbit/s"),
+    ("mbps", -3, "results.bandwidth.mbps: must be a number of Mbit/s from 0"),
+    ("mbps", 1e12, "results.bandwidth.mbps: must be a number of Mbit/s from 0 to 419430"),
+    ("mbps", float("inf"), "results.bandwidth.mbps"),
+    ("mbps", True, "results.bandwidth.mbps"),
+    ("bytes", "52428800", "results.bandwidth.bytes: must be a whole number of bytes"),
+    ("bytes", 10 ** 15, "results.bandwidth.bytes"),
+    ("seconds", None, "results.bandwidth.seconds: must be a number of seconds"),
+    ("url", "http://elsewhere.example/", "results.bandwidth.url: 'http://elsewhere.example/' is not the URL"),
+    (None, "fast", "results.bandwidth: must be the download's record, got str"),
+])
+def test_a_hostile_recorded_field_is_unknown_naming_the_field(uos_root, field, value, says):
+    hostile = value if field is None else dict(MEASURED, **{field: value})
+    record(uos_root, probes=dict(BANDWIDTH, results={"bandwidth": hostile}))
+    facts = collector.collect(str(uos_root), {"probes": {"bandwidth_url": URL}})
+    assert "bandwidth" not in facts["probes"]
+    assert "fepkit/live.json probes." + says in facts["unknown"]["probes"]
+    verdict = bandwidth_verdict(facts)
+    assert verdict["status"] == "unknown" and says in verdict["message_en"]
+
+
+def test_the_archive_s_bandwidth_url_is_the_audit_s_without_one_in_the_inventory():
+    manifest = {"options": {"probes": dict(BANDWIDTH["config"], egress=["203.0.113.10:8888"])}}
+    assert recorded_probe_args(manifest) == {"bandwidth_probe_url": URL, "national_platform": ["203.0.113.10:8888"],
+                                             "probe_timeout": 3.0}

@@ -5,14 +5,14 @@ The sample region (tests/fixtures/results/region.json, one run over two
 cities) is split into the runs a province would really collect: one per
 city, plus make-up runs that re-audit a server after its hospital fixed
 something.  What a merge must give back is what one run over the same hosts
-gives: build_results() over them.
+gives: the hospital stage and build_results() over them.
 """
 import copy
 import json
 
 import pytest
 
-from fep.checks.opengauss import apply_hospital_consistency
+from fep.checks.hospital import judge_hospitals
 from fep.report.merge import MergeError, merge_results, parse_generated
 from fep.report.results import build_results, results_text
 from tests.builders.region_fixture import load_region_results
@@ -34,7 +34,7 @@ def run_of(entries, generated, **run):
     hosts = {name: copy.deepcopy(entry) for name, entry in entries.items()}
     meta = {"fepkit": "0.1.0", "ansible_core": "2.19.14", "check_mode": False, "lang": "zh"}
     meta.update(run)
-    return json.loads(results_text(build_results(hosts, generated=generated, run=meta)))
+    return json.loads(results_text(build_results(judge_hospitals(hosts), generated=generated, run=meta)))
 
 
 def city_run(region, city, generated, **run):
@@ -189,8 +189,8 @@ def test_servers_of_one_hospital_from_two_runs_are_compared(region):
         # the single-server note of the earlier runs is replaced, not stacked
         assert "本院仅此一台服务器" not in outcome["message_zh"]
         assert outcome["message_zh"].count("本院服务器之间不一致") == 1
-    one_run = build_results({name: copy.deepcopy(entry) for name, entry in
-                             list(jiangcheng["hosts"].items()) + list(makeup["hosts"].items())})
+    one_run = build_results(judge_hospitals({name: copy.deepcopy(entry) for name, entry in
+                                             list(jiangcheng["hosts"].items()) + list(makeup["hosts"].items())}))
     assert merged["hosts"] == one_run["hosts"]
     assert merged["summary"] == one_run["summary"]
 
@@ -220,7 +220,7 @@ def province(region):
 def test_judging_a_merged_document_again_changes_nothing(region):
     merged, _ = merge_results(province(region))
     again = copy.deepcopy(merged["hosts"])
-    apply_hospital_consistency(again)
+    judge_hospitals(again)
     assert again == merged["hosts"]
     alone, notes = merge_results([("province.json", json.loads(results_text(merged)))])
     assert notes == []

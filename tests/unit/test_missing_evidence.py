@@ -1,5 +1,5 @@
 # -*- coding: utf-8 -*-
-"""Missing evidence is ``unknown``, never a verdict (issue 12, item 5).
+"""Missing evidence is ``unknown``, never a verdict.
 
 A snapshot lacking a source (a partial copy, a collector that skipped a
 folder) used to read as the absence of the thing: no process list gave

@@ -4,7 +4,7 @@ import os
 
 import pytest
 
-from fep import collector, opengauss, security
+from fep import collector, opengauss, os_settings
 from fep.sysread import SysReader
 from tests.builders import devices
 from tests.builders.os_settings import tzif
@@ -183,7 +183,7 @@ def test_container_detection(tmp_path, files, expected):
 def test_limits_dash_sets_soft_and_hard_in_file_order(tmp_path):
     write(tmp_path, "etc/security/limits.conf", "*  soft nofile 4096\n*  -  nofile 1000000\nomm hard stack 4096\n")
     write(tmp_path, "etc/security/limits.d/20-nproc.conf", "*  soft nproc 4096\n")
-    assert security.gather_limits(SysReader(str(tmp_path))) == {
+    assert os_settings.gather_limits(SysReader(str(tmp_path))) == {
         "configured": {"*": {"soft nofile": "1000000", "hard nofile": "1000000", "soft nproc": "4096"},
                        "omm": {"hard stack": "4096"}},
         "readable": True}
@@ -195,19 +195,19 @@ def test_logind_drop_ins_follow_systemd_order(tmp_path):
     write(tmp_path, "etc/systemd/logind.conf.d/10-vendor.conf", "[Login]\nKillUserProcesses=no\n")
     reader = SysReader(str(tmp_path))
     # /etc's file of the same name masks the vendor's: RemoveIPC stays yes
-    assert security.logind_files(reader) == ["etc/systemd/logind.conf", "etc/systemd/logind.conf.d/10-vendor.conf"]
-    assert security.gather_remove_ipc(reader) == "yes"
+    assert os_settings.logind_files(reader) == ["etc/systemd/logind.conf", "etc/systemd/logind.conf.d/10-vendor.conf"]
+    assert os_settings.gather_remove_ipc(reader) == "yes"
 
 
 def test_sysctl_values_are_read_whitespace_normalised(tmp_path):
     write(tmp_path, "proc/sys/kernel/sem", "250\t6400000\t1000\t25600\n")
-    values = security.gather_sysctls(SysReader(str(tmp_path)), keys=("kernel.sem", "net.ipv4.tcp_tw_recycle"))
+    values = os_settings.gather_sysctls(SysReader(str(tmp_path)), keys=("kernel.sem", "net.ipv4.tcp_tw_recycle"))
     assert values == {"kernel.sem": "250 6400000 1000 25600", "net.ipv4.tcp_tw_recycle": None}
 
 
 def test_live_sysctls_are_readable_here():
     # /proc/sys refuses huge reads on recent kernels (ENOMEM): SysReader reads in chunks
-    values = security.gather_sysctls(SysReader("/"), keys=("kernel.osrelease", "vm.overcommit_memory"))
+    values = os_settings.gather_sysctls(SysReader("/"), keys=("kernel.osrelease", "vm.overcommit_memory"))
     assert values["kernel.osrelease"] == os.uname().release
     assert values["vm.overcommit_memory"] in ("0", "1", "2")
 

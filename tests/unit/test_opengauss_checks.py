@@ -14,7 +14,7 @@ import pytest
 
 from fep import opengauss_spec as spec
 from fep.checks import CHECKS, Context, run_checks
-from fep.checks.opengauss import summary_result
+from fep.checks.opengauss_summary import summary_result
 from fep.checks.registry import result
 from fep.collector import collect
 from tests.builders import devices

@@ -1,9 +1,11 @@
 # -*- coding: utf-8 -*-
-"""The decisions of the fep_opengauss_prereqs role (plugins/module_utils/fep/opengauss_role.py).
+"""The decisions of the fep_opengauss_prereqs role (plugins/module_utils/fep/opengauss_role/ on the
+controller, plugins/module_utils/fep/opengauss_settings.py on the host).
 
-Which vars file and package names each domestic OS gets is tested on the real
-os-release files of tests/fixtures/os-release, resolved against the role's
-vars/ directory as first_found does: nothing is installed.
+Which vars files and package names each domestic OS gets is tested on the real
+os-release files of tests/fixtures/os-release, layered from the role's vars/
+directory as tasks/platform.yml loads them (tests/role_vars.py): nothing is
+installed.
 """
 import os
 
@@ -11,11 +13,12 @@ import pytest
 import yaml
 
 from fep import opengauss_role as role
+from fep import opengauss_settings as settings
 from fep.osinfo import parse_os_release
+from tests.role_vars import opengauss_layers, opengauss_vars
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 FIXTURES = os.path.join(REPO, "tests", "fixtures", "os-release")
-VARS = os.path.join(REPO, "roles", "fep_opengauss_prereqs", "vars")
 DEFAULTS = os.path.join(REPO, "roles", "fep_opengauss_prereqs", "defaults", "main.yml")
 
 
@@ -24,22 +27,12 @@ def fields(name):
         return parse_os_release(handle.read())
 
 
-def first_found(candidates):
-    """What ansible's first_found lookup picks from the role's vars/."""
-    return next((name for name in candidates if os.path.isfile(os.path.join(VARS, name))), None)
-
-
-def os_data(name):
-    with open(os.path.join(VARS, name), encoding="utf-8") as handle:
-        return yaml.safe_load(handle)
-
-
 # -- which OS, which vars file, which package names -----------------------------------------------------
 
 RPM_PACKAGES = ["bzip2", "libaio", "libedit", "libxml2", "lz4", "numactl", "unixODBC"]
 DEB_PACKAGES = ["bzip2", "libaio1", "libedit2", "libxml2", "liblz4-1", "libnuma1", "unixodbc"]
 
-# fixture: (package manager, vars file chosen, its package names, libnsl on x86_64)
+# fixture: (package manager, most specific vars file loaded, the package names, libnsl on x86_64)
 PLATFORMS = {
     "kylin_v10_sp1_tercel": ("dnf", "rpm.yml", RPM_PACKAGES, False),
     "kylin_v10_sp2_sword": ("dnf", "rpm.yml", RPM_PACKAGES, False),
@@ -63,8 +56,8 @@ def test_os_release_chooses_the_vars_file_and_package_names(fixture):
     pkg_mgr, vars_file, packages, libnsl = PLATFORMS[fixture]
     platform = role.platform_of(fields(fixture))
     assert platform["problem"] is None
-    assert (platform["pkg_mgr"], first_found(platform["vars_files"])) == (pkg_mgr, vars_file)
-    data = os_data(vars_file)
+    assert (platform["pkg_mgr"], opengauss_layers(fields(fixture))[-1]) == (pkg_mgr, vars_file)
+    data = opengauss_vars(fields(fixture))
     assert list(data["__fep_opengauss_prereqs_packages"].values()) == packages
     assert ("libnsl" in data["__fep_opengauss_prereqs_documented_packages_arch"].get("x86_64", [])) == libnsl
     assert "libnsl" not in data["__fep_opengauss_prereqs_documented_packages_arch"].get("aarch64", [])
@@ -85,9 +78,11 @@ def test_uos_is_rpm_whatever_ansible_core_says():
 
 
 def test_the_locale_comes_in_a_langpack_only_on_the_el8_based_uos():
-    assert os_data("uos-20a.yml")["__fep_opengauss_prereqs_locale_packages"] == ["glibc-langpack-en"]
-    assert os_data("deb.yml")["__fep_opengauss_prereqs_locale_generate"] is True
-    assert os_data("rpm.yml")["__fep_opengauss_prereqs_locale_packages"] == []
+    assert opengauss_vars(fields("uos_server_20_1050a"))["__fep_opengauss_prereqs_locale_packages"] == \
+        ["glibc-langpack-en"]
+    assert opengauss_vars(fields("debian_12"))["__fep_opengauss_prereqs_locale_generate"] is True
+    assert opengauss_vars(fields("uos_server_20_1060e"))["__fep_opengauss_prereqs_locale_packages"] == []
+    assert opengauss_vars(fields("kylin_v10_sp3_lance"))["__fep_opengauss_prereqs_locale_packages"] == []
 
 
 @pytest.mark.parametrize("text,problem", [
@@ -102,7 +97,7 @@ def test_an_os_without_data_is_refused_with_a_sentence(text, problem):
 # -- sysctl ----------------------------------------------------------------------------------------------
 
 def test_sysctl_scopes():
-    assert [role.sysctl_scope(k) for k in ("net.core.somaxconn", "kernel.sem", "kernel.shmmax",
+    assert [settings.sysctl_scope(k) for k in ("net.core.somaxconn", "kernel.sem", "kernel.shmmax",
                                            "vm.min_free_kbytes", "fs.aio-max-nr", "kernel.pid_max")] == \
         ["net", "ipc", "ipc", "host", "host", "host"]
 
@@ -163,7 +158,7 @@ def test_aio_max_nr_is_raised_never_lowered():
 ])
 def test_sysctl_action(key, current, container, action):
     wanted = {"kernel.sem": "250 6400000 1000 25600", "net.core.somaxconn": "65535"}.get(key, "1")
-    assert role.sysctl_action(key, wanted, current, container) == action
+    assert settings.sysctl_action(key, wanted, current, container) == action
 
 
 # -- IO scheduler, THP, locale ------------------------------------------------------------------------------
@@ -177,13 +172,13 @@ def test_sysctl_action(key, current, container, action):
     ("[none]", "mq-deadline", False, "unavailable"),
 ])
 def test_scheduler_action(text, wanted, container, action):
-    assert role.scheduler_action(text, wanted, container) == action
+    assert settings.scheduler_action(text, wanted, container) == action
 
 
 def test_data_disks_match_like_udev_kernel_globs():
     names = ["nvme0n1", "nvme0c0n1", "sda", "sdb", "vda", "dm-0", "loop0", "sr0", "md127"]
-    assert role.matching_disks(names, ["sd*", "vd*", "nvme*n*"]) == ["nvme0c0n1", "nvme0n1", "sda", "sdb", "vda"]
-    assert role.matching_disks(names, ["nvme[0-9]n[0-9]"]) == ["nvme0n1"]
+    assert settings.matching_disks(names, ["sd*", "vd*", "nvme*n*"]) == ["nvme0c0n1", "nvme0n1", "sda", "sdb", "vda"]
+    assert settings.matching_disks(names, ["nvme[0-9]n[0-9]"]) == ["nvme0n1"]
 
 
 @pytest.mark.parametrize("text,container,action", [
@@ -193,7 +188,7 @@ def test_data_disks_match_like_udev_kernel_globs():
     (None, False, "ok"),  # a kernel without THP
 ])
 def test_thp_action(text, container, action):
-    assert role.thp_action(text, container) == action
+    assert settings.thp_action(text, container) == action
 
 
 @pytest.mark.parametrize("lang,installed,expected", [
@@ -281,8 +276,8 @@ def test_a_bad_input_is_named(field, value, named):
 # -- the end-of-run summary ---------------------------------------------------------------------------------
 
 def test_summary_lists_reboots_first_then_every_pending_setting():
-    selinux = role.pending("selinux", "SELINUX=disabled", "reboot", "enforcing", "disabled")
-    thp = role.pending("thp", "transparent_hugepage/enabled", "host-kernel", "always [madvise] never", "never")
+    selinux = settings.pending("selinux", "SELINUX=disabled", "reboot", "enforcing", "disabled")
+    thp = settings.pending("thp", "transparent_hugepage/enabled", "host-kernel", "always [madvise] never", "never")
     reports = {"b-host": {"reboot_required": True, "pending": [selinux]},
                "a-host": {"reboot_required": False, "pending": [thp]},
                "c-host": {"reboot_required": False, "pending": []}}
@@ -343,7 +338,7 @@ def test_an_existing_directory_is_taken_over_only_when_the_inventory_says_so(see
 def test_sysctl_d_files_are_parsed_like_systemd_sysctl():
     text = "# hospital tuning\n; old\nnet.core.somaxconn = 4096\n-vm/swappiness=10\nkernel.sem =  250  32000 100 128\n" \
            "net.core.somaxconn=8192\nnot a setting\n"
-    assert role.parse_sysctl_conf(text) == {"net.core.somaxconn": "8192", "vm.swappiness": "10",
+    assert settings.parse_sysctl_conf(text) == {"net.core.somaxconn": "8192", "vm.swappiness": "10",
                                             "kernel.sem": "250 32000 100 128"}
 
 

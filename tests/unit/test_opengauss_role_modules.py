@@ -1,5 +1,6 @@
 # -*- coding: utf-8 -*-
-"""The role's modules (roles/fep_opengauss_prereqs/library): what they apply, report and never touch.
+"""The role's modules (plugins/modules/fep_opengauss_host.py, fep_opengauss_kernel.py): what they
+apply, report and never touch.
 
 The kernel's files are faked at the modules' I/O seam (``read``, ``write``,
 ``writable``, ``block_devices``); the deciding code runs as on a server.
@@ -197,6 +198,6 @@ def test_role_modules_need_python_36_at_most():
     vermin = os.path.join(os.path.dirname(sys.executable), "vermin")
     proc = subprocess.run([vermin, "--no-tips", "--violations", "-t=3.6-", "--eval-annotations",
                            "--no-parse-comments", *MODULES, os.path.join(REPO, "plugins", "module_utils", "fep",
-                                                                         "opengauss_role.py")],
+                                                                         "opengauss_settings.py")],
                           capture_output=True, text=True, check=False)
     assert proc.returncode == 0, proc.stdout + proc.stderr

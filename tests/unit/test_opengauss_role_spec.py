@@ -15,9 +15,11 @@ import pytest
 import yaml
 
 from fep import opengauss_spec as spec
-from fep.checks import opengauss as og_checks
+from fep.checks import opengauss_install, opengauss_kernel
 from fep.checks.registry import Context
-from fep.opengauss_role import RESERVED_PORT_SPAN, sysctl_values
+from fep.opengauss_role import RESERVED_PORT_SPAN, platform_of, sysctl_values
+from fep.osinfo import parse_os_release
+from tests.role_vars import REPO, opengauss_vars
 
 ROLE = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))),
                     "roles", "fep_opengauss_prereqs")
@@ -31,9 +33,22 @@ def load(*parts):
 
 DEFAULTS = load("defaults", "main.yml")
 OPTIONS = load("meta", "argument_specs.yml")["argument_specs"]["main"]["options"]
-VARS_FILES = sorted(name for name in os.listdir(os.path.join(ROLE, "vars")) if name != "main.yml")
-RPM_FILES = [name for name in VARS_FILES if load("vars", name)["__fep_opengauss_prereqs_packages"]["libaio"]
-             == spec.PACKAGES["libaio"][2]]
+FIXTURES = os.path.join(REPO, "tests", "fixtures", "os-release")
+
+
+def _platforms():
+    """{os-release fixture: (the role's platform, the OS data it loads)} of every OS the role prepares."""
+    found = {}
+    for name in sorted(os.listdir(FIXTURES)):
+        with open(os.path.join(FIXTURES, name), encoding="utf-8") as handle:
+            fields = parse_os_release(handle.read())
+        if platform_of(fields)["problem"] is None:
+            found[name] = (platform_of(fields), opengauss_vars(fields))
+    return found
+
+
+PLATFORMS = _platforms()
+RPM_OSES = sorted(name for name, (platform, _) in PLATFORMS.items() if platform["family"] == "rpm")
 
 
 def default(name):
@@ -48,9 +63,8 @@ def task(file_name, task_name):
     return next(t for t in load("tasks", file_name) if t["name"] == task_name)
 
 
-def test_vars_files_are_either_rpm_or_deb_names():
-    assert RPM_FILES and "deb.yml" in VARS_FILES
-    assert sorted(RPM_FILES + ["deb.yml"]) == VARS_FILES
+def test_the_fixtures_cover_both_families():
+    assert RPM_OSES and {platform["family"] for platform, _ in PLATFORMS.values()} == {"rpm", "deb"}
 
 
 # -- sysctl (A6, A10) ---------------------------------------------------------------------------------
@@ -75,17 +89,17 @@ def test_the_role_s_sysctl_table_passes_the_audit_s_judge(memtotal_kb):
             "sysctl": {"net.ipv4.ip_local_reserved_ports": "", "fs.aio-max-nr": "65536"}}
     values = sysctl_values(default("sysctl"), default("sysctl_suggested"), {}, host,
                            default("min_free_kbytes_percent"), 5432, default("aio_max_nr"))
-    assert og_checks.judge_sysctls(values, memtotal_kb * 1024, False) == ([], [], [])
+    assert opengauss_kernel.judge_sysctls(values, memtotal_kb * 1024, False) == ([], [], [])
     facts = {"security": {"sysctl": values}, "ports": {"listening": []}}
-    assert og_checks.og_aio_max_nr(facts, None)["status"] == "pass"
-    assert og_checks.og_port(facts, Context())["status"] == "pass"
+    assert opengauss_kernel.og_aio_max_nr(facts, None)["status"] == "pass"
+    assert opengauss_install.og_port(facts, Context())["status"] == "pass"
 
 
 def test_the_audit_s_judge_would_see_a_drifted_value():
     # guards the test above: one wrong value is a failing item
     host = {"memtotal_kb": 65807536, "sysctl": {}}
     values = sysctl_values(default("sysctl"), {}, {"net.core.somaxconn": "4096"}, host, 5, 5432, 1)
-    failing, _, _ = og_checks.judge_sysctls(values, 65807536 * 1024, False)
+    failing, _, _ = opengauss_kernel.judge_sysctls(values, 65807536 * 1024, False)
     assert [item["name"] for item in failing] == ["net.core.somaxconn"]
 
 
@@ -99,14 +113,14 @@ def role_limits(limits):
 
 def test_the_role_s_limits_pass_the_audit():
     facts = {"security": {"limits": {"configured": role_limits(default("limits")), "readable": True}}}
-    assert og_checks.og_limits(facts, None)["status"] == "pass"
+    assert opengauss_kernel.og_limits(facts, None)["status"] == "pass"
 
 
 def test_the_audit_would_see_a_missing_limit():
     limits = dict(default("limits"))
     del limits["nofile"]
     facts = {"security": {"limits": {"configured": role_limits(limits), "readable": True}}}
-    outcome = og_checks.og_limits(facts, None)
+    outcome = opengauss_kernel.og_limits(facts, None)
     assert (outcome["status"], sorted(i["name"] for i in outcome["items"])) == \
         ("warn", ["hard nofile", "soft nofile"])
 
@@ -114,8 +128,8 @@ def test_the_audit_would_see_a_missing_limit():
 def test_the_role_never_lowers_a_limit_below_linux_s_default():
     # e.g. writing "stack 3072" would lower the 8192 KB default the installer already accepts
     for item, value in default("limits").items():
-        soft_default = og_checks.LIMIT_DEFAULTS[item][0]
-        if soft_default is not None and str(value) not in og_checks.UNLIMITED and soft_default not in og_checks.UNLIMITED:
+        soft_default = opengauss_kernel.LIMIT_DEFAULTS[item][0]
+        if soft_default is not None and str(value) not in opengauss_kernel.UNLIMITED and soft_default not in opengauss_kernel.UNLIMITED:
             assert int(value) >= int(soft_default), item
 
 
@@ -160,19 +174,20 @@ def test_chrony_runs_as_a_daemon_the_installer_looks_for():
 
 # -- packages --------------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("name", VARS_FILES)
+@pytest.mark.parametrize("name", sorted(PLATFORMS))
 def test_packages_are_the_audit_s_per_family(name):
-    column = 3 if name == "deb.yml" else 2
-    assert load("vars", name)["__fep_opengauss_prereqs_packages"] == \
+    platform, data = PLATFORMS[name]
+    column = 3 if platform["family"] == "deb" else 2
+    assert data["__fep_opengauss_prereqs_packages"] == \
         OrderedDict((package, row[column]) for package, row in spec.PACKAGES.items())
 
 
-@pytest.mark.parametrize("name", RPM_FILES)
+@pytest.mark.parametrize("name", RPM_OSES)
 def test_documented_rpm_packages_are_the_guide_s(name):
-    data = load("vars", name)
+    platform, data = PLATFORMS[name]
     assert data["__fep_opengauss_prereqs_documented_packages"] == list(spec.PACKAGES_DOCUMENTED_RPM)
     # libnsl: openEuler x86_64 only (and the UOS e-editions, built on openEuler)
-    openeuler_based = name in ("openeuler.yml", "uos-20e.yml")
+    openeuler_based = platform["id"] == "openeuler" or (platform["id"], platform["edition"]) == ("uos", "e")
     assert data["__fep_opengauss_prereqs_documented_packages_arch"] == \
         ({"x86_64": list(spec.PACKAGES_DOCUMENTED_RPM_OPENEULER_X86)} if openeuler_based else {})
 

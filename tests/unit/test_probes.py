@@ -1,12 +1,11 @@
 # -*- coding: utf-8 -*-
 """Network probes against real listeners on loopback (the only network tests may use)."""
 import socket
-import threading
-from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
 
 from fep.probes import measure_download, run_probes, split_target, tcp_connect
+from tests.builders.loopback import BODY_BYTES, serving
 
 
 @pytest.mark.parametrize("target,expected", [
@@ -41,32 +40,16 @@ def test_tcp_connect_refused_reports_the_error():
     assert outcome["ok"] is False and "refused" in outcome["error"].lower()
 
 
-class _Payload(BaseHTTPRequestHandler):
-    def do_GET(self):
-        body = b"x" * (2 * 1024 * 1024)
-        self.send_response(200)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args):
-        pass
-
-
 @pytest.fixture
 def http_server():
-    server = HTTPServer(("127.0.0.1", 0), _Payload)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield "http://127.0.0.1:%d/10M.bin" % server.server_address[1]
-    server.shutdown()
-    server.server_close()
+    with serving() as url:
+        yield url
 
 
 def test_bandwidth_download_from_loopback(http_server):
-    outcome = measure_download(http_server, seconds=5, max_bytes=2 * 1024 * 1024, timeout=2)
+    outcome = measure_download(http_server, seconds=5, max_bytes=BODY_BYTES, timeout=2)
     assert outcome["error"] is None
-    assert outcome["bytes"] == 2 * 1024 * 1024
+    assert outcome["bytes"] == BODY_BYTES
     assert outcome["mbps"] > 0
 
 

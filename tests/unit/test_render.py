@@ -13,6 +13,7 @@ import openpyxl
 import pytest
 import yaml
 
+from fep.checks.hospital import judge_hospitals
 from fep.report import render
 from fep.report.html import division_groups, page_names
 from fep.report.render import ReportError, ResultsError, load_results, render_reports
@@ -239,7 +240,8 @@ def write_run(folder, entries, generated):
     hosts = {name: copy.deepcopy(entry) for name, entry in entries.items()}
     folder.mkdir(parents=True)
     path = folder / "results.json"
-    path.write_text(results_text(build_results(hosts, generated=generated, run=region["run"])), encoding="utf-8")
+    results = build_results(judge_hospitals(hosts), generated=generated, run=region["run"])
+    path.write_text(results_text(results), encoding="utf-8")
     return str(path)
 
 

@@ -1,28 +1,19 @@
 # -*- coding: utf-8 -*-
 """What fep_results decides on its own: the default report folder, and the audit outcome it reads."""
 import datetime
-import importlib.util
 import json
 import os
 
 import pytest
 
 from fep.report.results import OUTCOME_KEY, audit_outcome, host_entry
+from fep.report.spool import default_report_dir
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 
-def load_plugin():
-    spec = importlib.util.spec_from_file_location(
-        "fep_results_plugin", os.path.join(REPO, "plugins", "action", "fep_results.py"))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def test_default_report_folder_is_a_timestamp_beside_the_playbooks():
-    plugin = load_plugin()
-    path = plugin.default_report_dir(os.path.join(REPO, "playbooks"), datetime.datetime(2026, 11, 25, 9, 5, 7))
+    path = default_report_dir(os.path.join(REPO, "playbooks"), datetime.datetime(2026, 11, 25, 9, 5, 7))
     assert path == os.path.join(REPO, "reports", "20261125-090507")
 
 
@@ -30,10 +21,23 @@ def test_an_installed_collection_writes_reports_under_the_current_folder(tmp_pat
     installed = tmp_path / "ansible_collections" / "fepkit" / "fep"
     (installed / "playbooks").mkdir(parents=True)
     (installed / "MANIFEST.json").write_text("{}")
-    plugin = load_plugin()
-    path = plugin.default_report_dir(str(installed / "playbooks"), datetime.datetime(2026, 11, 25, 9, 5, 7),
+    path = default_report_dir(str(installed / "playbooks"), datetime.datetime(2026, 11, 25, 9, 5, 7),
                                      cwd=str(tmp_path / "work"))
     assert path == str(tmp_path / "work" / "reports" / "20261125-090507")
+
+
+def test_a_spooled_outcome_is_read_as_it_was_written():
+    outcome = {"level": 2, "checks": {"cpu.cores": {"status": "fail"}}, "facts": {"cpu": {"physical_cores": 8}}}
+    entry = host_entry({"host": "h", "outcome": outcome}, level=3)
+    assert (entry["status"], entry["level"], entry["facts"]) == ("ok", 2, outcome["facts"])
+    assert entry["summary"]["fail"] == 1
+
+
+def test_a_host_without_any_record_is_not_audited_and_says_why():
+    entry = host_entry(None, level=2)
+    assert entry["status"] == "failed"
+    assert entry["message"].startswith("not audited: the play failed for this host before the audit task")
+    assert "run was stopped" in entry["message"]
 
 
 def test_the_outcome_travels_as_one_json_string_and_is_read_back():

@@ -4,18 +4,9 @@ import os
 
 import pytest
 
-from fep.security import (
-    bracketed,
-    find_agents,
-    gather_locale_timezone,
-    gather_security,
-    gather_selinux,
-    iptables_filters_input,
-    nft_filters_input,
-    pam_limits_in_sshd,
-    parse_firewalld_zone,
-    parse_limits,
-)
+from fep.host_firewall import iptables_filters_input, nft_filters_input, parse_firewalld_zone
+from fep.os_settings import bracketed, gather_locale_timezone, gather_selinux, pam_limits_in_sshd, parse_limits
+from fep.security import find_agents, gather_security
 from fep.sysread import SysReader
 
 # firewalld permanent zone as firewall-cmd writes it on Kylin V10

@@ -15,6 +15,7 @@ import pytest
 from fep import checks, collector, opengauss_spec, probes, sysread
 from fep.archive import extract
 from tests.builders.devices import write_file
+from tests.builders.loopback import BODY_BYTES, serving
 from tests.builders.profiles import PROFILES, build_root
 from tests.support import REPO, find_python
 
@@ -177,11 +178,47 @@ def test_the_tool_s_lists_are_the_audit_s():
     for name, (kind, files, _rpm, _deb, _required) in opengauss_spec.PACKAGES.items():
         assert set(files) <= set(tool.PACKAGE_FILES[kind]), name
     assert tool.parse_args(["--output", "x"]).opengauss_data_dir == opengauss_spec.DATA_DIR
-    for name in ("split_target", "tcp_connect"):
+    for name in ("split_target", "tcp_connect", "measure_download", "run_probes"):
         assert inspect.getsource(getattr(tool, name)) == inspect.getsource(getattr(probes, name)), name
     assert inspect.getsource(tool.read_limited) == inspect.getsource(sysread.read_limited)
     assert tool.READ_CHUNK == sysread.READ_CHUNK
     assert tool.PROBE_KINDS == probes.PROBE_KINDS
+    assert (tool.BANDWIDTH_SECONDS, tool.BANDWIDTH_MAX_BYTES) == (probes.BANDWIDTH_SECONDS, probes.BANDWIDTH_MAX_BYTES)
+
+
+def test_the_tool_measures_bandwidth_as_the_live_audit_does():
+    """The same download, run by the tool's copy and by the audit's probe, gives the same record."""
+    tool = load_tool()
+    config = {"bandwidth_url": None, "timeout": 2.0}
+    with serving(BODY_BYTES) as url:
+        config["bandwidth_url"] = url
+        measured = {"tool": tool.run_probes(dict(config, bandwidth_seconds=tool.BANDWIDTH_SECONDS,
+                                                 bandwidth_max_bytes=tool.BANDWIDTH_MAX_BYTES)),
+                    "audit": probes.run_probes(config)}
+    for who, results in measured.items():
+        assert list(results) == ["bandwidth"], who
+        record = results["bandwidth"]
+        assert sorted(record) == ["bytes", "error", "mbps", "seconds", "url"], who
+        assert (record["url"], record["bytes"], record["error"]) == (url, BODY_BYTES, None), who
+        assert record["mbps"] > 0 and record["seconds"] > 0, who
+    # the rate itself is a timing: equal within what rounding and two runs allow, never asserted exact
+    assert measured["tool"]["bandwidth"]["bytes"] == measured["audit"]["bandwidth"]["bytes"]
+
+
+def test_a_bandwidth_url_that_is_not_http_is_refused(tmp_path):
+    proc = run_tool(tmp_path, tmp_path / "x.tar.gz", "--bandwidth-url", "ftp://mirror.example.cn/10M", check=False)
+    assert proc.returncode == 2 and "--bandwidth-url" in proc.stderr and "Traceback" not in proc.stderr
+    assert not (tmp_path / "x.tar.gz").exists()
+
+
+def test_a_snapshot_of_a_tree_never_probes(tmp_path):
+    """--root is a tree, not the running host: no probe could speak for it."""
+    root = tmp_path / "server"
+    build_root(root, "hygon-uos-l2-short")
+    with serving() as url:
+        run_tool(root, tmp_path / "s.tar.gz", "--bandwidth-url", url)
+    live = json.loads(members(tmp_path / "s.tar.gz")["fepkit/live.json"][1])
+    assert "probes" not in live
 
 
 def test_an_unwritable_output_is_said_without_a_traceback(tmp_path):

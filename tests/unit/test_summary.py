@@ -94,6 +94,15 @@ def test_failed_audit_reason_names_the_variable():
         "审计失败（技术信息：something new）")
 
 
+def test_a_host_ended_by_fep_audit_timeout_is_not_called_a_connection_timeout():
+    # the message report/results.py failure_message writes for a task ended by the timeout
+    message = ("no result within fep_audit_timeout (30 s), the audit of this host was ended: the host or its "
+               "connection hung before the collector could report (Timed out after 30 second(s))")
+    text = not_audited_reason({"status": "failed", "message": message}, "zh")
+    assert text.startswith("审计失败：在 fep_audit_timeout 规定时间内未返回结果")
+    assert "连接超时" not in text
+
+
 def test_every_report_orders_hosts_by_city_county_hospital_then_host():
     def entry(city, county, name):
         return {"hospital": {"name": name, "division": {"city": city, "county": county}}}

@@ -9,7 +9,8 @@ import openpyxl
 import pytest
 
 from fep.checks import CHECKS, Context, run_checks
-from fep.report.survey import NETWORK_ROWS, SERVER_ROWS, sheet_title, write_survey
+from fep.report.survey import sheet_title, write_survey
+from fep.report.survey_form import NETWORK_ROWS, SERVER_ROWS
 from tests.builders.region_fixture import load_region_results
 
 PASSING_L3 = "kunpeng-kylin-l3"
@@ -468,7 +469,7 @@ def test_width_estimate_follows_the_fonts():
     assert line_count("x" * 60, 30) < line_count("内" * 60, 30)
 
 
-# --- what every tick means (the survey issue) ----------------------------------------------
+# --- what every tick means ----------------------------------------------------------------
 
 def test_level_and_applied_threshold_are_stated(forms):
     sheet = sheet_of(forms, PASSING_L3)

@@ -1,5 +1,5 @@
 # -*- coding: utf-8 -*-
-"""Snapshot reads stay inside the snapshot (issue 12, item 1).
+"""Snapshot reads stay inside the snapshot.
 
 A snapshot is sent in by a hospital: untrusted input read on the control node,
 often as root. The hostile trees here are what such a copy can contain: links

@@ -57,7 +57,7 @@ def test_a_few_hosts_get_a_per_check_table_in_english():
 
 
 def test_region_verdict_names_the_hosts_that_need_the_legacy_profile():
-    from fep.checks.registry import python_profile
+    from fep.checks.audit_notes import python_profile
     results = load()
     # Kylin V10 ships Python 3.7, UOS 1050a 3.6: the audit ran, the roles need ansible-core 2.16
     results["hosts"]["kunpeng-kylin-l3"]["python"] = python_profile("3.7.9")
@@ -75,7 +75,7 @@ def test_region_verdict_has_no_profile_line_when_every_host_runs_the_default_pro
 
 
 def test_host_detail_explains_the_profile_in_the_report_language():
-    from fep.checks.registry import python_profile
+    from fep.checks.audit_notes import python_profile
     entry = load()["hosts"]["kunpeng-kylin-l3"]
     entry["python"] = python_profile("3.7.9")
     results = build_results({"kunpeng-kylin-l3": entry})

@@ -1,10 +1,12 @@
 # -*- coding: utf-8 -*-
 """Code that runs on hospital servers must work on Python 3.6 (UOS 1050a).
 
-vermin reports the minimum Python version each file needs; the collector
-modules (top level of plugins/module_utils/fep) and the bootstrap piped by the
-fep_audit action plugin must need nothing newer than 3.6.  The same modules
-must import nothing outside the standard library.
+Which code is target code is one rule, by location (fep.payload): the top
+level of plugins/module_utils/fep.  vermin reports the minimum Python version
+each file needs; those modules, the snapshot tool hospitals run and the
+bootstrap piped by the fep_audit action plugin must need nothing newer than
+3.6.  The same modules must import nothing outside the standard library and
+nothing from the controller's sub-packages.
 """
 import ast
 import os
@@ -13,15 +15,15 @@ import sys
 
 import pytest
 
+from fep import payload
 from tests.builders.profiles import PROFILES, build_root
 from tests.support import find_python
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 PACKAGE = os.path.join(REPO, "plugins", "module_utils", "fep")
-# the package's top level, and the snapshot collector hospitals run themselves
-TARGET_FILES = sorted(
-    os.path.join(PACKAGE, name) for name in os.listdir(PACKAGE) if name.endswith(".py")) + [
-    os.path.join(REPO, "tools", "fep_snapshot.py")]
+# the target modules (fep.payload's rule), and the snapshot collector hospitals run themselves
+TARGET_MODULES = payload.target_modules(PACKAGE)
+TARGET_FILES = sorted(TARGET_MODULES.values()) + [os.path.join(REPO, "tools", "fep_snapshot.py")]
 
 
 def vermin(paths):
@@ -75,6 +77,21 @@ def test_collector_imports_only_stdlib_and_itself(path):
             assert name in sys.stdlib_module_names, "%s imports %s" % (os.path.basename(path), name)
 
 
+@pytest.mark.parametrize("name", sorted(TARGET_MODULES))
+def test_target_modules_import_no_controller_package(name):
+    with open(TARGET_MODULES[name], encoding="utf-8") as handle:
+        imported = payload.imported_modules(handle.read())
+    # a sub-package (checks.registry) or a module outside the package (..x) is controller code
+    assert imported <= set(TARGET_MODULES), "%s imports %s" % (name, sorted(imported - set(TARGET_MODULES)))
+
+
+def test_the_rule_is_the_location():
+    assert {"collector", "cpu", "domestic", "opengauss_settings"} <= set(TARGET_MODULES)
+    # controller code lives in sub-packages: none of it is a top-level module
+    for package in ("checks", "report", "firewall", "archive", "opengauss_role", "payload"):
+        assert os.path.isfile(os.path.join(PACKAGE, package, "__init__.py")) and package not in TARGET_MODULES
+
+
 def load_fep_audit():
     sys.path.insert(0, os.path.join(REPO, "plugins", "action"))
     try:
@@ -85,12 +102,13 @@ def load_fep_audit():
 
 
 def test_payload_carries_what_the_collector_imports_and_nothing_else():
-    fep_audit = load_fep_audit()
-    shipped = set(fep_audit.collector_sources(PACKAGE))
-    # the collector's own imports, followed through security -> opengauss_spec
-    assert {"fep", "fep.collector", "fep.cpu", "fep.security", "fep.opengauss", "fep.opengauss_spec"} <= shipped
+    shipped = set(payload.collector_sources(PACKAGE))
+    # the collector's own imports, followed through security -> opengauss_spec, cpu -> cpu_origin -> domestic
+    assert {"fep", "fep.collector", "fep.cpu", "fep.security", "fep.opengauss", "fep.opengauss_spec",
+            "fep.domestic"} <= shipped
+    assert shipped <= {"fep"} | {"fep." + name for name in TARGET_MODULES}
     # used only by the fep_opengauss_prereqs role's modules, which AnsiballZ packs itself
-    assert "fep.opengauss_role" not in shipped
+    assert "fep.opengauss_settings" not in shipped
 
 
 def test_payload_runs_with_only_the_shipped_modules(tmp_path):
@@ -105,10 +123,12 @@ def test_payload_runs_with_only_the_shipped_modules(tmp_path):
     assert "FEP_RESULT_BEGIN" in proc.stdout and "Traceback" not in proc.stdout
 
 
-def test_relative_imports_are_read_in_both_spellings():
-    fep_audit = load_fep_audit()
-    text = "from .cpu import gather_cpu\nfrom . import opengauss_spec as spec, sysread\n"
-    assert fep_audit.imported_modules(text) == {"cpu", "opengauss_spec", "sysread"}
+def test_relative_imports_are_read_in_every_spelling():
+    text = ("from .cpu import gather_cpu\nfrom . import opengauss_spec as spec, sysread\n"
+            "from .disks import (\n    read_disks,\n    summarise,\n)\nimport json\n"
+            "def late():\n    from .checks.registry import CHECKS\n    from ..other import thing\n")
+    assert payload.imported_modules(text) == {"cpu", "opengauss_spec", "sysread", "disks", "checks.registry",
+                                              "..other"}
 
 
 # -- the payload under the interpreters hospital servers ship ------------------

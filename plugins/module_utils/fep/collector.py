@@ -24,7 +24,7 @@ from .opengauss import gather_opengauss, parse_mounts
 from .osinfo import gather_os
 from .pci import gather_accelerators
 from .ports import gather_ports
-from .probes import PROBE_KINDS, run_probes
+from .probes import PROBE_KINDS, recorded_bandwidth, run_probes
 from .security import gather_security
 from .sysread import SysReader
 
@@ -94,7 +94,7 @@ def recorded_probes(reader, wanted):
     ones asked for; any other kind stays unknown (a snapshot cannot probe)."""
     record = reader.recorded("probes") or {}
     config, results = record.get("config") or {}, record.get("results") or {}
-    probes, missing = {}, []
+    probes, missing, reasons = {}, [], []
     for kind, _port in PROBE_KINDS:
         if not wanted.get(kind):
             continue
@@ -102,11 +102,20 @@ def recorded_probes(reader, wanted):
             probes[kind] = results[kind]
         else:
             missing.append(kind)
+    if missing and record:
+        reasons.append("the snapshot probed other targets than %s" % ", ".join(missing))
     if wanted.get("bandwidth_url"):
-        missing.append("bandwidth")  # a download the collector tool does not make
+        # the same download as a live audit's, when the tool was given the same URL (--bandwidth-url)
+        measurement, problem = recorded_bandwidth(record, wanted["bandwidth_url"])
+        if measurement is not None:
+            probes["bandwidth"] = measurement
+        else:
+            missing.append("bandwidth")
+            if record or reader.taken_on_host():  # a hand-made snapshot: no tool to have asked
+                reasons.append(problem)
     if missing:
         reader.mark_unknown("probes", "network probes need the live host, not a snapshot%s" % (
-            " (the snapshot probed other targets than %s)" % ", ".join(missing) if record else ""))
+            " (%s)" % "; ".join(reasons) if reasons else ""))
     return probes
 
 

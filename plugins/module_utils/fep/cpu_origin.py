@@ -16,8 +16,7 @@ Pure functions over the ``cpu`` facts; standard library only, Python 3.6+.
 """
 import re
 
-DOMESTIC_FAMILIES = frozenset(
-    ["kunpeng", "phytium", "hygon", "zhaoxin", "loongson", "sunway"])
+from .domestic import DOMESTIC_CPU_FAMILIES
 
 # Brand-string words of each maker (Zhaoxin writes its name in capitals).
 _BRAND_FAMILIES = (
@@ -95,15 +94,15 @@ def judge_domestic(cpu, in_vm=None):
     if cpu.get("implementer") is not None:
         # arm64 KVM passes the host's MIDR through, so a domestic implementer is the
         # host's; ARM's own implementer inside a VM is a hypervisor CPU model.
-        if family in DOMESTIC_FAMILIES:
+        if family in DOMESTIC_CPU_FAMILIES:
             return True, None
         if in_vm and _int(cpu["implementer"], 16) == ARM_LTD:
             return None, "vm_arm_generic"
         return False, None
     named = brand_family(brand)
-    if named in DOMESTIC_FAMILIES and named != family:
+    if named in DOMESTIC_CPU_FAMILIES and named != family:
         return None, "vm_vendor_brand_conflict" if in_vm else "vendor_brand_conflict"
-    if family in DOMESTIC_FAMILIES:
+    if family in DOMESTIC_CPU_FAMILIES:
         return True, None
     generic = (_GENERIC_BRAND.search(brand) is not None
                or cpu.get("x86_family") in _GENERIC_X86_FAMILIES or named is None)

@@ -11,6 +11,8 @@ through a ``SysReader``.  Standard library only, Python 3.6+.
 """
 import re
 
+from .domestic import OTHER_DOMESTIC_OS, os_category
+
 OS_RELEASE_PATHS = ("etc/os-release", "usr/lib/os-release")
 
 # vendor release files: (path, os-release ID they stand for)
@@ -19,21 +21,6 @@ VENDOR_RELEASE_FILES = (
     ("etc/openEuler-release", "openEuler"),
     ("etc/uos-release", "uos"),
 )
-
-# Other domestic distributions (survey box 其它国产系统), by lower-case ID:
-# True for server distributions, False for desktop ones.
-OTHER_DOMESTIC = {
-    "anolis": True, "opencloudos": True, "tencentos": True, "bclinux": True,
-    "ctyunos": True, "nfschina": True, "euleros": True, "hce": True,
-    "fusionos": True, "kylinsec": True, "alinux": True, "neokylin": True,
-    "isoft": True, "linx": True, "deepin": False, "openkylin": False,
-}
-
-NON_DOMESTIC = frozenset([
-    "centos", "rhel", "rocky", "almalinux", "ol", "fedora", "amzn",
-    "ubuntu", "debian", "linuxmint", "sles", "sled", "opensuse",
-    "opensuse-leap", "opensuse-tumbleweed", "arch", "alpine", "gentoo",
-])
 
 # UOS Server 20 RPM editions by PLATFORM_ID and by codename: (letter, base)
 UOS_SERVER_EDITIONS = {
@@ -209,25 +196,19 @@ def classify_os(fields):
         return result
 
     hint = None
-    if lower_id == "kylin":
-        category = "kylin"
+    category = os_category(lower_id)
+    if category == "kylin":
         server, hint, note = _kylin(fields, codename)
-    elif lower_id == "openeuler":
-        category = "openeuler"
+    elif category == "openeuler":
         server, note = _openeuler(fields)
-    elif lower_id == "uos":
-        category = "uos"
+    elif category == "uos":
         server, hint, note = _uos(fields, codename)
-    elif lower_id in OTHER_DOMESTIC:
-        category = "other_domestic"
-        server = OTHER_DOMESTIC[lower_id]
-        note = None
-    elif lower_id in NON_DOMESTIC or lower_id.startswith("opensuse"):
-        category = "non_domestic"
+    elif category == "other_domestic":
+        server, note = OTHER_DOMESTIC_OS[lower_id], None
+    elif category == "non_domestic":
         server, note = None, None
     else:
-        category, server = "unknown", None
-        note = f"ID {os_id!r} is not a distribution this audit knows"
+        server, note = None, f"ID {os_id!r} is not a distribution this audit knows"
 
     family, manager = _package_manager(lower_id, fields, hint)
     result.update({

@@ -76,7 +76,7 @@ def _inside(dest, path):
     return real == dest or real.startswith(dest + os.sep)
 
 
-def _unpack(tar, dest, limits):
+def _unpack(tar, dest, limits):  # noqa: C901 - one pass over untrusted members, each refusal next to its test
     """Write the members; returns ``{name: ("file", sha256, size) | ("link", target) | ("dir",)}``."""
     members, links, total = {}, {}, 0
     for count, info in enumerate(tar, 1):
@@ -223,10 +223,15 @@ def collect(path, options):
     try:
         manifest = extract(path, dest)
         options = dict(options)
+        errors = []
         if not options.get("probes"):
             inputs, errors = validate_inputs(recorded_probe_args(manifest))
             options["probes"] = {} if errors else inputs["probes"]
         facts = collector.collect(dest, options)
+        if errors:  # never silently: the probes the hospital ran are not judged, and why
+            reason = "%s options.probes unusable (%s)" % (MANIFEST, "; ".join(errors))
+            facts.setdefault("unknown", {}).setdefault("probes", reason)
+            facts.setdefault("warnings", []).append("probes: " + reason)
     finally:
         shutil.rmtree(dest, ignore_errors=True)
     host = manifest.get("host") if isinstance(manifest.get("host"), dict) else {}
@@ -252,6 +257,8 @@ def recorded_probe_args(manifest):
     targets = {kind: probes[kind] for kind in ("gov_extranet", "health_private") if probes.get(kind)}
     if targets:
         args["probe_targets"] = targets
+    if probes.get("bandwidth_url"):
+        args["bandwidth_probe_url"] = probes["bandwidth_url"]
     if probes.get("timeout"):
         args["probe_timeout"] = probes["timeout"]
     return args

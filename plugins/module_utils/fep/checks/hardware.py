@@ -3,9 +3,10 @@
 import re
 
 from ..cpu_origin import describe_reason, judge_domestic
+from ..domestic import CPU_FAMILY_NAMES, DOMESTIC_CPU_FAMILIES
 from ..nics import NOT_WIRED_REASONS, is_wired_port
 from .registry import check, result, unknown_reason
-from .util import GIB, VENDOR_NAMES_EN, VENDOR_NAMES_ZH, gib, join, section, tb
+from .util import GIB, gib, join, section, tb
 
 BACKUP_MOUNT = re.compile(r"(^|/)(backup|backups|bak|bakup|beifen|databak|nas)(/|$)", re.I)
 
@@ -14,7 +15,8 @@ BACKUP_MOUNT = re.compile(r"(^|/)(backup|backups|bak|bakup|beifen|databak|nas)(/
        ("hardware", "declared"),
        "Declared in the inventory (fep_declared.server_dedicated); the audit lists "
        "virtualisation and listening services as evidence",
-       "Not declared: a server cannot prove it is dedicated")
+       "Not declared: a server cannot prove it is dedicated",
+       short=("专用服务器", "Dedicated"))
 def server_dedicated(facts, ctx):
     declared = ctx.declared.get("server_dedicated")
     virt = section(facts, "virtualization") or {}
@@ -53,7 +55,8 @@ def _root_device(mounts):
        "Separate data-backup storage space", ("hardware", "storage", "declared"),
        "A network filesystem (NFS, CIFS, …) or a backup mount point on another device "
        "than /, or declared (fep_declared.backup_storage)",
-       "Nothing detected and not declared (backup may live outside the server)")
+       "Nothing detected and not declared (backup may live outside the server)",
+       short=("备份存储", "Backup storage"))
 def server_backup_storage(facts, ctx):
     declared = ctx.declared.get("backup_storage")
     if declared:
@@ -85,11 +88,20 @@ def _level_not_set():
                   "Set fep_hospital_level (2 or 3) in the inventory.")
 
 
+# the domestic CPU makers by name, as the expected value and the remedy list them
+DOMESTIC_NAMES = {lang: [names[f] for f in DOMESTIC_CPU_FAMILIES] for lang, names in CPU_FAMILY_NAMES.items()}
+
+
+
+def _either_zh(names):
+    """鲲鹏、飞腾或申威"""
+    return "、".join(names[:-1]) + "或" + names[-1] if len(names) > 1 else "".join(names)
+
+
 def _cpu_text(cpu, lang):
-    names = VENDOR_NAMES_ZH if lang == "zh" else VENDOR_NAMES_EN
-    family = names.get(cpu.get("vendor_family"), cpu.get("vendor_family"))
+    family = CPU_FAMILY_NAMES[lang].get(cpu.get("vendor_family"), cpu.get("vendor_family"))
     model = cpu.get("model") or ""
-    prefix = VENDOR_NAMES_EN.get(cpu.get("vendor_family"), "") + " "
+    prefix = CPU_FAMILY_NAMES["en"].get(cpu.get("vendor_family"), "") + " "
     if lang == "zh" and model.startswith(prefix):
         # "Kunpeng 920" reads "鲲鹏 920"; "Intel(R) Xeon(R) …" keeps its own name
         model = model[len(prefix):]
@@ -105,10 +117,11 @@ def _cpu_text(cpu, lang):
        "/proc/cpuinfo, judged with the hypervisor flag and DMI: inside a VM a generic CPU model "
        "hides the host",
        "/proc/cpuinfo unreadable; a VM whose CPU model hides the host (warn when the brand string "
-       "names a domestic CPU)")
+       "names a domestic CPU)",
+       short=("国产 CPU", "Domestic CPU"))
 def cpu_domestic(facts, ctx):
     cpu = section(facts, "cpu")
-    expected = "Kunpeng/Phytium/Hygon/Zhaoxin/Loongson/Sunway"
+    expected = "/".join(DOMESTIC_NAMES["en"])
     vm = (section(facts, "virtualization") or {}).get("vm")
     domestic, reason = judge_domestic(cpu, in_vm=vm)
     if domestic is None and reason is None:
@@ -130,16 +143,16 @@ def cpu_domestic(facts, ctx):
     return result("fail", observed, expected,
                   "%s 不是国产自研 CPU" % _cpu_text(cpu, "zh"),
                   "%s is not a domestic CPU" % observed,
-                  "更换为鲲鹏、飞腾、海光、兆芯、龙芯或申威等国产 CPU 的服务器。",
-                  "Replace with a server on a domestic CPU (Kunpeng, Phytium, Hygon, "
-                  "Zhaoxin, Loongson, Sunway).")
+                  "更换为%s等国产 CPU 的服务器。" % _either_zh(DOMESTIC_NAMES["zh"]),
+                  "Replace with a server on a domestic CPU (%s)." % ", ".join(DOMESTIC_NAMES["en"]))
 
 
 @check("cpu.cores", "二-3", "物理核数：二级≥32，三级≥64", "Physical cores: ≥32 (level 2), ≥64 (level 3)",
        ("hardware", "cpu"),
        "Distinct cores in sysfs topology; without sysfs, cpuinfo core ids; on aarch64 without "
        "sysfs an estimate from the logical CPU count (decides only when unambiguous)",
-       "No topology and the estimate cannot decide (SMT possible), or the level is not set")
+       "No topology and the estimate cannot decide (SMT possible), or the level is not set",
+       short=("物理核数", "Cores"))
 def cpu_cores(facts, ctx):
     need = ctx.threshold("cpu_cores")
     cpu = section(facts, "cpu") or {}
@@ -177,7 +190,8 @@ def cpu_cores(facts, ctx):
        ("hardware", "memory"),
        "Installed DIMMs from SMBIOS when readable (root); else MemTotal with a tolerance "
        "(default 4 %) for firmware/kernel reservations",
-       "/proc/meminfo unreadable, or the level is not set")
+       "/proc/meminfo unreadable, or the level is not set",
+       short=("内存", "Memory"))
 def memory_size(facts, ctx):
     need_gib = ctx.threshold("memory_gib")
     if ctx.level is None or need_gib is None:
@@ -213,7 +227,8 @@ def _storage_floor(ctx):
 @check("storage.size", "二-5", "存储空间≥1T", "Storage ≥ 1 TB", ("hardware", "storage"),
        "Sum of real block devices (no loop/zram/optical; LVM/MD volumes not counted twice; a "
        "multipath LUN or NVMe namespace counted once however many paths reach it)",
-       "sys/block unreadable")
+       "sys/block unreadable",
+       short=("存储≥1T", "Storage ≥1T"))
 def storage_size(facts, ctx):
     storage = section(facts, "storage")
     expected = ">= %s" % tb(ctx.threshold("storage_bytes"))
@@ -239,7 +254,8 @@ def _unreliable_medium(disk):
        "SSD capacity (non-rotational or NVMe) must reach 1 TB; RAID logical drives, SAN LUNs "
        "(FC/iSCSI, multipath) and virtual disks report an unreliable medium",
        "The capacity sits behind a RAID controller, a storage array or a hypervisor and is not "
-       "declared")
+       "declared",
+       short=("SSD", "SSD"))
 def storage_ssd(facts, ctx):
     expected = "SSD >= %s" % tb(ctx.threshold("storage_bytes"))
     if ctx.declared.get("storage_ssd") is True:
@@ -279,7 +295,8 @@ def storage_ssd(facts, ctx):
 @check("nic.dual", "二-6", "配置双网卡", "Dual NIC", ("hardware", "network"),
        "Wired physical Ethernet ports in sysfs, named in the result (bridges, veth, bonds, VLANs, "
        "docker, lo, wireless, mobile broadband, USB tethering/BMC links, InfiniBand not counted)",
-       "sys/class/net unreadable")
+       "sys/class/net unreadable",
+       short=("双网卡", "Dual NIC"))
 def nic_dual(facts, ctx):
     nics = section(facts, "nics")
     need = int(ctx.threshold("nics"))
@@ -321,7 +338,8 @@ def nic_dual(facts, ctx):
        ("hardware", "optional"),
        "PCI devices of an accelerator vendor in an accelerator class (display controller, "
        "processing accelerator, co-processor) or in its device table; BMC VGA chips excluded",
-       "sys/bus/pci unreadable")
+       "sys/bus/pci unreadable",
+       short=("GPU/NPU", "GPU/NPU"))
 def accelerator_gpu_npu(facts, ctx):
     cards = section(facts, "accelerators")
     if cards is None:

@@ -16,7 +16,8 @@ import re
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 
 from .. import opengauss_spec
-from .registry import CHECKS, COMMON_THRESHOLDS, DEFAULT_PORTS, LEVEL_THRESHOLDS
+from .registry import CHECKS
+from .sheet import COMMON_THRESHOLDS, DEFAULT_PORTS, LEVEL_THRESHOLDS
 from .survey_inputs import validate_survey_inputs
 
 ARG_VARIABLES = {
@@ -194,130 +195,29 @@ def _check_targets(name, targets, errors):
 
 
 def validate_inputs(args):
-    """Normalised inputs and a list of error strings (empty when valid)."""
-    var = ARG_VARIABLES
+    """Normalised inputs and a list of error strings (empty when valid).
+
+    Types first (``check_types``, the argument spec), then one validator per
+    variable for what a spec cannot say (ranges, known names, meanings); each
+    appends its messages to ``errors`` and returns the normalised value.
+    """
     args, errors = check_types(args)
-    unknown_args = sorted(set(args) - set(var))
+    unknown_args = sorted(set(args) - set(ARG_VARIABLES))
     if unknown_args:
         errors.append("unknown audit argument(s): %s" % ", ".join(unknown_args))
-
-    level = args.get("level")
-    if level not in (None, ""):
-        try:
-            level = _int(level)
-        except (TypeError, ValueError):
-            level = -1
-        if level not in LEVEL_THRESHOLDS:
-            errors.append("%s: must be 2 or 3 (二级/三级), got %r" % (var["level"], args.get("level")))
-    else:
-        level = None
-
-    ports = {}
-    for service, value in (args.get("ports") or {}).items():
-        if service not in DEFAULT_PORTS:
-            errors.append("%s: unknown service %r (known: %s)" % (
-                var["ports"], service, ", ".join(DEFAULT_PORTS)))
-            continue
-        try:
-            port = _int(value)
-        except (TypeError, ValueError):
-            port = -1
-        if not 0 < port < 65536:
-            errors.append("%s.%s: port must be 1-65535, got %r" % (var["ports"], service, value))
-        else:
-            ports[service] = port
-
-    thresholds = {}
-    known_thresholds = set(COMMON_THRESHOLDS) | set(LEVEL_THRESHOLDS[2])
-    for name, value in (args.get("thresholds") or {}).items():
-        if name not in known_thresholds:
-            errors.append("%s: unknown threshold %r (known: %s)" % (
-                var["thresholds"], name, ", ".join(sorted(known_thresholds))))
-            continue
-        number = finite_number(value)
-        if number is None or number < 0:
-            errors.append("%s.%s: must be a finite non-negative number, got %r" % (var["thresholds"], name, value))
-        else:
-            thresholds[name] = number
-
-    declared = {}
-    for name, value in (args.get("declared") or {}).items():
-        if name not in DECLARABLE:
-            errors.append("%s: unknown item %r (known: %s)" % (
-                var["declared"], name, ", ".join(sorted(DECLARABLE))))
-        elif not isinstance(value, DECLARABLE[name]) or (
-                DECLARABLE[name] == (int, float) and isinstance(value, bool)):
-            errors.append("%s.%s: wrong type %s" % (var["declared"], name, native_type(value)))
-        elif DECLARABLE[name] == (int, float) and (finite_number(value) is None or value < 0):
-            errors.append("%s.%s: must be a finite non-negative number, got %r" % (var["declared"], name, value))
-        else:
-            declared[name] = value
-
-    skip = args.get("skip") or {}
-    if not isinstance(skip, dict):
-        errors.append("%s: must map a check id to the reason it is waived" % var["skip"])
-        skip = {}
-    for check_id, reason in skip.items():
-        if check_id not in CHECKS:
-            errors.append("%s: unknown check id %r" % (var["skip"], check_id))
-        elif not str(reason or "").strip():
-            errors.append("%s.%s: a waiver needs a reason" % (var["skip"], check_id))
-
-    select = [str(s) for s in as_list(args.get("select"))]
-    known_selectors = set(CHECKS) | {t for c in CHECKS.values() for t in c.tags}
-    for selector in select:
-        if selector not in known_selectors:
-            errors.append("%s: %r is neither a check id nor a tag" % (var["select"], selector))
-
-    probe_targets = args.get("probe_targets") or {}
-    probes = {"egress": _check_targets(var["national_platform"], args.get("national_platform"), errors)}
-    for name in probe_targets:
-        if name not in PROBE_KINDS:
-            errors.append("%s: unknown network %r (known: %s)" % (var["probe_targets"], name, ", ".join(PROBE_KINDS)))
-    for name in PROBE_KINDS:
-        probes[name] = _check_targets("%s.%s" % (var["probe_targets"], name), probe_targets.get(name), errors)
-    url = args.get("bandwidth_probe_url") or ""
-    if url and not re.match(r"^https?://[^\s/]+", url):
-        errors.append("%s: must be an http(s) URL, got %r" % (var["bandwidth_probe_url"], url))
-    probes["bandwidth_url"] = url
-    probes["timeout"] = positive_seconds(args.get("probe_timeout"), 3)
-    if probes["timeout"] is None:
-        errors.append("%s: must be a number of seconds above 0, got %r" % (
-            var["probe_timeout"], args.get("probe_timeout")))
-    probes = {k: v for k, v in probes.items() if v}
-    if set(probes) == {"timeout"}:
-        probes = {}
-
-    audit_timeout = positive_seconds(args.get("audit_timeout"), DEFAULT_AUDIT_TIMEOUT)
-    if audit_timeout is None:
-        errors.append("%s: must be a number of seconds above 0, got %r" % (
-            var["audit_timeout"], args.get("audit_timeout")))
-
-    agents = {}
-    for category, names in (args.get("security_agents") or {}).items():
-        if category not in AGENT_CATEGORIES:
-            errors.append("%s: unknown category %r (known: %s)" % (
-                var["security_agents"], category, ", ".join(AGENT_CATEGORIES)))
-        else:
-            agents[category] = [str(n) for n in as_list(names)]
-
-    root = str(args.get("root") or "/")
-    if not root.startswith("/"):
-        errors.append("%s: must be an absolute path, got %r" % (var["root"], root))
-    snapshot = args.get("snapshot") or None
-    if snapshot is not None and not isinstance(snapshot, str):
-        errors.append("%s: must be the path of a .tar.gz made by tools/fep_snapshot.py" % var["snapshot"])
-        snapshot = None
-    if snapshot and root != "/":
-        errors.append("%s and %s: set one of them (an archive or a snapshot folder)" % (var["snapshot"], var["root"]))
-    data_dir = args.get("opengauss_data_dir") or opengauss_spec.DATA_DIR
-    if not isinstance(data_dir, str) or not data_dir.startswith("/"):
-        errors.append("%s: must be an absolute path, got %r" % (var["opengauss_data_dir"], data_dir))
-
+    level = _level(args, errors)
+    ports = _ports(args, errors)
+    thresholds = _thresholds(args, errors)
+    declared = _declared(args, errors)
+    skip = _skip(args, errors)
+    select = _select(args, errors)
+    probes = _probes(args, errors)
+    audit_timeout = _seconds(args, "audit_timeout", DEFAULT_AUDIT_TIMEOUT, errors)
+    agents = _agents(args, errors)
+    root, snapshot, data_dir = _locations(args, errors)
     publish_facts = as_boolean(args.get("publish_facts", False))
     if publish_facts is None:
-        errors.append("%s: must be true or false, got %r" % (var["publish_facts"], args.get("publish_facts")))
-
+        errors.append("%s: must be true or false, got %r" % (ARG_VARIABLES["publish_facts"], args.get("publish_facts")))
     survey, survey_errors = validate_survey_inputs(args, level, thresholds, declared)
     errors.extend(survey_errors)
 
@@ -342,3 +242,141 @@ def validate_inputs(args):
         "python": None if str(args.get("python") or "auto").startswith("auto") else str(args["python"]),
     }
     return inputs, errors
+
+
+# -- one validator per variable: (args, errors) -> normalised value ----------------------
+
+def _level(args, errors):
+    level = args.get("level")
+    if level in (None, ""):
+        return None
+    try:
+        level = _int(level)
+    except (TypeError, ValueError):
+        level = -1
+    if level not in LEVEL_THRESHOLDS:
+        errors.append("%s: must be 2 or 3 (二级/三级), got %r" % (ARG_VARIABLES["level"], args.get("level")))
+    return level
+
+
+def _ports(args, errors):
+    variable, ports = ARG_VARIABLES["ports"], {}
+    for service, value in (args.get("ports") or {}).items():
+        if service not in DEFAULT_PORTS:
+            errors.append("%s: unknown service %r (known: %s)" % (variable, service, ", ".join(DEFAULT_PORTS)))
+            continue
+        try:
+            port = _int(value)
+        except (TypeError, ValueError):
+            port = -1
+        if not 0 < port < 65536:
+            errors.append("%s.%s: port must be 1-65535, got %r" % (variable, service, value))
+        else:
+            ports[service] = port
+    return ports
+
+
+def _thresholds(args, errors):
+    variable, thresholds = ARG_VARIABLES["thresholds"], {}
+    known = set(COMMON_THRESHOLDS) | set(LEVEL_THRESHOLDS[2])
+    for name, value in (args.get("thresholds") or {}).items():
+        if name not in known:
+            errors.append("%s: unknown threshold %r (known: %s)" % (variable, name, ", ".join(sorted(known))))
+            continue
+        number = finite_number(value)
+        if number is None or number < 0:
+            errors.append("%s.%s: must be a finite non-negative number, got %r" % (variable, name, value))
+        else:
+            thresholds[name] = number
+    return thresholds
+
+
+def _declared(args, errors):
+    variable, declared = ARG_VARIABLES["declared"], {}
+    for name, value in (args.get("declared") or {}).items():
+        kind = DECLARABLE.get(name)
+        if kind is None:
+            errors.append("%s: unknown item %r (known: %s)" % (variable, name, ", ".join(sorted(DECLARABLE))))
+        elif not isinstance(value, kind) or (kind == (int, float) and isinstance(value, bool)):
+            errors.append("%s.%s: wrong type %s" % (variable, name, native_type(value)))
+        elif kind == (int, float) and (finite_number(value) is None or value < 0):
+            errors.append("%s.%s: must be a finite non-negative number, got %r" % (variable, name, value))
+        else:
+            declared[name] = value
+    return declared
+
+
+def _skip(args, errors):
+    variable, skip = ARG_VARIABLES["skip"], args.get("skip") or {}
+    if not isinstance(skip, dict):
+        errors.append("%s: must map a check id to the reason it is waived" % variable)
+        return {}
+    for check_id, reason in skip.items():
+        if check_id not in CHECKS:
+            errors.append("%s: unknown check id %r" % (variable, check_id))
+        elif not str(reason or "").strip():
+            errors.append("%s.%s: a waiver needs a reason" % (variable, check_id))
+    return skip
+
+
+def _select(args, errors):
+    select = [str(s) for s in as_list(args.get("select"))]
+    known = set(CHECKS) | {t for c in CHECKS.values() for t in c.tags}
+    for selector in select:
+        if selector not in known:
+            errors.append("%s: %r is neither a check id nor a tag" % (ARG_VARIABLES["select"], selector))
+    return select
+
+
+def _probes(args, errors):
+    var = ARG_VARIABLES
+    probe_targets = args.get("probe_targets") or {}
+    probes = {"egress": _check_targets(var["national_platform"], args.get("national_platform"), errors)}
+    for name in probe_targets:
+        if name not in PROBE_KINDS:
+            errors.append("%s: unknown network %r (known: %s)" % (var["probe_targets"], name, ", ".join(PROBE_KINDS)))
+    for name in PROBE_KINDS:
+        probes[name] = _check_targets("%s.%s" % (var["probe_targets"], name), probe_targets.get(name), errors)
+    url = args.get("bandwidth_probe_url") or ""
+    if url and not re.match(r"^https?://[^\s/]+", url):
+        errors.append("%s: must be an http(s) URL, got %r" % (var["bandwidth_probe_url"], url))
+    probes["bandwidth_url"] = url
+    probes["timeout"] = _seconds(args, "probe_timeout", 3, errors)
+    probes = {k: v for k, v in probes.items() if v}
+    return {} if set(probes) == {"timeout"} else probes
+
+
+def _seconds(args, name, default, errors):
+    seconds = positive_seconds(args.get(name), default)
+    if seconds is None:
+        errors.append("%s: must be a number of seconds above 0, got %r" % (ARG_VARIABLES[name], args.get(name)))
+    return seconds
+
+
+def _agents(args, errors):
+    agents = {}
+    for category, names in (args.get("security_agents") or {}).items():
+        if category not in AGENT_CATEGORIES:
+            errors.append("%s: unknown category %r (known: %s)" % (
+                ARG_VARIABLES["security_agents"], category, ", ".join(AGENT_CATEGORIES)))
+        else:
+            agents[category] = [str(n) for n in as_list(names)]
+    return agents
+
+
+def _locations(args, errors):
+    """``(root, snapshot, openGauss data directory)``: where the audit reads."""
+    var = ARG_VARIABLES
+    root = str(args.get("root") or "/")
+    if not root.startswith("/"):
+        errors.append("%s: must be an absolute path, got %r" % (var["root"], root))
+    snapshot = args.get("snapshot") or None
+    if snapshot is not None and not isinstance(snapshot, str):
+        errors.append("%s: must be the path of a .tar.gz made by tools/fep_snapshot.py" % var["snapshot"])
+        snapshot = None
+    if snapshot and root != "/":
+        errors.append("%s and %s: set one of them (an archive or a snapshot folder)" % (var["snapshot"], var["root"]))
+    data_dir = args.get("opengauss_data_dir") or opengauss_spec.DATA_DIR
+    if not isinstance(data_dir, str) or not data_dir.startswith("/"):
+        errors.append("%s: must be an absolute path, got %r" % (var["opengauss_data_dir"], data_dir))
+    return root, snapshot, data_dir

@@ -88,7 +88,8 @@ def _make_port_check(check_id, service, nominal, row, use_zh, use_en):
            ("network", "ports"),
            "Listening TCP sockets (v4+v6) from /proc/net/tcp*, owner from /proc/<pid>/fd; "
            "the port number comes from fep_ports.%s" % service,
-           "Socket table unreadable, or the port is taken and its owner is unreadable without root")
+           "Socket table unreadable, or the port is taken and its owner is unreadable without root",
+           short=("端口 %d" % nominal, "Port %d" % nominal))
     def port_check(facts, ctx):
         return port_result(facts, ctx, service, nominal)
     return port_check
@@ -128,30 +129,33 @@ def _probe_result(facts, ctx, probe, expected, what_zh, what_en, remedy_zh, reme
                   "%s unreachable: %s" % (what_en, text), remedy_zh, remedy_en)
 
 
-# check id -> (probe, survey row, titles, measured, expected, what, remedy, declared key)
+# check id -> (probe, survey row, titles, measured, expected, what, remedy, declared key, short titles)
 PROBE_CHECKS = (
     ("net.egress_8888", "egress", "三-6", "前置服务器对外访问 HTTPS/8888（国家平台）",
      "Outbound HTTPS/8888 to the national platform",
      "TCP connection from the server to fep_national_platform (host:8888)",
      "TCP connect to the national platform :8888", "国家平台 8888", "national platform :8888",
      "在防火墙/出口策略中放通前置服务器到国家平台 HTTPS/8888 的访问。",
-     "Allow outbound HTTPS/8888 from the server to the national platform.", "egress_8888"),
+     "Allow outbound HTTPS/8888 from the server to the national platform.", "egress_8888",
+     ("出站 8888", "Egress 8888")),
     ("net.gov_extranet", "gov_extranet", "三-7", "实现电子政务外网联通", "E-government extranet connected",
      "TCP connection to the configured extranet probe targets (fep_probe_targets.gov_extranet)",
      "extranet probe target reachable", "电子政务外网", "e-government extranet",
      "为前置服务器接入电子政务外网（或疾控 VPN）。",
-     "Connect the server to the e-government extranet (or CDC VPN).", "gov_extranet"),
+     "Connect the server to the e-government extranet (or CDC VPN).", "gov_extranet",
+     ("政务外网", "Gov extranet")),
     ("net.health_private", "health_private", "三-7", "实现卫生专网联通", "Health private network connected",
      "TCP connection to the configured health-network probe targets (fep_probe_targets.health_private)",
      "health-network probe target reachable", "卫生专网", "health private network",
-     "为前置服务器接入卫生专网。", "Connect the server to the health private network.", "health_private"),
+     "为前置服务器接入卫生专网。", "Connect the server to the health private network.", "health_private",
+     ("卫生专网", "Health network")),
 )
 
 
 def _make_probe_check(check_id, probe, row, title_zh, title_en, measured, expected,
-                      what_zh, what_en, remedy_zh, remedy_en, declared_key):
+                      what_zh, what_en, remedy_zh, remedy_en, declared_key, short):
     @check(check_id, row, title_zh, title_en, ("network", "probe"), measured,
-           "Not configured (skip); a snapshot, unless tools/fep_snapshot.py probed the same targets")
+           "Not configured (skip); a snapshot, unless tools/fep_snapshot.py probed the same targets", short=short)
     def probe_check(facts, ctx):
         return _probe_result(facts, ctx, probe, expected, what_zh, what_en, remedy_zh, remedy_en,
                              declared_key)
@@ -165,7 +169,8 @@ for _spec in PROBE_CHECKS:
 @check("net.bandwidth", "三-7", "电子政务外网出口带宽 10M 及以上", "Extranet egress bandwidth ≥ 10 Mbit/s",
        ("network", "probe"),
        "Timed download from fep_bandwidth_probe_url on the server, or declared (fep_declared.bandwidth_mbps)",
-       "Not configured (skip); a snapshot cannot run the download")
+       "Not configured (skip); a snapshot, unless tools/fep_snapshot.py --bandwidth-url downloaded from the same URL",
+       short=("带宽≥10M", "Bandwidth ≥10M"))
 def net_bandwidth(facts, ctx):
     need = float(ctx.threshold("bandwidth_mbps"))
     expected = ">= %g Mbit/s" % need
@@ -184,6 +189,15 @@ def net_bandwidth(facts, ctx):
                       "Set fep_bandwidth_probe_url or declare fep_declared.bandwidth_mbps.")
     probe = (section(facts, "probes") or {}).get("bandwidth")
     if probe is None:
+        if (section(facts, "collector") or {}).get("snapshot"):
+            # a snapshot carries the download only when tools/fep_snapshot.py made it with this URL
+            url = ctx.probes["bandwidth_url"]
+            return result("unknown", "", expected, "未测速：快照中没有对 %s 的可用带宽测试结果" % url,
+                          "bandwidth probe not run: " + unknown_reason(facts, "probes"),
+                          "在服务器上以 --bandwidth-url %s 重新运行 fep_snapshot.py，"
+                          "或声明 fep_declared.bandwidth_mbps。" % url,
+                          "Re-run fep_snapshot.py on the server with --bandwidth-url %s, "
+                          "or declare fep_declared.bandwidth_mbps." % url)
         return result("unknown", "", expected, _not_probed_zh(facts),
                       "bandwidth probe not run: " + unknown_reason(facts, "probes"))
     if probe.get("mbps") is None:

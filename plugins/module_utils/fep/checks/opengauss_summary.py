@@ -19,12 +19,18 @@ documented default, so it is reported beside the two, never as 不支持.
 
 Memory and disk size have no installer threshold of their own: they are the
 sheet's rows 二-4 and 二-5.
+
+``db.opengauss`` registers here, and ``sub_check`` registers each sub-check
+under it: importing this module first (every sub-check module does) puts the
+summary before its parts in the catalogue.
 """
 from collections import OrderedDict
 
-from .registry import result
+from .registry import CHECKS, check, result
 
 PARENT = "db.opengauss"
+ROW = "二-9"
+TAGS = ("software", "database", "opengauss")
 CAPABILITY = tuple(PARENT + "." + name for name in ("arch", "cpu_flags", "os"))
 ADVISORY = (PARENT + ".data_dir",)
 # Items the fep_opengauss_prereqs role sets (roles/fep_opengauss_prereqs/tasks/); the others
@@ -32,14 +38,13 @@ ADVISORY = (PARENT + ".data_dir",)
 FIXED_BY_ROLE = frozenset(PARENT + "." + name for name in (
     "locale", "timezone", "sysctl", "limits", "io_scheduler", "aio_max_nr", "time_sync", "thp",
     "remove_ipc", "selinux", "pam_limits", "packages", "user_group", "port"))
-SHORT_ZH = {}  # sub-check id -> short Chinese name (filled as the sub-checks register)
 ROLE = "fep_opengauss_prereqs"
 # how the parts are listed in results.json (``parts``), worst first
 PART_ORDER = ("fail", "error", "unknown", "warn")
 
 
 def _names_zh(ids):
-    return "、".join(SHORT_ZH.get(c, c) for c in ids)
+    return "、".join(CHECKS[c].item_zh if c in CHECKS else c for c in ids)
 
 
 def _names_en(ids):
@@ -149,3 +154,19 @@ def summary_result(parts):
                                         ("by_role", [c for c in to_fix if c in FIXED_BY_ROLE])))
     outcome["advisory"] = groups["advisory"].get("warn", []) + groups["advisory"].get("unknown", [])
     return outcome
+
+
+def sub_check(name, title_zh, title_en, measured, unknown, short, scope=None, item_zh=None):
+    """Register ``db.opengauss.<name>`` as a sub-check of db.opengauss."""
+    return check("%s.%s" % (PARENT, name), ROW, title_zh, title_en, TAGS, measured, unknown, parent=PARENT,
+                 scope=scope, short=short, item_zh=item_zh)
+
+
+@check(PARENT, ROW, "支持运行 openGauss 或同等架构数据库",
+       "Can run openGauss (or a same-architecture database)", TAGS,
+       "Capability decides: fail only when no openGauss build exists for the CPU (arch, x86 flags); the "
+       "installer's tuning items (gs_preinstall / gs_checkos A1-A14) and fepkit's data-directory advice make "
+       "it warn, listed as items to fix before installing (plugins/module_utils/fep/checks/opengauss_summary.py)",
+       "The architecture, CPU flags or OS cannot be read (and none fails)", short=("openGauss", "openGauss"))
+def db_opengauss(facts, ctx, parts):
+    return summary_result(parts)

@@ -3,42 +3,9 @@
 import traceback
 from collections import OrderedDict
 
-from .. import opengauss_spec
+from .sheet import COMMON_THRESHOLDS, DEFAULT_FRONTEND_PROCESSES, DEFAULT_PORTS, LEVEL_THRESHOLDS
 
 STATUSES = ("pass", "warn", "fail", "skip", "unknown", "error")
-
-# Thresholds of the sheet (附件1 一、(一)(二)(三), 二、(二)); overridable per
-# group with ``fep_thresholds``.  Memory in GiB: DIMMs are sold in binary GB.
-LEVEL_THRESHOLDS = {
-    2: {"cpu_cores": 32, "memory_gib": 128},
-    3: {"cpu_cores": 64, "memory_gib": 256},
-}
-COMMON_THRESHOLDS = {
-    # 1 T: disks are sold in decimal terabytes
-    "storage_bytes": 10 ** 12,
-    # MemTotal is 1.5-3 % below the installed RAM (firmware/kernel reservations)
-    "memory_tolerance_pct": 4.0,
-    # "960 GB" enterprise SSDs are the 1 T class
-    "storage_tolerance_pct": 4.0,
-    "nics": 2,
-    "bandwidth_mbps": 10.0,
-    # free space the openGauss data directory should have (db.opengauss.data_dir)
-    "opengauss_data_free_gib": float(opengauss_spec.DATA_FREE_GIB),
-}
-
-# The sheet's five inbound ports, by service name; ``fep_ports`` overrides a
-# value when the hospital documents an alternative port (附件1 说明).
-DEFAULT_PORTS = OrderedDict((
-    ("data_api", 8881),
-    ("database", 5432),
-    ("config_update", 8882),
-    ("monitoring", 8883),
-    ("web", 8884),
-))
-
-# Processes that legitimately hold the front-end ports: the front-end software
-# itself and the openGauss it ships.  Extend with ``fep_frontend_processes``.
-DEFAULT_FRONTEND_PROCESSES = ("gaussdb", "gs_ctl", "fep-server", "fep-agent", "fep_server")
 
 CHECKS = OrderedDict()
 
@@ -56,11 +23,13 @@ class Check(object):
     A check with ``parent`` is a *sub-check*: one item of a family whose
     parent (a *summary*, ``func(facts, ctx, parts)``) judges from the
     sub-checks' results.  ``scope`` = ``host-kernel`` marks settings of the
-    kernel as a whole.
+    kernel as a whole.  ``short`` (zh, en) heads the check's column in wide
+    tables, where the full requirement does not fit; ``item_zh`` names it in a
+    Chinese list of items (the db.opengauss summary), where it differs.
     """
 
     def __init__(self, check_id, func, survey_row, title_zh, title_en, tags,
-                 measured_en, unknown_en, parent=None, scope=None):
+                 measured_en, unknown_en, parent=None, scope=None, short=None, item_zh=None):
         self.id = check_id
         self.func = func
         self.survey_row = survey_row
@@ -71,13 +40,21 @@ class Check(object):
         self.unknown_en = unknown_en
         self.parent = parent
         self.scope = scope
+        self.short_zh, self.short_en = short or (title_zh, title_en)
+        self.item_zh = item_zh or self.short_zh
         self.children = []
 
+    def short(self, lang):
+        """The short title in ``lang`` (``zh`` or ``en``)."""
+        return self.short_zh if lang == "zh" else self.short_en
 
-def check(check_id, survey_row, title_zh, title_en, tags, measured, unknown, parent=None, scope=None):
+
+def check(check_id, survey_row, title_zh, title_en, tags, measured, unknown, parent=None, scope=None,
+          short=None, item_zh=None):
     """Decorator registering a check function ``func(facts, ctx) -> result``.
 
     With ``parent`` the check is a sub-check of an already registered summary.
+    ``short`` = (zh, en) column headers, ``item_zh`` (see ``Check``).
     """
     def register(func):
         if check_id in CHECKS:
@@ -85,7 +62,7 @@ def check(check_id, survey_row, title_zh, title_en, tags, measured, unknown, par
         if parent is not None and parent not in CHECKS:
             raise ValueError("check %s: parent %s is not registered" % (check_id, parent))
         CHECKS[check_id] = Check(check_id, func, survey_row, title_zh, title_en,
-                                 tags, measured, unknown, parent, scope)
+                                 tags, measured, unknown, parent, scope, short, item_zh)
         if parent is not None:
             CHECKS[parent].children.append(check_id)
         return func
@@ -234,49 +211,3 @@ def summarise(results):
     for outcome in top_level(results).values():
         counts[outcome["status"]] += 1
     return counts
-
-
-def python_profile(version):
-    """Which fepkit install profile can provision a host with this Python.
-
-    ansible-core 2.19 (the default profile) runs modules only on Python 3.8+;
-    2.16 (the legacy profile, ``make setup PROFILE=legacy``) accepts 3.6.
-    The audit itself works everywhere from 3.6: its collector is piped.
-    """
-    try:
-        major, minor = [int(x) for x in str(version).split(".")[:2]]
-    except ValueError:
-        return {"version": version, "profile": "unknown",
-                "note": "Python version not reported",
-                "note_zh": "未获取到 Python 版本"}
-    if (major, minor) >= (3, 8):
-        return {"version": version, "profile": "default",
-                "note": "roles run with the default profile (ansible-core 2.19)",
-                "note_zh": "加固角色使用默认配置（ansible-core 2.19）"}
-    if (major, minor) >= (3, 6):
-        return {"version": version, "profile": "legacy",
-                "note": "Python %d.%d: provisioning roles need the legacy profile "
-                        "(ansible-core 2.16: make setup PROFILE=legacy)" % (major, minor),
-                "note_zh": "Python %d.%d：加固角色需使用 legacy 配置"
-                           "（ansible-core 2.16：make setup PROFILE=legacy）" % (major, minor)}
-    return {"version": version, "profile": "unsupported",
-            "note": "Python %d.%d is too old for any fepkit profile" % (major, minor),
-            "note_zh": "Python %d.%d 过旧，fepkit 的任何配置都无法运行加固角色" % (major, minor)}
-
-
-def limited_by_privilege(facts):
-    """Facts that stayed unknown or partial because the audit ran without root."""
-    limited = []
-    collector = (facts or {}).get("collector") or {}
-    if collector.get("snapshot") or collector.get("privileged"):
-        return limited
-    for key, reason in sorted(((facts or {}).get("unknown") or {}).items()):
-        if "root" in reason or "become" in reason:
-            limited.append("%s: %s" % (key, reason))
-    ports = (facts or {}).get("ports") or {}
-    if ports.get("note"):
-        limited.append("ports: %s" % ports["note"])
-    firewall = ((facts or {}).get("security") or {}).get("firewall") or {}
-    if firewall.get("detail"):
-        limited.append("security.firewall: %s" % firewall["detail"])
-    return limited

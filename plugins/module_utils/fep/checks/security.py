@@ -43,14 +43,16 @@ def _agent_check(facts, ctx, category):
 
 @check("security.antivirus", "三-8", "配备防病毒产品", "Antivirus", ("security",),
        "Agent processes/services from an extensible list (fep_security_agents), or declared",
-       "Process list unreadable")
+       "Process list unreadable",
+       short=("防病毒", "Antivirus"))
 def security_antivirus(facts, ctx):
     return _agent_check(facts, ctx, "antivirus")
 
 
 @check("security.firewall", "三-8", "配备防火墙", "Firewall", ("security", "firewall"),
        "Host firewall (firewalld, nftables, iptables, ufw) running, or a declared appliance",
-       "Firewall state unreadable (nftables rule set needs root)")
+       "Firewall state unreadable (nftables rule set needs root)",
+       short=("防火墙", "Firewall"))
 def security_firewall(facts, ctx):
     expected = "host firewall running or declared appliance"
     security = section(facts, "security") or {}
@@ -84,14 +86,16 @@ def security_firewall(facts, ctx):
 
 
 @check("security.ips", "三-8", "配备入侵防御（IPS）", "Intrusion prevention (IPS)", ("security",),
-       "Agent processes/services from an extensible list, or declared", "Process list unreadable")
+       "Agent processes/services from an extensible list, or declared", "Process list unreadable",
+       short=("入侵防御", "IPS"))
 def security_ips(facts, ctx):
     return _agent_check(facts, ctx, "ips")
 
 
 @check("security.url_filter", "三-8", "配备 URL 过滤", "URL filtering", ("security",),
        "Filtering proxies on the server, or declared (usually a network appliance)",
-       "Process list unreadable")
+       "Process list unreadable",
+       short=("URL 过滤", "URL filter"))
 def security_url_filter(facts, ctx):
     return _agent_check(facts, ctx, "url_filter")
 
@@ -99,7 +103,8 @@ def security_url_filter(facts, ctx):
 @check("security.ca_cert", "附件1-三", "CA 证书与传染病网络直报系统兼容互认",
        "CA certificate compatible with the direct-reporting system's CA", ("security", "declared"),
        "Declared in the inventory (fep_declared.ca_cert); not observable on the server",
-       "Not declared")
+       "Not declared",
+       short=("CA 证书", "CA certificate"))
 def security_ca_cert(facts, ctx):
     expected = "CA compatible with the infectious-disease direct-reporting system"
     declared = _declared(ctx, "ca_cert")

@@ -1,9 +1,8 @@
 # -*- coding: utf-8 -*-
 """Operating system: 附件2 二、row 8 (row 9, the database, is checks/opengauss.py)."""
+from ..domestic import OS_CATEGORY_NAMES
 from .registry import check, result, unknown_reason
-from .util import OS_NAMES_ZH, section
-
-DOMESTIC_CATEGORIES = ("kylin", "openeuler", "uos", "other_domestic")
+from .util import section
 
 
 def os_text(os_facts):
@@ -14,13 +13,14 @@ def os_text(os_facts):
 @check("os.domestic", "二-8", "使用麒麟、欧拉、统信等国产操作系统的服务器版",
        "Server edition of a domestic OS (Kylin, openEuler, UOS, …)", ("software", "os"),
        "/etc/os-release (NAME, ID, VERSION, PLATFORM_ID), not ansible_os_family",
-       "/etc/os-release missing or unrecognised")
+       "/etc/os-release missing or unrecognised",
+       short=("国产操作系统", "Domestic OS"))
 def os_domestic(facts, ctx):
     os_facts = section(facts, "os") or {}
     category = os_facts.get("category") or "unknown"
     observed = "%s [%s]" % (os_text(os_facts), category)
     expected = "Kylin / openEuler / UOS / other domestic, server edition"
-    zh_name = OS_NAMES_ZH.get(category, category)
+    zh_name = OS_CATEGORY_NAMES["zh"].get(category, category)
     if category == "unknown":
         return result("unknown", observed, expected, "无法识别操作系统",
                       "OS not recognised: " + unknown_reason(facts, "os"))

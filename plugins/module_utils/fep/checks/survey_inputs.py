@@ -14,7 +14,7 @@
 import ipaddress
 from collections import OrderedDict
 
-from .registry import COMMON_THRESHOLDS, LEVEL_THRESHOLDS
+from .sheet import COMMON_THRESHOLDS, LEVEL_THRESHOLDS
 
 ZONES = ("intranet", "extranet")
 ZONE_KEYS = ("interfaces", "sources", "ports")

@@ -2,7 +2,8 @@
 """Controller-side logic of the fep_firewall role (never shipped to targets).
 
 ``inputs``    validate and normalise the role's variables (messages name the variable)
-``firewalld`` parse ``firewall-cmd`` listings, plan the changes, render them as a diff
+``firewalld`` plan the changes, render them as a diff (``firewalld_listing`` parses
+              ``firewall-cmd`` listings, ``firewalld_spans`` reads ports, services and rich rules)
 ``nftables``  parse ``nft list ruleset`` base chains, render fepkit's own table
 
 Pure functions over text and dicts: the role's filter and action plugins are

@@ -21,194 +21,21 @@ The model (docs/firewall.md):
   ``fep-platform`` policy with a higher precedence accepts the platform's
   addresses and ports.
 """
-import re
-from collections import OrderedDict
 
 from . import PLATFORM_POLICY, carry
+from .firewalld_listing import (
+    empty_zone,
+    read_state,  # noqa: F401  (fep_firewall_plan calls it as firewalld.read_state)
+    record_text,
+    recorded_ports,
+)
+from .firewalld_spans import admin_rule, item_closed_ports, platform_rule
 
-LIST_FIELDS = ("interfaces", "sources", "services", "ports", "protocols", "source-ports",
-               "icmp-blocks", "rich rules", "forward-ports", "ingress-zones", "egress-zones",
-               "includes", "modules", "helpers", "destination")
 # Zone content a fepkit zone may hold that could open a managed port; the
 # value is the ansible.posix.firewalld parameter that removes it.
 GUARDED = (("services", "service"), ("ports", "port"), ("protocols", "protocol"),
            ("icmp-blocks", "icmp_block"), ("rich rules", "rich_rule"))
 EGRESS_BLOCKING_TARGETS = ("DROP", "REJECT", "%%REJECT%%")
-# A fepkit zone's description records the front-end ports fepkit opened in it,
-# so that a port moved in fep_ports is closed where fepkit opened it (and a
-# port the hospital allowed is never mistaken for one of fepkit's).
-RECORD_PREFIX = "fepkit front-end ports:"
-
-
-# -- reading ----------------------------------------------------------------
-
-def split_sections(text):
-    """``{name: text}`` of a probe's output made of ``@@ name`` headed sections."""
-    sections, name, lines = {}, None, []
-    for line in (text or "").splitlines():
-        if line.startswith("@@ "):
-            if name is not None:
-                sections[name] = "\n".join(lines)
-            name, lines = line[3:].strip(), []
-        else:
-            lines.append(line)
-    if name is not None:
-        sections[name] = "\n".join(lines)
-    return sections
-
-
-def parse_listing(text):
-    """Zones, policies or services as ``firewall-cmd --list-all-zones`` / ``--list-all-policies``
-    / ``--info-service`` print them: ``{name: {field: value or [items], "flags": [...]}}``.
-
-    A header line ``public (default, active)`` starts an entry; ``  key: a b``
-    lines are its fields; tab-indented lines continue the last field (rich
-    rules, and forward ports in firewalld >= 0.9).
-    """
-    entries = OrderedDict()
-    current, last = None, None
-    for line in (text or "").splitlines():
-        if not line.strip():
-            continue
-        if not line[0].isspace():
-            name, _, flags = line.strip().partition(" ")
-            current = entries[name] = {"flags": [f.strip() for f in flags.strip("()").split(",") if f.strip()]}
-            last = None
-        elif current is None:
-            continue
-        elif line.startswith("\t"):
-            if last is not None:
-                current.setdefault(last, []).append(line.strip())
-        else:
-            key, _, value = line.strip().partition(":")
-            last = key.strip()
-            value = value.strip()
-            if last in LIST_FIELDS:
-                # rich rules are one per line; the others are space separated
-                current[last] = [] if last == "rich rules" or not value else value.split()
-                if last == "rich rules" and value:
-                    current[last].append(value)
-            else:
-                current[last] = value
-    return entries
-
-
-def empty_zone():
-    return {"target": "default", "interfaces": [], "sources": [], "services": [], "ports": [],
-            "protocols": [], "source-ports": [], "icmp-blocks": [], "rich rules": [], "forward-ports": [],
-            "masquerade": "no", "flags": []}
-
-
-def read_state(probe_output):
-    """The firewalld state the role's probe printed (see tasks/firewalld.yml)."""
-    sections = split_sections(probe_output)
-    return {
-        "state": (sections.get("state") or "").strip(),
-        "version": (sections.get("version") or "").strip(),
-        "default_zone": (sections.get("default") or "").strip() or "public",
-        "permanent": parse_listing(sections.get("permanent")),
-        "runtime": parse_listing(sections.get("runtime")),
-        "policies": parse_listing(sections.get("policies")),
-        "runtime_policies": parse_listing(sections.get("runtime-policies")),
-        "services": parse_listing(sections.get("services")),
-        "records": {name[len("record "):]: text.strip() for name, text in sections.items()
-                    if name.startswith("record ")},
-    }
-
-
-def record_text(ports):
-    return "%s %s" % (RECORD_PREFIX, " ".join("%d/tcp" % p for p in sorted(ports)))
-
-
-def recorded_ports(text):
-    """Front-end ports a zone's description says fepkit opened (none without fepkit's record)."""
-    text = (text or "").strip()
-    if not text.startswith(RECORD_PREFIX):
-        return []
-    return [p for p in text[len(RECORD_PREFIX):].split() if port_span(p)]
-
-
-# -- ports, services and rich rules as port spans ----------------------------
-
-_SPAN = re.compile(r"^(\d+)(?:-(\d+))?/(\w+)$")
-_RICH_PORT = re.compile(r'\bport port="(\d+)(?:-(\d+))?" protocol="(\w+)"')
-_RICH_SERVICE = re.compile(r'\bservice name="([^"]+)"')
-
-
-def port_span(text):
-    """``(low, high, protocol)`` of ``8881/tcp`` or ``9200-9300/tcp``; None for anything else."""
-    match = _SPAN.match(str(text).strip())
-    if not match:
-        return None
-    low = int(match.group(1))
-    return low, int(match.group(2) or low), match.group(3)
-
-
-def service_spans(name, services, _seen=None):
-    """Port spans a firewalld service opens (its includes too); None when the service is unknown."""
-    seen = _seen if _seen is not None else set()
-    if name in seen:
-        return []
-    seen.add(name)
-    info = services.get(name)
-    if info is None:
-        return None
-    spans = [s for s in (port_span(p) for p in info.get("ports") or []) if s]
-    for included in info.get("includes") or []:
-        spans.extend(service_spans(included, services, seen) or [])
-    return spans
-
-
-def opens(spans, ports, protocol="tcp"):
-    """The ``ports`` (ints) that any of ``spans`` covers."""
-    return sorted({p for p in ports for low, high, proto in spans if proto == protocol and low <= p <= high})
-
-
-def rich_rule_reach(rule, services):
-    """``(source restricted?, spans or None for 'every port')`` of an accepting rich rule; None otherwise."""
-    if not re.search(r"\baccept\b", rule):
-        return None
-    restricted = bool(re.search(r"\bsource (not )?(address|ipset|mac)=", rule))
-    spans = []
-    match = _RICH_PORT.search(rule)
-    if match:
-        low = int(match.group(1))
-        spans.append((low, int(match.group(2) or low), match.group(3)))
-    service = _RICH_SERVICE.search(rule)
-    if service:
-        spans.extend(service_spans(service.group(1), services) or [(1, 65535, "tcp")])
-    if not match and not service and "icmp" not in rule and "protocol value=" not in rule:
-        return restricted, None
-    return restricted, spans
-
-
-def item_closed_ports(field, value, services, closed):
-    """The managed ports (of ``closed``) a zone item would open; [] when the item is harmless."""
-    if field == "services":
-        spans = service_spans(value, services)
-        return [] if spans is None else opens(spans, closed)
-    if field == "ports":
-        span = port_span(value)
-        return opens([span], closed) if span else []
-    if field == "rich rules":
-        reach = rich_rule_reach(value, services)
-        if reach is None or reach[0]:  # not accepting, or narrowed to a source: the hospital's own decision
-            return []
-        return sorted(closed) if reach[1] is None else opens(reach[1], closed)
-    return []
-
-
-def admin_rule(network, ssh_port):
-    """The rich rule that keeps SSH open from one admin network (firewalld's canonical form)."""
-    family = "ipv6" if ":" in network else "ipv4"
-    return ('rule family="%s" source address="%s" port port="%d" protocol="tcp" accept'
-            % (family, network, ssh_port))
-
-
-def platform_rule(network, port):
-    family = "ipv6" if ":" in network else "ipv4"
-    return ('rule family="%s" destination address="%s" port port="%d" protocol="tcp" accept'
-            % (family, network, port))
 
 
 # -- planning ----------------------------------------------------------------
@@ -248,107 +75,18 @@ def plan(state, desired, managed):
     ``command_ops`` (properties the module cannot set: firewall-cmd
     arguments in ``commands``) and ``module_ops`` split them for the role.
     """
-    permanent, services = state["permanent"], state["services"]
-    runtime = state["runtime"]
-    create, ops, warnings, notes, blocked, zone_commands = [], [], [], [], [], []
+    planned = _Plan(state)
     managed = set(managed)
-    target_set = False
-
-    def op(zone, field, value, enabled, why):
-        if field in ("interfaces", "sources") or carry.applied_by_module(field):
-            param = {"interfaces": "interface", "sources": "source"}.get(field) or carry.module_param(field)
-            item = {"zone": zone, "param": param, "field": field, "value": value}
-        else:
-            # firewall-cmd, permanent then runtime (a target is permanent only: the reload makes it live)
-            item = {"zone": zone, "param": "command", "field": field, "value": value,
-                    "commands": [carry.commands(zone, field, value, True)]
-                    + ([] if field == "target" else [carry.commands(zone, field, value, False)])}
-        item.update(state="enabled" if enabled else "disabled", why=why)
-        ops.append(item)
-
-    lost = []
     for zone in desired["zones"]:
-        name = zone["firewalld_zone"]
-        allowed = set(zone["ports"])
-        closed = managed - allowed
-        current = permanent.get(name)
-        bound = bool(current and (current.get("interfaces") or current.get("sources")))
-        if current is None:
-            create.append(name)
-        have = {field: set((current or {}).get(field) or []) for field, _ in GUARDED}
-        current = current or empty_zone()
-        moves, carry_from = [], []
-        for field, values in (("interfaces", zone["interfaces"]), ("sources", zone["sources"])):
-            for value in values:
-                holder = _holder(permanent, field, value)
-                live = _holder(runtime, field, value)
-                if field == "interfaces" and live not in (None, name, holder):
-                    # NetworkManager binds interfaces at runtime from its connection profiles
-                    warnings.append("%s: interface %s is in zone %s at runtime only (NetworkManager's binding?): if "
-                                    "NetworkManager manages it, set its connection's zone too (nmcli connection "
-                                    "modify <connection> connection.zone %s) so that a reconnect keeps it in %s"
-                                    % (name, value, live, name, name))
-                if holder == name:
-                    continue
-                origin = holder or live or state["default_zone"]
-                if field == "sources" and holder:
-                    # firewalld binds a source to one zone only: it leaves the hospital's zone
-                    op(holder, "sources", value, False, "moves to %s" % name)
-                moves.append((field, value, origin))
-                if origin not in carry_from and not origin.startswith("fep-"):
-                    carry_from.append(origin)
-
-        carried = carry.plan_carry(permanent.get(name), bound,
-                                   [(origin, permanent.get(origin) or empty_zone()) for origin in carry_from],
-                                   services, closed, item_closed_ports)
-        for field, value, origin in carried["items"]:
-            if field in have:
-                have[field].add(value)
-            op(name, field, value, True, "carried over from %s" % origin)
-        for field, value in sorted(carried["scalars"].items()):
-            op(name, field, value, True, "carried over from %s" % ", ".join(carry_from))
-        target_set = target_set or "target" in carried["scalars"]
-        for field, value, origin, ports in carried["held"]:
-            warnings.append("%s: not carried over from %s: %s %s (would open %s, which the zone map keeps closed "
-                            "on this network)" % (name, origin, field.rstrip("s"), value,
-                                                  ", ".join(str(p) for p in ports)))
-        lost.extend("%s (from %s): %s" % (name, ", ".join(carry_from), what) for what in carried["lost"])
-
-        for port in sorted(allowed):
-            value = "%d/tcp" % port
-            if value not in have["ports"]:
-                have["ports"].add(value)
-                service = [s for s, p in desired["ports"].items() if p == port]
-                op(name, "ports", value, True, "front-end port (%s)" % ", ".join(service))
-        for network in desired["admin_sources"]:
-            rule = admin_rule(network, desired["ssh_port"])
-            if rule not in have["rich rules"]:
-                have["rich rules"].add(rule)
-                op(name, "rich rules", rule, True, "SSH from the admin network %s" % network)
-        # managed ports the zone map keeps closed here are removed from the fepkit zone
-        for field, _param in GUARDED:
-            for value in sorted(current.get(field) or []):
-                blocked_ports = item_closed_ports(field, value, services, closed)
-                if blocked_ports:
-                    op(name, field, value, False, "opens %s, closed on this network by the zone map"
-                       % ", ".join(str(p) for p in blocked_ports))
-        # front-end ports fepkit opened here for an earlier fep_ports value
-        wanted = ["%d/tcp" % p for p in sorted(allowed)]
-        removed = {o["value"] for o in ops if o["zone"] == name and o["state"] == "disabled"}
-        for value in recorded_ports(state.get("records", {}).get(name)):
-            if value not in wanted and value in (current.get("ports") or []) and value not in removed:
-                op(name, "ports", value, False, "opened by fepkit for an earlier fep_ports value")
-        if state.get("records", {}).get(name) != record_text(allowed):
-            zone_commands.append(["--permanent", "--zone=" + name, "--set-description=" + record_text(allowed)])
-        for field, value, origin in moves:
-            op(name, field, value, True, "from %s" % origin)
-
-    policy_commands = plan_platform_policy(state, desired, warnings, notes)
-    if lost:
+        _plan_zone(planned, zone, desired, managed)
+    create, ops, zone_commands = planned.create, planned.ops, planned.zone_commands
+    blocked = []
+    policy_commands = plan_platform_policy(state, desired, planned.warnings, planned.notes)
+    if planned.lost:
         blocked.append("the hospital's zone settings cannot all be carried over into the fepkit zones, nothing "
-                       "was changed: %s" % "; ".join(lost))
+                       "was changed: %s" % "; ".join(planned.lost))
     # a zone's target is permanent only: a reload makes it live
-    reload_needed = bool(create or policy_commands or target_set)
+    reload_needed = bool(create or policy_commands or planned.target_set)
     if reload_needed:
         drift = runtime_drift(state)
         if drift:
@@ -359,8 +97,132 @@ def plan(state, desired, managed):
     return {"create_zones": create, "policy_commands": policy_commands, "ops": ops,
             "command_ops": [o for o in ops if o["param"] == "command"],
             "module_ops": [o for o in ops if o["param"] != "command"],
-            "zone_commands": zone_commands, "reload": reload_needed, "warnings": warnings, "notes": notes,
-            "blocked": blocked, "changed": bool(create or policy_commands or ops or zone_commands)}
+            "zone_commands": zone_commands, "reload": reload_needed, "warnings": planned.warnings,
+            "notes": planned.notes, "blocked": blocked,
+            "changed": bool(create or policy_commands or ops or zone_commands)}
+
+
+class _Plan(object):
+    """What ``plan`` gathers zone by zone: the ops in the order they must run, and what it reports."""
+
+    def __init__(self, state):
+        self.state = state
+        self.create, self.ops, self.zone_commands = [], [], []
+        self.warnings, self.notes, self.lost = [], [], []
+        self.target_set = False
+
+    def op(self, zone, field, value, enabled, why):
+        if field in ("interfaces", "sources") or carry.applied_by_module(field):
+            param = {"interfaces": "interface", "sources": "source"}.get(field) or carry.module_param(field)
+            item = {"zone": zone, "param": param, "field": field, "value": value}
+        else:
+            # firewall-cmd, permanent then runtime (a target is permanent only: the reload makes it live)
+            item = {"zone": zone, "param": "command", "field": field, "value": value,
+                    "commands": [carry.commands(zone, field, value, True)]
+                    + ([] if field == "target" else [carry.commands(zone, field, value, False)])}
+        item.update(state="enabled" if enabled else "disabled", why=why)
+        self.ops.append(item)
+
+
+def _plan_zone(planned, zone, desired, managed):
+    """One fepkit zone: carry over what its networks had, open and close the managed ports, bind."""
+    permanent = planned.state["permanent"]
+    name = zone["firewalld_zone"]
+    allowed = set(zone["ports"])
+    closed = managed - allowed
+    current = permanent.get(name)
+    bound = bool(current and (current.get("interfaces") or current.get("sources")))
+    if current is None:
+        planned.create.append(name)
+    have = {field: set((current or {}).get(field) or []) for field, _ in GUARDED}
+    current = current or empty_zone()
+    moves, carry_from = _moves(planned, zone)
+    _carry_over(planned, name, bound, carry_from, closed, have)
+    _open_managed(planned, name, allowed, have, desired)
+    _close_managed(planned, name, current, allowed, closed)
+    for field, value, origin in moves:
+        planned.op(name, field, value, True, "from %s" % origin)
+
+
+def _moves(planned, zone):
+    """``(moves, carry_from)``: the interfaces and sources that move into the zone, and the
+    hospital zones whose settings go with them."""
+    state, name = planned.state, zone["firewalld_zone"]
+    moves, carry_from = [], []
+    for field, values in (("interfaces", zone["interfaces"]), ("sources", zone["sources"])):
+        for value in values:
+            holder = _holder(state["permanent"], field, value)
+            live = _holder(state["runtime"], field, value)
+            if field == "interfaces" and live not in (None, name, holder):
+                # NetworkManager binds interfaces at runtime from its connection profiles
+                planned.warnings.append(
+                    "%s: interface %s is in zone %s at runtime only (NetworkManager's binding?): if "
+                    "NetworkManager manages it, set its connection's zone too (nmcli connection "
+                    "modify <connection> connection.zone %s) so that a reconnect keeps it in %s"
+                    % (name, value, live, name, name))
+            if holder == name:
+                continue
+            origin = holder or live or state["default_zone"]
+            if field == "sources" and holder:
+                # firewalld binds a source to one zone only: it leaves the hospital's zone
+                planned.op(holder, "sources", value, False, "moves to %s" % name)
+            moves.append((field, value, origin))
+            if origin not in carry_from and not origin.startswith("fep-"):
+                carry_from.append(origin)
+    return moves, carry_from
+
+
+def _carry_over(planned, name, bound, carry_from, closed, have):
+    permanent = planned.state["permanent"]
+    carried = carry.plan_carry(permanent.get(name), bound,
+                               [(origin, permanent.get(origin) or empty_zone()) for origin in carry_from],
+                               planned.state["services"], closed, item_closed_ports)
+    for field, value, origin in carried["items"]:
+        if field in have:
+            have[field].add(value)
+        planned.op(name, field, value, True, "carried over from %s" % origin)
+    for field, value in sorted(carried["scalars"].items()):
+        planned.op(name, field, value, True, "carried over from %s" % ", ".join(carry_from))
+    planned.target_set = planned.target_set or "target" in carried["scalars"]
+    for field, value, origin, ports in carried["held"]:
+        planned.warnings.append("%s: not carried over from %s: %s %s (would open %s, which the zone map keeps "
+                                "closed on this network)" % (name, origin, field.rstrip("s"), value,
+                                                             ", ".join(str(p) for p in ports)))
+    planned.lost.extend("%s (from %s): %s" % (name, ", ".join(carry_from), what) for what in carried["lost"])
+
+
+def _open_managed(planned, name, allowed, have, desired):
+    """The front-end ports the zone map opens here, and SSH from each admin network."""
+    for port in sorted(allowed):
+        value = "%d/tcp" % port
+        if value not in have["ports"]:
+            have["ports"].add(value)
+            service = [s for s, p in desired["ports"].items() if p == port]
+            planned.op(name, "ports", value, True, "front-end port (%s)" % ", ".join(service))
+    for network in desired["admin_sources"]:
+        rule = admin_rule(network, desired["ssh_port"])
+        if rule not in have["rich rules"]:
+            have["rich rules"].add(rule)
+            planned.op(name, "rich rules", rule, True, "SSH from the admin network %s" % network)
+
+
+def _close_managed(planned, name, current, allowed, closed):
+    """Managed ports the zone map keeps closed here, and front-end ports fepkit opened for an
+    earlier fep_ports value, leave the fepkit zone; its description records what fepkit opened."""
+    for field, _param in GUARDED:
+        for value in sorted(current.get(field) or []):
+            blocked_ports = item_closed_ports(field, value, planned.state["services"], closed)
+            if blocked_ports:
+                planned.op(name, field, value, False, "opens %s, closed on this network by the zone map"
+                           % ", ".join(str(p) for p in blocked_ports))
+    wanted = ["%d/tcp" % p for p in sorted(allowed)]
+    removed = {o["value"] for o in planned.ops if o["zone"] == name and o["state"] == "disabled"}
+    records = planned.state.get("records", {})
+    for value in recorded_ports(records.get(name)):
+        if value not in wanted and value in (current.get("ports") or []) and value not in removed:
+            planned.op(name, "ports", value, False, "opened by fepkit for an earlier fep_ports value")
+    if records.get(name) != record_text(allowed):
+        planned.zone_commands.append(["--permanent", "--zone=" + name, "--set-description=" + record_text(allowed)])
 
 
 def egress_filters(policies):

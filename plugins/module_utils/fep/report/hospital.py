@@ -1,9 +1,15 @@
 # -*- coding: utf-8 -*-
-"""Hospital metadata (附件2 header and section 一) from the inventory.
+"""Hospital metadata (附件2 header and section 一) from the inventory, and which hospital a server is.
 
 Validated before anything runs: a bad value stops the run with one message
 per problem naming the host and the field.  Values of personal data (the
 contact's mobile) never appear in messages.
+
+``hospital_key`` groups servers by hospital for everything that reads
+results.json: the judging stage (checks/hospital.py compares kernel, LANG
+and time zone within a hospital), the forms, the roll-up and the merge.  It
+lives beside the metadata it reads (name and division, validated here) and
+imports nothing, so the judging stage and the reports share one definition.
 """
 import re
 from collections import OrderedDict
@@ -38,7 +44,7 @@ def blank_hospital():
     ))
 
 
-def validate_hospital(meta, level):
+def validate_hospital(meta, level):  # noqa: C901 - one flat block per fep_hospital field, in the form's order
     """``(normalised, errors)``; errors name the variable, never a personal value."""
     errors = []
     hospital = blank_hospital()
@@ -111,6 +117,21 @@ def validate_hospital(meta, level):
             else:
                 hospital["volumes"][key] = number
     return hospital, errors
+
+
+def hospital_key(entry, host):
+    """What identifies the hospital a server belongs to: its division and its name.
+
+    ``entry`` is the host's results.json entry.  Names such as 县人民医院
+    repeat across counties and provinces, which a regional or national merge
+    of runs brings together: the division is part of the key.  A host
+    without a hospital name is a hospital of its own.
+    """
+    hospital = entry.get("hospital") or {}
+    if not hospital.get("name"):
+        return ("host", host)
+    division = hospital.get("division") or {}
+    return ("hospital",) + tuple(division.get(k) or "" for k in DIVISION_FIELDS) + (hospital["name"],)
 
 
 def mask_mobile(mobile):

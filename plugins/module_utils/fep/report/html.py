@@ -18,7 +18,7 @@ import os
 from collections import OrderedDict
 from urllib.parse import quote
 
-from ..checks.opengauss import hospital_key
+from .hospital import hospital_key
 from .html_parts import (
     Page,
     Totals,

@@ -3,9 +3,13 @@
 
 Plain data only, keyed by language (``zh`` default, ``en``).  Check titles
 are not repeated here: they live in the registry
-(``fep.checks.CHECKS[id].title_zh`` / ``title_en``); ``SHORT_TITLES`` are the
-column headers of wide tables, where a full requirement does not fit.
+(``fep.checks.CHECKS[id].title_zh`` / ``title_en``, ``short_zh`` / ``short_en``);
+``short_title`` and ``SHORT_TITLES`` read the column headers of wide tables
+from there.
 """
+from collections.abc import Mapping
+
+from ..checks.registry import CHECKS
 
 LANGS = ("zh", "en")
 
@@ -61,45 +65,29 @@ NOT_AUDITED = {
            "missing": "not part of this audit"},
 }
 
-SHORT_TITLES = {
-    "zh": {
-        "server.dedicated": "专用服务器", "server.backup_storage": "备份存储",
-        "cpu.domestic": "国产 CPU", "cpu.cores": "物理核数", "memory.size": "内存",
-        "storage.size": "存储≥1T", "storage.ssd": "SSD", "nic.dual": "双网卡",
-        "accelerator.gpu_npu": "GPU/NPU", "os.domestic": "国产操作系统", "db.opengauss": "openGauss",
-        "db.opengauss.os": "支持的操作系统", "db.opengauss.arch": "CPU 架构", "db.opengauss.cpu_flags": "CPU 指令集",
-        "db.opengauss.kernel": "内核一致", "db.opengauss.locale": "字符集 LANG", "db.opengauss.timezone": "时区一致",
-        "db.opengauss.swap": "交换空间", "db.opengauss.sysctl": "内核参数", "db.opengauss.limits": "资源限制",
-        "db.opengauss.io_scheduler": "IO 调度器", "db.opengauss.aio_max_nr": "异步 IO 上限",
-        "db.opengauss.time_sync": "时间同步", "db.opengauss.firewalld": "firewalld", "db.opengauss.thp": "透明大页",
-        "db.opengauss.remove_ipc": "RemoveIPC", "db.opengauss.selinux": "SELinux",
-        "db.opengauss.pam_limits": "pam_limits", "db.opengauss.packages": "软件包",
-        "db.opengauss.user_group": "omm/dbgrp", "db.opengauss.data_dir": "数据目录",
-        "db.opengauss.port": "数据库端口段",
-        "port.8881": "端口 8881", "port.5432": "端口 5432", "port.8882": "端口 8882",
-        "port.8883": "端口 8883", "port.8884": "端口 8884", "net.egress_8888": "出站 8888",
-        "net.gov_extranet": "政务外网", "net.health_private": "卫生专网", "net.bandwidth": "带宽≥10M",
-        "security.antivirus": "防病毒", "security.firewall": "防火墙", "security.ips": "入侵防御",
-        "security.url_filter": "URL 过滤", "security.ca_cert": "CA 证书",
-    },
-    "en": {
-        "server.dedicated": "Dedicated", "server.backup_storage": "Backup storage",
-        "cpu.domestic": "Domestic CPU", "cpu.cores": "Cores", "memory.size": "Memory",
-        "storage.size": "Storage ≥1T", "storage.ssd": "SSD", "nic.dual": "Dual NIC",
-        "accelerator.gpu_npu": "GPU/NPU", "os.domestic": "Domestic OS", "db.opengauss": "openGauss",
-        "db.opengauss.os": "Supported OS", "db.opengauss.arch": "CPU arch", "db.opengauss.cpu_flags": "CPU flags",
-        "db.opengauss.kernel": "Same kernel", "db.opengauss.locale": "LANG", "db.opengauss.timezone": "Same time zone",
-        "db.opengauss.swap": "Swap", "db.opengauss.sysctl": "sysctl", "db.opengauss.limits": "Limits",
-        "db.opengauss.io_scheduler": "IO scheduler", "db.opengauss.aio_max_nr": "aio-max-nr",
-        "db.opengauss.time_sync": "Time sync", "db.opengauss.firewalld": "firewalld", "db.opengauss.thp": "THP",
-        "db.opengauss.remove_ipc": "RemoveIPC", "db.opengauss.selinux": "SELinux",
-        "db.opengauss.pam_limits": "pam_limits", "db.opengauss.packages": "Packages",
-        "db.opengauss.user_group": "omm/dbgrp", "db.opengauss.data_dir": "Data dir", "db.opengauss.port": "DB ports",
-        "port.8881": "Port 8881", "port.5432": "Port 5432", "port.8882": "Port 8882",
-        "port.8883": "Port 8883", "port.8884": "Port 8884", "net.egress_8888": "Egress 8888",
-        "net.gov_extranet": "Gov extranet", "net.health_private": "Health network",
-        "net.bandwidth": "Bandwidth ≥10M", "security.antivirus": "Antivirus",
-        "security.firewall": "Firewall", "security.ips": "IPS", "security.url_filter": "URL filter",
-        "security.ca_cert": "CA certificate",
-    },
-}
+
+def short_title(check_id, lang):
+    """Column header of ``check_id`` in wide tables (its ``@check(short=…)``), else the id."""
+    meta = CHECKS.get(check_id)
+    return meta.short(lang) if meta is not None else check_id
+
+
+class _ShortTitlesOf(Mapping):
+    """``{check id: short title}`` in one language: a live view of the registry (checks
+    registered later, e.g. by a test, are included), one dictionary lookup per title."""
+
+    def __init__(self, lang):
+        self.lang = lang
+
+    def __getitem__(self, check_id):
+        return CHECKS[check_id].short(self.lang)
+
+    def __iter__(self):
+        return iter(CHECKS)
+
+    def __len__(self):
+        return len(CHECKS)
+
+
+# SHORT_TITLES[lang][check id], as report/html_parts.py and report/rollup.py read them
+SHORT_TITLES = {lang: _ShortTitlesOf(lang) for lang in LANGS}

@@ -9,18 +9,22 @@ functions: ``tools/fep_report.py`` reads the files and writes the result.
   hospital fixed something) keeps the entry of the run generated last, and
   a note says so; two runs generated at the same instant cannot be ordered:
   MergeError.
-- The hospital-consistency items (kernel, LANG, time zone) are judged again
-  over the merged hosts, because the servers of one hospital may come from
-  different runs; ``apply_hospital_consistency`` recomputes each host's own
-  verdict from its facts before comparing, so the comparisons of the
-  earlier runs are replaced, never stacked (tests/unit/test_merge.py).
+- The hospital stage (checks/hospital.py: kernel, LANG, time zone across a
+  hospital's servers) runs again over the merged hosts, because the servers
+  of one hospital may come from different runs: city runs, make-up runs, the
+  slices of an AWX sliced job.  ``judge_hospitals`` recomputes each host's
+  own verdict from its facts before comparing, so the comparisons of the
+  earlier runs are replaced, never stacked, and a hospital split across
+  slices gets the verdicts of one run over all its servers
+  (tests/unit/test_merge.py, tests/unit/test_sliced_merge.py).
 - Messages name hosts and files only: entries hold the contact's mobile.
 """
 import datetime
 from collections import OrderedDict
 
 from .. import __version__ as FEPKIT_VERSION
-from ..checks.opengauss import hospital_key
+from ..checks.hospital import judge_hospitals
+from .hospital import hospital_key
 from .results import HOST_STATUSES, build_results
 
 # hosts named in one message at most; the rest are counted
@@ -157,6 +161,10 @@ def _common(values):
 def merge_run(sources, origin, lang, merged_at=None):
     """``run`` of the merged document: what each run was, and that this one is a merge.
 
+    ``judged_across_runs`` says the hospital-wide items were judged over
+    every merged host, not within each run (each slice of a sliced job saw
+    only part of a hospital).
+
     ``fepkit`` and ``ansible_core`` stay what the reports show: the version
     that audited (the distinct versions, joined, when the runs differ).
     ``origin`` maps each merged host to the index of the source it comes from.
@@ -184,6 +192,9 @@ def merge_run(sources, origin, lang, merged_at=None):
         ("lang", lang),
         ("merged_by", FEPKIT_VERSION),
         ("merged_at", merged_at),
+        # the hospital stage ran again over the merged hosts (merge_results): a hospital whose servers
+        # were audited in different runs or AWX slices was compared as one
+        ("judged_across_runs", True),
         ("merged_from", merged_from),
     ))
 
@@ -219,6 +230,6 @@ def merge_results(sources, lang="zh", merged_at=None):
     moments = [parse_generated(results["generated"]) for _, results in sources]
     latest = moments.index(max(moments))
     run = merge_run(sources, origin, lang, merged_at)
-    # build_results judges kernel, LANG and time zone across each hospital's servers again
-    results = build_results(hosts, generated=sources[latest][1]["generated"], run=run)
+    # kernel, LANG and time zone judged again across each hospital's servers, whichever run they came from
+    results = build_results(judge_hospitals(hosts), generated=sources[latest][1]["generated"], run=run)
     return results, version_notes(sources) + notes

@@ -2,26 +2,35 @@
 """Build ``results.json`` (the public contract) from per-host audit outcomes.
 
 Schema: docs/results-schema.md.  Pure functions: the action plugin passes in
-what each host's audit task registered; nothing here talks to Ansible.
+what each host's audit left in the run's spool (report/spool.py) or registered;
+nothing here talks to Ansible.
 """
 import datetime
 import json
 import re
 from collections import OrderedDict
 
-from ..checks.opengauss import apply_hospital_consistency
 from ..checks.registry import STATUSES, summarise
 from .hospital import blank_hospital
+from .summary import host_summary
 
 SCHEMA_VERSION = 1
 HOST_STATUSES = ("ok", "unreachable", "failed")
 # The key of the audit task's result holding its facts, checks, level, python profile and
-# privilege limits as one JSON string (plugins/action/fep_audit.py says why a string).
+# privilege limits as one JSON string, when fep_audit runs without the audit playbook's spool
+# (plugins/action/fep_audit.py says why a string).
 OUTCOME_KEY = "fep_outcome"
+# The key of a spooled record (report/spool.py) holding the same outcome as a tree.
+SPOOLED_OUTCOME = "outcome"
+NO_RECORD = ("not audited: the play failed for this host before the audit task, or the run was stopped "
+             "before its result was recorded")
 
 
 def audit_outcome(registered):
-    """The audit's outcome carried in the registered result, {} when it has none (failed)."""
+    """The audit's outcome carried in a spooled record or a registered result, {} when it has
+    none (failed)."""
+    if isinstance(registered.get(SPOOLED_OUTCOME), dict):
+        return registered[SPOOLED_OUTCOME]
     text = registered.get(OUTCOME_KEY)
     if not text:
         return {}
@@ -51,8 +60,9 @@ def failure_message(registered):
 def host_entry(registered, level=None, hospital=None):
     """One host's entry from the registered result of its audit task.
 
-    ``registered`` is None when the host never reached the audit task (a
-    failure earlier in the play).  ``hospital`` is the validated metadata
+    ``registered`` (a spooled record, or a registered result) is None when the
+    host never reached the audit task (a failure earlier in the play) or the
+    run was stopped before it finished.  ``hospital`` is the validated metadata
     (report/hospital.py); it holds the contact's mobile, which is why
     results.json is created readable by its owner only.
     """
@@ -60,7 +70,7 @@ def host_entry(registered, level=None, hospital=None):
     if not registered:
         return OrderedDict((
             ("status", "failed"), ("level", level), ("hospital", hospital),
-            ("message", "not audited: the play failed for this host before the audit task"),
+            ("message", NO_RECORD),
             ("facts", {}), ("checks", OrderedDict()), ("summary", summarise({}))))
     outcome = audit_outcome(registered)
     if registered.get("unreachable"):
@@ -86,13 +96,27 @@ def host_entry(registered, level=None, hospital=None):
     return entry
 
 
-def build_results(hosts, generated=None, run=None):
-    """The whole document; ``hosts`` maps host name -> host_entry().
+def lean_result(outcome):
+    """What a host's audit task returns (and so its job event carries) when the outcome is
+    spooled: the verdict, the counts, the failing and unknown check ids, ≤ 4 KiB.
 
-    Items that compare the servers of one hospital (kernel, LANG, time zone
-    of the openGauss checks) are judged here, where every host is known.
+    Judged before the hospital-wide checks (fep_results, where every host is known).
     """
-    apply_hospital_consistency(hosts)
+    summary = host_summary({"status": "ok", "checks": outcome.get("checks") or {}})
+    return OrderedDict((
+        ("fep_verdict", summary.verdict),
+        ("fep_counts", summary.counts),
+        ("fep_failing", list(summary.failing)),
+        ("fep_unknown", list(summary.unsure)),
+    ))
+
+
+def build_results(hosts, generated=None, run=None):
+    """The whole document; ``hosts`` maps host name -> host_entry(), already judged.
+
+    Assembles only: the items that compare the servers of one hospital are
+    judged before, by the hospital stage (checks/hospital.py judge_hospitals).
+    """
     counts = OrderedDict((s, 0) for s in HOST_STATUSES)
     checks = OrderedDict((s, 0) for s in STATUSES)
     for entry in hosts.values():

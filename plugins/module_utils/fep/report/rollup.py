@@ -8,8 +8,8 @@ than formulas: they read back identically everywhere and are testable.
 import functools
 from collections import OrderedDict
 
-from ..checks.opengauss import hospital_key
 from ..checks.registry import CHECKS, is_sub_check
+from .hospital import hospital_key
 from .labels import (
     HOST_STATUS_LABELS,
     LANGS,

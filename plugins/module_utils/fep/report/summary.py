@@ -91,6 +91,9 @@ NOT_AUDITED_REASONS = (
     (re.compile(r"Could not resolve hostname|Name or service not known", re.I), "主机名无法解析"),
     (re.compile(r"Connection refused", re.I), "SSH 端口拒绝连接（sshd 未运行或端口不对）"),
     (re.compile(r"No route to host", re.I), "网络不通（无路由到主机）"),
+    # before "timed out": report/results.py failure_message quotes ansible's "Timed out after N s"
+    (re.compile(r"fep_audit_timeout", re.I),
+     "在 fep_audit_timeout 规定时间内未返回结果，已终止该主机的审计（服务器或连接卡住；可调大 fep_audit_timeout）"),
     (re.compile(r"timed out", re.I), "连接超时（服务器关机、网络不通或被防火墙拦截）"),
     (re.compile(r"invalid inventory value", re.I), "清单变量取值有误"),
     (re.compile(r"no Python 3 interpreter|needs 3\.6", re.I), "服务器上没有可用的 Python 3.6 及以上版本"),

@@ -1,5 +1,8 @@
 # -*- coding: utf-8 -*-
-"""What the survey form states beyond a check's verdict, so that every tick means what an official reads.
+"""The cells of the survey form, row by row: the boxes ticked and 目前现有情况, worded so that
+every tick means what an official reads.
+
+Beyond a check's verdict the form states:
 
 * the level and the threshold applied to a row (``判定标准：三级医院 ≥64 核``,
   or the adjusted one with its reason);
@@ -13,8 +16,13 @@
 import datetime
 import re
 
-TO_FILL = {"zh": "待医院填写", "en": "To be filled in by the hospital"}
-SEP = {"zh": "：", "en": ": "}
+from .labels import BOX_EMPTY, BOX_TICKED, DECLARED, NOT_AUDITED, TO_FILL
+from .survey_form import FORM
+
+# verdicts the audit decided; any other status leaves the cell to the hospital
+VERDICTS = ("pass", "warn", "fail")
+# boxes per printed line: a wrap chosen by the spreadsheet could separate a box from its label
+BOXES_PER_LINE = {"os": 3, "security": 2}
 
 # row check id -> (threshold, unit zh, unit en, level-dependent)
 THRESHOLD_ROWS = {
@@ -109,7 +117,7 @@ def declaration_lines(row_check, entry, lang):
             value = "%s%s" % (value, "（声明）" if lang == "zh" else " (declared)")
         else:
             value, must_fill = TO_FILL[lang], True
-        lines.append(label + SEP[lang] + value)
+        lines.append(label + FORM[lang]["sep"] + value)
     return lines, must_fill
 
 
@@ -132,5 +140,114 @@ def port_cells(outcome, lang):
         suffix = "（可运行 fep_firewall 角色放行）" if lang == "zh" else " (the fep_firewall role opens it)"
         return {"no"}, message + suffix, False
     question = ("是否已在本机防火墙放行" if lang == "zh" else "whether the host firewall admits it")
-    return set(), "%s%s%s%s%s（%s）" % (port_text, "；" if lang == "zh" else "; ", TO_FILL[lang], SEP[lang],
+    return set(), "%s%s%s%s%s（%s）" % (port_text, "；" if lang == "zh" else "; ", TO_FILL[lang], FORM[lang]["sep"],
                                         question, access["message_%s" % lang]), True
+
+
+# --- the form's cells (row by row) ------------------------------------------------------
+
+# --- what goes into the cells (pure functions) ------------------------------------
+
+def boxes(options, ticked, per_line=None):
+    """``☑ 是  ☐ 否``: every option with its box, ticked when its key is in ``ticked``.
+
+    Long lists break after ``per_line`` options: a wrap chosen by the
+    spreadsheet could separate a box from its label.
+    """
+    items = ["%s %s" % (BOX_TICKED if key in ticked else BOX_EMPTY, label) for key, label in options]
+    per_line = per_line or len(items)
+    return "\n".join("  ".join(items[i:i + per_line]) for i in range(0, len(items), per_line))
+
+
+def has_verdict(outcome):
+    """A check that decided (pass, warn or fail), as opposed to one the hospital must answer."""
+    return bool(outcome) and outcome["status"] in VERDICTS
+
+
+def situation(outcome, lang):
+    """目前现有情况 for one check: ``(text, hospital_must_fill)``."""
+    if not outcome:
+        return to_fill(NOT_AUDITED[lang]["missing"], lang), True
+    message = outcome["message_%s" % lang]
+    if outcome.get("source") == "waiver":
+        return message, False
+    if outcome["status"] in VERDICTS:
+        if outcome.get("source") == "declared" and ("声明" if lang == "zh" else "declared") not in message:
+            message += DECLARED[lang]
+        return message, False
+    return to_fill(message, lang), True
+
+
+def to_fill(reason, lang):
+    return TO_FILL[lang] + FORM[lang]["sep"] + reason
+
+
+def division_text(division):
+    """``示例省 江城市 东兴区``: the form asks for XX 市 XX 县（市、区）, a province may precede."""
+    return " ".join(division.get(key) for key in ("province", "city", "county") if division.get(key)) or None
+
+
+def contact_text(contact, lang):
+    text = FORM[lang]["contact_value"].format(name=contact.get("name") or "", mobile=contact.get("mobile") or "")
+    return text, not (contact.get("name") and contact.get("mobile"))
+
+
+def security_cells(outcomes, lang):
+    """Row 三-8: ``(ticked product ids, one line per product plus the CA (附件1 三), must_fill)``."""
+    form = FORM[lang]
+    sep = form["sep"]
+    ticked = {check_id for check_id, _ in form["security"]
+              if has_verdict(outcomes.get(check_id)) and outcomes[check_id]["status"] == "pass"}
+    lines, unticked = [], False
+    for check_id, label in form["security"]:
+        text, _ = situation(outcomes.get(check_id), lang)
+        lines.append(text if label in text else label + sep + text)
+        waived = (outcomes.get(check_id) or {}).get("source") == "waiver"
+        # "not detected" on the server is no proof: a network appliance may provide it
+        unticked = unticked or (check_id not in ticked and not waived)
+    ca_text, ca_must_fill = situation(outcomes.get("security.ca_cert"), lang)
+    lines.append(form["ca"] + sep + ca_text)
+    if unticked:
+        lines.append(to_fill(form["security_to_fill"], lang))
+    return ticked, "\n".join(lines), unticked or ca_must_fill
+
+
+def ticked_boxes(kind, outcome, facts):
+    """Box keys to tick for one check: 是/否 from the verdict, the other lists from the facts."""
+    if not has_verdict(outcome):
+        return set()
+    if kind == "accelerator":
+        return {card.get("kind") for card in facts.get("accelerators") or []}
+    if kind == "os":
+        return {(facts.get("os") or {}).get("category")}
+    # yes_no and support; warn meets the sheet with a caveat
+    return {"no"} if outcome["status"] == "fail" else {"yes"}
+
+
+def verdict_text(kind, ticked, lang, waived=False):
+    form = FORM[lang]
+    options = form["yes_no" if kind == "port" else kind]
+    text = boxes(options, ticked, BOXES_PER_LINE.get(kind))
+    if waived:  # a clear mark beside the empty boxes: nothing to tick, and why is in the next cell
+        text += "\n" + form["waived"]
+    return text + "\n" + form["other"] if kind == "security" else text
+
+
+def row_cells(row, entry, lang):
+    """``(verdict column, 目前现有情况, hospital_must_fill)`` of one form row."""
+    if entry["status"] != "ok":
+        return verdict_text(row.kind, set(), lang), to_fill(NOT_AUDITED[lang][entry["status"]], lang), True
+    outcomes = entry.get("checks") or {}
+    outcome = outcomes.get(row.checks[0])
+    if row.kind == "security":
+        ticked, text, must_fill = security_cells(outcomes, lang)
+    elif row.kind == "port" and has_verdict(outcome):
+        ticked, text, must_fill = port_cells(outcome, lang)
+    else:
+        text, must_fill = situation(outcome, lang)
+        ticked = ticked_boxes(row.kind, outcome, entry.get("facts") or {})
+    lines = [text] + [note for note in [threshold_note(row.checks[0], entry, lang)] if note]
+    declared, declared_missing = declaration_lines(row.checks[0], entry, lang)
+    waived = row.kind != "security" and (outcome or {}).get("source") == "waiver"
+    return (verdict_text(row.kind, ticked, lang, waived), plain("\n".join(lines + declared), lang),
+            must_fill or declared_missing)

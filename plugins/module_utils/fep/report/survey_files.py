@@ -20,7 +20,7 @@ import hashlib
 import unicodedata
 from collections import OrderedDict
 
-from ..checks.opengauss import hospital_key
+from .hospital import hospital_key
 
 SEPARATOR = "_"
 # kept out of names: path separators, the separator, the escape and truncation marks, and what
