@@ -46,6 +46,7 @@ from tests.bench.national import PROVINCES, write_national  # noqa: E402
 
 MIB = 1024.0 * 1024.0
 HTML_LIMIT = 20 * 1000 * 1000
+RUN_LINES = []  # one line per measured pair, for the record
 LOAD = "import json, sys\nwith open(sys.argv[1], encoding='utf-8') as handle:\n    json.load(handle)\n"
 
 
@@ -156,10 +157,11 @@ def run_size(size, reps, work, lang):
         reports = measure([sys.executable, os.path.join(REPO, "tools", "fep_report.py"), results,
                            "--out", out, "--lang", lang])
         runs.append((base, reports))
-        print("  N=%d rep %d: json.load %.2f s (CPU %.2f s) %.0f MiB; reports %.2f s (CPU %.2f s) %.0f MiB PSS "
+        RUN_LINES.append("  N=%d rep %d: json.load %.2f s (CPU %.2f s) %.0f MiB; reports %.2f s (CPU %.2f s) %.0f MiB PSS "
               "(%.0f MiB RSS, %d processes); load average %.1f"
               % (size, rep + 1, base["wall"], base["cpu"], base["pss"] / MIB, reports["wall"], reports["cpu"],
-                 reports["pss"] / MIB, reports["rss"] / MIB, reports["processes"], os.getloadavg()[0]), flush=True)
+                 reports["pss"] / MIB, reports["rss"] / MIB, reports["processes"], os.getloadavg()[0]))
+        print(RUN_LINES[-1], flush=True)
     return runs, file_sizes(out)
 
 
@@ -257,7 +259,7 @@ def main(argv=None):
                 datetime.datetime.now().strftime("%Y-%m-%d %H:%M"), platform.machine(), os.cpu_count(),
                 platform.python_version(), " ".join(["reports_bench.py"] + (argv or sys.argv[1:])))
             with open(args.record, "w", encoding="utf-8") as handle:
-                handle.write(header + text + "\n")
+                handle.write(header + text + "\n\nEach run:\n\n```\n%s\n```\n" % "\n".join(RUN_LINES))
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)

@@ -44,7 +44,7 @@ ARCHIVES = {"archive": HOSPITAL}  # this machine, taken by tools/fep_snapshot.py
 RUNNER = os.path.join(os.path.dirname(sys.executable), "ansible-runner")  # the control node's
 
 
-def awx_job(folder, roots):
+def awx_job(folder, roots, extravars=None):
     """A private data folder as AWX writes it for a job of the fepkit project."""
     project = folder / "project"
     (project / "snapshots").mkdir(parents=True)
@@ -63,19 +63,20 @@ def awx_job(folder, roots):
     (folder / "inventory" / "hosts.yml").write_text(
         yaml.safe_dump({"all": {"hosts": hosts}}, allow_unicode=True))
     # findings must not fail the job here: the assertions are about what comes back
-    (folder / "env" / "extravars").write_text(yaml.safe_dump({"fep_fail_on_findings": False}))
+    (folder / "env" / "extravars").write_text(yaml.safe_dump(dict({"fep_fail_on_findings": False}, **(extravars or {}))))
     return hosts
 
 
-@pytest.fixture(scope="module", params=["default", "legacy"])
-def streamed(request, tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("runner-ee-" + request.param)
+def run_job(tmp, profile, mounts=(), extravars=None):
+    """transmit | the image's worker | process; the artifact folder and events ``process`` got."""
     job, received, roots = tmp / "job", tmp / "control", tmp / "roots"
     received.mkdir()
-    hosts = awx_job(job, roots)
-    tag = build_ee.image_tag(request.param)
-    worker = ["podman", "run", "--rm", "-i", "--network", "none", "-v", "%s:%s:ro" % (roots, roots),
-              tag, "ansible-runner", "worker", "--private-data-dir=/runner"]
+    hosts = awx_job(job, roots, extravars)
+    volumes = []
+    for mount in [(roots, roots, "ro")] + list(mounts):
+        volumes += ["-v", "%s:%s:%s" % mount]
+    worker = ["podman", "run", "--rm", "-i", "--network", "none"] + volumes + [
+        build_ee.image_tag(profile), "ansible-runner", "worker", "--private-data-dir=/runner"]
     pipeline = " | ".join(" ".join(shlex.quote(part) for part in command) for command in (
         [RUNNER, "transmit", str(job), "-p", "audit.yml", "-i", IDENT],
         worker,
@@ -92,6 +93,11 @@ def streamed(request, tmp_path_factory):
     return {"artifacts": artifacts, "events": events, "stdout": stdout, "hosts": hosts,
             "status": (artifacts / "status").read_text(),
             "command": json.loads((artifacts / "command").read_text())}
+
+
+@pytest.fixture(scope="module", params=["default", "legacy"])
+def streamed(request, tmp_path_factory):
+    return run_job(tmp_path_factory.mktemp("runner-ee-" + request.param), request.param)
 
 
 def test_the_worker_ran_in_the_image_from_the_project_folder(streamed):
@@ -175,3 +181,22 @@ def test_the_image_settings_come_from_etc_ansible(profile):
     assert settings["DEFAULT_GATHERING" + origin] == "explicit"
     assert not any(key.startswith(("DEFAULT_HOST_LIST", "COLLECTIONS_PATHS", "DEFAULT_ROLES_PATH"))
                    for key in settings), settings
+
+
+def test_fep_report_dir_on_a_mounted_volume_wins_over_the_artifacts(tmp_path):
+    """AWX deletes the job's folder after the job: a container group keeps the reports on a
+    persistent volume mounted into the EE (docs/awx.md), named by fep_report_dir."""
+    volume = tmp_path / "volume"
+    volume.mkdir()
+    os.chmod(str(tmp_path), 0o755)
+    os.chmod(str(volume), 0o777)  # the EE runs as uid 1000, as in AWX
+    # AWX sets awx_job_id; ansible-runner alone does not, hence the default
+    job = run_job(tmp_path, "default", mounts=[(volume, "/fep-reports", "rw")],
+                  extravars={"fep_report_dir": "/fep-reports/{{ awx_job_id | default('1234') }}"})
+    assert job["status"] == "successful", job["stdout"][-3000:]
+    results = json.loads((volume / "1234" / "results.json").read_text(encoding="utf-8"))
+    assert sorted(results["hosts"]) == sorted(job["hosts"])
+    assert (volume / "1234" / "report.html").is_file()
+    assert not (job["artifacts"] / "fep-reports").exists()
+    summary = next(e for e in job["events"] if e["event"] == "playbook_on_stats")["event_data"]["artifact_data"]
+    assert summary["fep_summary"]["report_dir"] == "/fep-reports/1234"

@@ -170,6 +170,12 @@ def test_reports_are_written_with_the_results_and_private(audit):
         mode = stat.S_IMODE(os.stat(os.path.join(report_dir, name)).st_mode)
         assert mode == 0o600, name
     assert stat.S_IMODE(os.stat(os.path.join(report_dir, "survey")).st_mode) == 0o700
+    # the HTML report's city pages, in a private folder too
+    pages = os.listdir(os.path.join(report_dir, "report"))
+    assert pages and all(name.endswith(".html") for name in pages)
+    assert stat.S_IMODE(os.stat(os.path.join(report_dir, "report")).st_mode) == 0o700
+    for name in pages:
+        assert stat.S_IMODE(os.stat(os.path.join(report_dir, "report", name)).st_mode) == 0o600, name
     assert "report not written" not in audit["stdout"]
 
 

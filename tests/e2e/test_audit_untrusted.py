@@ -113,6 +113,9 @@ def untrusted_audit(request, tmp_path_factory):
         release(fifo)
     texts = {name: (report_dir / name).read_text(encoding="utf-8")
              for name in ("results.json", "report.html", "junit.xml")}
+    # the drill-down is on the city pages
+    texts.update((str(page.relative_to(report_dir)), page.read_text(encoding="utf-8"))
+                 for page in (report_dir / "report").glob("*.html"))
     return {"runner": runner, "stdout": stdout, "results": load_results(report_dir), "texts": texts}
 
 

@@ -495,6 +495,22 @@ def test_a_dead_report_process_has_its_files_written_here(results, tmp_path, mon
     assert len(written) == 3 + len(page_files(results)) + len(results["hosts"])
 
 
+def test_the_results_are_kept_from_the_cyclic_gc_while_rendering(results, tmp_path, monkeypatch):
+    import gc
+    seen = []
+    real = render.write_html
+
+    def watching(results, out_dir, lang):
+        seen.append(gc.get_freeze_count())  # the results (and everything before) are frozen
+        return real(results, out_dir, lang)
+
+    monkeypatch.setattr(render, "write_html", watching)
+    assert gc.get_freeze_count() == 0
+    render_reports(results, str(tmp_path), processes=1)
+    assert seen and seen[0] > 0
+    assert gc.get_freeze_count() == 0  # and the caller's GC is as it was
+
+
 def test_work_is_shared_out_evenly():
     jobs = [("report.html", 6, None, ()), ("junit.xml", 4, None, ())] + [
         ("survey/form%d.xlsx" % i, 2 if i < 3 else 1, None, ()) for i in range(17)]

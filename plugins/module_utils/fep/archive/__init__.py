@@ -76,7 +76,7 @@ def _inside(dest, path):
     return real == dest or real.startswith(dest + os.sep)
 
 
-def _unpack(tar, dest, limits):
+def _unpack(tar, dest, limits):  # noqa: C901 - one pass over untrusted members, each refusal next to its test
     """Write the members; returns ``{name: ("file", sha256, size) | ("link", target) | ("dir",)}``."""
     members, links, total = {}, {}, 0
     for count, info in enumerate(tar, 1):

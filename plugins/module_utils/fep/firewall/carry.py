@@ -20,7 +20,7 @@ behind its back. Two cases of the last kind:
 of a zone with inversion on are the ICMP types it *allows*; carrying the
 blocks without the inversion would turn them into the ones it *blocks*.
 
-Pure functions over the zones ``firewalld.parse_listing`` reads.
+Pure functions over the zones ``firewalld_listing.parse_listing`` reads.
 """
 
 # (listing field, kind, how it is applied). ``module``: ansible.posix.firewalld

@@ -75,107 +75,18 @@ def plan(state, desired, managed):
     ``command_ops`` (properties the module cannot set: firewall-cmd
     arguments in ``commands``) and ``module_ops`` split them for the role.
     """
-    permanent, services = state["permanent"], state["services"]
-    runtime = state["runtime"]
-    create, ops, warnings, notes, blocked, zone_commands = [], [], [], [], [], []
+    planned = _Plan(state)
     managed = set(managed)
-    target_set = False
-
-    def op(zone, field, value, enabled, why):
-        if field in ("interfaces", "sources") or carry.applied_by_module(field):
-            param = {"interfaces": "interface", "sources": "source"}.get(field) or carry.module_param(field)
-            item = {"zone": zone, "param": param, "field": field, "value": value}
-        else:
-            # firewall-cmd, permanent then runtime (a target is permanent only: the reload makes it live)
-            item = {"zone": zone, "param": "command", "field": field, "value": value,
-                    "commands": [carry.commands(zone, field, value, True)]
-                    + ([] if field == "target" else [carry.commands(zone, field, value, False)])}
-        item.update(state="enabled" if enabled else "disabled", why=why)
-        ops.append(item)
-
-    lost = []
     for zone in desired["zones"]:
-        name = zone["firewalld_zone"]
-        allowed = set(zone["ports"])
-        closed = managed - allowed
-        current = permanent.get(name)
-        bound = bool(current and (current.get("interfaces") or current.get("sources")))
-        if current is None:
-            create.append(name)
-        have = {field: set((current or {}).get(field) or []) for field, _ in GUARDED}
-        current = current or empty_zone()
-        moves, carry_from = [], []
-        for field, values in (("interfaces", zone["interfaces"]), ("sources", zone["sources"])):
-            for value in values:
-                holder = _holder(permanent, field, value)
-                live = _holder(runtime, field, value)
-                if field == "interfaces" and live not in (None, name, holder):
-                    # NetworkManager binds interfaces at runtime from its connection profiles
-                    warnings.append("%s: interface %s is in zone %s at runtime only (NetworkManager's binding?): if "
-                                    "NetworkManager manages it, set its connection's zone too (nmcli connection "
-                                    "modify <connection> connection.zone %s) so that a reconnect keeps it in %s"
-                                    % (name, value, live, name, name))
-                if holder == name:
-                    continue
-                origin = holder or live or state["default_zone"]
-                if field == "sources" and holder:
-                    # firewalld binds a source to one zone only: it leaves the hospital's zone
-                    op(holder, "sources", value, False, "moves to %s" % name)
-                moves.append((field, value, origin))
-                if origin not in carry_from and not origin.startswith("fep-"):
-                    carry_from.append(origin)
-
-        carried = carry.plan_carry(permanent.get(name), bound,
-                                   [(origin, permanent.get(origin) or empty_zone()) for origin in carry_from],
-                                   services, closed, item_closed_ports)
-        for field, value, origin in carried["items"]:
-            if field in have:
-                have[field].add(value)
-            op(name, field, value, True, "carried over from %s" % origin)
-        for field, value in sorted(carried["scalars"].items()):
-            op(name, field, value, True, "carried over from %s" % ", ".join(carry_from))
-        target_set = target_set or "target" in carried["scalars"]
-        for field, value, origin, ports in carried["held"]:
-            warnings.append("%s: not carried over from %s: %s %s (would open %s, which the zone map keeps closed "
-                            "on this network)" % (name, origin, field.rstrip("s"), value,
-                                                  ", ".join(str(p) for p in ports)))
-        lost.extend("%s (from %s): %s" % (name, ", ".join(carry_from), what) for what in carried["lost"])
-
-        for port in sorted(allowed):
-            value = "%d/tcp" % port
-            if value not in have["ports"]:
-                have["ports"].add(value)
-                service = [s for s, p in desired["ports"].items() if p == port]
-                op(name, "ports", value, True, "front-end port (%s)" % ", ".join(service))
-        for network in desired["admin_sources"]:
-            rule = admin_rule(network, desired["ssh_port"])
-            if rule not in have["rich rules"]:
-                have["rich rules"].add(rule)
-                op(name, "rich rules", rule, True, "SSH from the admin network %s" % network)
-        # managed ports the zone map keeps closed here are removed from the fepkit zone
-        for field, _param in GUARDED:
-            for value in sorted(current.get(field) or []):
-                blocked_ports = item_closed_ports(field, value, services, closed)
-                if blocked_ports:
-                    op(name, field, value, False, "opens %s, closed on this network by the zone map"
-                       % ", ".join(str(p) for p in blocked_ports))
-        # front-end ports fepkit opened here for an earlier fep_ports value
-        wanted = ["%d/tcp" % p for p in sorted(allowed)]
-        removed = {o["value"] for o in ops if o["zone"] == name and o["state"] == "disabled"}
-        for value in recorded_ports(state.get("records", {}).get(name)):
-            if value not in wanted and value in (current.get("ports") or []) and value not in removed:
-                op(name, "ports", value, False, "opened by fepkit for an earlier fep_ports value")
-        if state.get("records", {}).get(name) != record_text(allowed):
-            zone_commands.append(["--permanent", "--zone=" + name, "--set-description=" + record_text(allowed)])
-        for field, value, origin in moves:
-            op(name, field, value, True, "from %s" % origin)
-
-    policy_commands = plan_platform_policy(state, desired, warnings, notes)
-    if lost:
+        _plan_zone(planned, zone, desired, managed)
+    create, ops, zone_commands = planned.create, planned.ops, planned.zone_commands
+    blocked = []
+    policy_commands = plan_platform_policy(state, desired, planned.warnings, planned.notes)
+    if planned.lost:
         blocked.append("the hospital's zone settings cannot all be carried over into the fepkit zones, nothing "
-                       "was changed: %s" % "; ".join(lost))
+                       "was changed: %s" % "; ".join(planned.lost))
     # a zone's target is permanent only: a reload makes it live
-    reload_needed = bool(create or policy_commands or target_set)
+    reload_needed = bool(create or policy_commands or planned.target_set)
     if reload_needed:
         drift = runtime_drift(state)
         if drift:
@@ -186,8 +97,132 @@ def plan(state, desired, managed):
     return {"create_zones": create, "policy_commands": policy_commands, "ops": ops,
             "command_ops": [o for o in ops if o["param"] == "command"],
             "module_ops": [o for o in ops if o["param"] != "command"],
-            "zone_commands": zone_commands, "reload": reload_needed, "warnings": warnings, "notes": notes,
-            "blocked": blocked, "changed": bool(create or policy_commands or ops or zone_commands)}
+            "zone_commands": zone_commands, "reload": reload_needed, "warnings": planned.warnings,
+            "notes": planned.notes, "blocked": blocked,
+            "changed": bool(create or policy_commands or ops or zone_commands)}
+
+
+class _Plan(object):
+    """What ``plan`` gathers zone by zone: the ops in the order they must run, and what it reports."""
+
+    def __init__(self, state):
+        self.state = state
+        self.create, self.ops, self.zone_commands = [], [], []
+        self.warnings, self.notes, self.lost = [], [], []
+        self.target_set = False
+
+    def op(self, zone, field, value, enabled, why):
+        if field in ("interfaces", "sources") or carry.applied_by_module(field):
+            param = {"interfaces": "interface", "sources": "source"}.get(field) or carry.module_param(field)
+            item = {"zone": zone, "param": param, "field": field, "value": value}
+        else:
+            # firewall-cmd, permanent then runtime (a target is permanent only: the reload makes it live)
+            item = {"zone": zone, "param": "command", "field": field, "value": value,
+                    "commands": [carry.commands(zone, field, value, True)]
+                    + ([] if field == "target" else [carry.commands(zone, field, value, False)])}
+        item.update(state="enabled" if enabled else "disabled", why=why)
+        self.ops.append(item)
+
+
+def _plan_zone(planned, zone, desired, managed):
+    """One fepkit zone: carry over what its networks had, open and close the managed ports, bind."""
+    permanent = planned.state["permanent"]
+    name = zone["firewalld_zone"]
+    allowed = set(zone["ports"])
+    closed = managed - allowed
+    current = permanent.get(name)
+    bound = bool(current and (current.get("interfaces") or current.get("sources")))
+    if current is None:
+        planned.create.append(name)
+    have = {field: set((current or {}).get(field) or []) for field, _ in GUARDED}
+    current = current or empty_zone()
+    moves, carry_from = _moves(planned, zone)
+    _carry_over(planned, name, bound, carry_from, closed, have)
+    _open_managed(planned, name, allowed, have, desired)
+    _close_managed(planned, name, current, allowed, closed)
+    for field, value, origin in moves:
+        planned.op(name, field, value, True, "from %s" % origin)
+
+
+def _moves(planned, zone):
+    """``(moves, carry_from)``: the interfaces and sources that move into the zone, and the
+    hospital zones whose settings go with them."""
+    state, name = planned.state, zone["firewalld_zone"]
+    moves, carry_from = [], []
+    for field, values in (("interfaces", zone["interfaces"]), ("sources", zone["sources"])):
+        for value in values:
+            holder = _holder(state["permanent"], field, value)
+            live = _holder(state["runtime"], field, value)
+            if field == "interfaces" and live not in (None, name, holder):
+                # NetworkManager binds interfaces at runtime from its connection profiles
+                planned.warnings.append(
+                    "%s: interface %s is in zone %s at runtime only (NetworkManager's binding?): if "
+                    "NetworkManager manages it, set its connection's zone too (nmcli connection "
+                    "modify <connection> connection.zone %s) so that a reconnect keeps it in %s"
+                    % (name, value, live, name, name))
+            if holder == name:
+                continue
+            origin = holder or live or state["default_zone"]
+            if field == "sources" and holder:
+                # firewalld binds a source to one zone only: it leaves the hospital's zone
+                planned.op(holder, "sources", value, False, "moves to %s" % name)
+            moves.append((field, value, origin))
+            if origin not in carry_from and not origin.startswith("fep-"):
+                carry_from.append(origin)
+    return moves, carry_from
+
+
+def _carry_over(planned, name, bound, carry_from, closed, have):
+    permanent = planned.state["permanent"]
+    carried = carry.plan_carry(permanent.get(name), bound,
+                               [(origin, permanent.get(origin) or empty_zone()) for origin in carry_from],
+                               planned.state["services"], closed, item_closed_ports)
+    for field, value, origin in carried["items"]:
+        if field in have:
+            have[field].add(value)
+        planned.op(name, field, value, True, "carried over from %s" % origin)
+    for field, value in sorted(carried["scalars"].items()):
+        planned.op(name, field, value, True, "carried over from %s" % ", ".join(carry_from))
+    planned.target_set = planned.target_set or "target" in carried["scalars"]
+    for field, value, origin, ports in carried["held"]:
+        planned.warnings.append("%s: not carried over from %s: %s %s (would open %s, which the zone map keeps "
+                                "closed on this network)" % (name, origin, field.rstrip("s"), value,
+                                                             ", ".join(str(p) for p in ports)))
+    planned.lost.extend("%s (from %s): %s" % (name, ", ".join(carry_from), what) for what in carried["lost"])
+
+
+def _open_managed(planned, name, allowed, have, desired):
+    """The front-end ports the zone map opens here, and SSH from each admin network."""
+    for port in sorted(allowed):
+        value = "%d/tcp" % port
+        if value not in have["ports"]:
+            have["ports"].add(value)
+            service = [s for s, p in desired["ports"].items() if p == port]
+            planned.op(name, "ports", value, True, "front-end port (%s)" % ", ".join(service))
+    for network in desired["admin_sources"]:
+        rule = admin_rule(network, desired["ssh_port"])
+        if rule not in have["rich rules"]:
+            have["rich rules"].add(rule)
+            planned.op(name, "rich rules", rule, True, "SSH from the admin network %s" % network)
+
+
+def _close_managed(planned, name, current, allowed, closed):
+    """Managed ports the zone map keeps closed here, and front-end ports fepkit opened for an
+    earlier fep_ports value, leave the fepkit zone; its description records what fepkit opened."""
+    for field, _param in GUARDED:
+        for value in sorted(current.get(field) or []):
+            blocked_ports = item_closed_ports(field, value, planned.state["services"], closed)
+            if blocked_ports:
+                planned.op(name, field, value, False, "opens %s, closed on this network by the zone map"
+                           % ", ".join(str(p) for p in blocked_ports))
+    wanted = ["%d/tcp" % p for p in sorted(allowed)]
+    removed = {o["value"] for o in planned.ops if o["zone"] == name and o["state"] == "disabled"}
+    records = planned.state.get("records", {})
+    for value in recorded_ports(records.get(name)):
+        if value not in wanted and value in (current.get("ports") or []) and value not in removed:
+            planned.op(name, "ports", value, False, "opened by fepkit for an earlier fep_ports value")
+    if records.get(name) != record_text(allowed):
+        planned.zone_commands.append(["--permanent", "--zone=" + name, "--set-description=" + record_text(allowed)])
 
 
 def egress_filters(policies):

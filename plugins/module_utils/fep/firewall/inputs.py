@@ -56,13 +56,35 @@ def _networks(name, values, errors):
 def validate(raw):
     """``(desired, errors)`` from the role's variables (``raw`` keys are the variable names)."""
     errors = []
-
     # fep_ports: the audit's own validation, so both say the same about a bad port
     _inputs, port_errors = validate_inputs({"ports": raw.get("fep_ports") or {}})
     errors.extend(port_errors)
     ports = dict(DEFAULT_PORTS)
     ports.update(_inputs["ports"])
+    ssh_port = _ssh_port(raw, ports, errors)
+    zones = _zones(raw, ports, errors)
+    if not zones and not errors:
+        errors.append("fep_firewall_zones: no zone lists interfaces or sources: say which network "
+                      "is the hospital intranet and which the extranet")
 
+    admin = _networks("fep_firewall_admin_sources", raw.get("fep_firewall_admin_sources"), errors)
+    if not as_list(raw.get("fep_firewall_admin_sources")):
+        errors.append("fep_firewall_admin_sources: required: the networks SSH must stay open from "
+                      "(the control node's address at least), or the role could lock the ops team out")
+    platform, platform_ports = _platform(raw, errors)
+    _timeouts(raw, errors)
+    desired = {
+        "ports": ports,
+        "ssh_port": ssh_port,
+        "zones": zones,
+        "admin_sources": [str(n) for n in admin],
+        "platform_addresses": [str(n) for n in platform],
+        "platform_ports": sorted(set(platform_ports)),
+    }
+    return desired, errors
+
+
+def _ssh_port(raw, ports, errors):
     try:
         ssh_port = _port(raw.get("fep_firewall_ssh_port", 22))
     except (TypeError, ValueError):
@@ -72,17 +94,21 @@ def validate(raw):
     if ssh_port in national:
         errors.append("fep_firewall_ssh_port: %d is the front-end port of %s (fep_ports)"
                       % (ssh_port, national[ssh_port]))
+    return ssh_port
 
+
+def _zones(raw, ports, errors):
+    """The role's zones that list interfaces or sources, each checked against the others."""
     zone_ports = raw.get("fep_firewall_zone_ports") or {}
     zones_raw = raw.get("fep_firewall_zones") or {}
     if not isinstance(zones_raw, dict):
         errors.append("fep_firewall_zones: must map a zone (%s) to its interfaces and sources" % ", ".join(ZONES))
         zones_raw = {}
-    host_interfaces = raw.get("host_interfaces")
-    zones, seen_interfaces, seen_networks = [], {}, []
     for name in zones_raw:
         if name not in ZONES:
             errors.append("fep_firewall_zones: unknown zone %r (known: %s)" % (name, ", ".join(ZONES)))
+    seen = {"interfaces": {}, "networks": [], "host_interfaces": raw.get("host_interfaces")}
+    zones = []
     for name in ZONES:
         spec = zones_raw.get(name) or {}
         if not isinstance(spec, dict):
@@ -92,27 +118,8 @@ def validate(raw):
         if unknown:
             errors.append("fep_firewall_zones.%s: unknown key(s) %s (known: interfaces, sources, ports)"
                           % (name, ", ".join(unknown)))
-        interfaces = []
-        for index, interface in enumerate(as_list(spec.get("interfaces"))):
-            field = "fep_firewall_zones.%s.interfaces[%d]" % (name, index)
-            interface = str(interface)
-            if not _INTERFACE.match(interface):
-                errors.append("%s: %r is not an interface name" % (field, interface))
-            elif host_interfaces is not None and interface not in host_interfaces:
-                errors.append("%s: no interface %s on this host (it has: %s)"
-                              % (field, interface, ", ".join(sorted(host_interfaces)) or "none"))
-            elif interface in seen_interfaces:
-                errors.append("%s: %s is already in zone %s" % (field, interface, seen_interfaces[interface]))
-            else:
-                seen_interfaces[interface] = name
-                interfaces.append(interface)
-        sources = _networks("fep_firewall_zones.%s.sources" % name, spec.get("sources"), errors)
-        for network in sources:
-            for other_zone, other in seen_networks:
-                if network.version == other.version and network.overlaps(other):
-                    errors.append("fep_firewall_zones.%s.sources: %s overlaps %s of zone %s"
-                                  % (name, network, other, other_zone))
-            seen_networks.append((name, network))
+        interfaces = _zone_interfaces(name, spec, seen, errors)
+        sources = _zone_sources(name, spec, seen, errors)
         services = as_list(spec["ports"]) if "ports" in spec else as_list(zone_ports.get(name))
         for service in services:
             if service not in ports:
@@ -128,15 +135,42 @@ def validate(raw):
                 "services": services,
                 "ports": sorted({ports[s] for s in services}),
             })
-    if not zones and not errors:
-        errors.append("fep_firewall_zones: no zone lists interfaces or sources: say which network "
-                      "is the hospital intranet and which the extranet")
+    return zones
 
-    admin = _networks("fep_firewall_admin_sources", raw.get("fep_firewall_admin_sources"), errors)
-    if not as_list(raw.get("fep_firewall_admin_sources")):
-        errors.append("fep_firewall_admin_sources: required: the networks SSH must stay open from "
-                      "(the control node's address at least), or the role could lock the ops team out")
 
+def _zone_interfaces(name, spec, seen, errors):
+    """A zone's interfaces: names Linux allows, present on the host, in no other zone."""
+    interfaces, host_interfaces = [], seen["host_interfaces"]
+    for index, interface in enumerate(as_list(spec.get("interfaces"))):
+        field = "fep_firewall_zones.%s.interfaces[%d]" % (name, index)
+        interface = str(interface)
+        if not _INTERFACE.match(interface):
+            errors.append("%s: %r is not an interface name" % (field, interface))
+        elif host_interfaces is not None and interface not in host_interfaces:
+            errors.append("%s: no interface %s on this host (it has: %s)"
+                          % (field, interface, ", ".join(sorted(host_interfaces)) or "none"))
+        elif interface in seen["interfaces"]:
+            errors.append("%s: %s is already in zone %s" % (field, interface, seen["interfaces"][interface]))
+        else:
+            seen["interfaces"][interface] = name
+            interfaces.append(interface)
+    return interfaces
+
+
+def _zone_sources(name, spec, seen, errors):
+    """A zone's source networks; one overlapping another zone's is named."""
+    sources = _networks("fep_firewall_zones.%s.sources" % name, spec.get("sources"), errors)
+    for network in sources:
+        for other_zone, other in seen["networks"]:
+            if network.version == other.version and network.overlaps(other):
+                errors.append("fep_firewall_zones.%s.sources: %s overlaps %s of zone %s"
+                              % (name, network, other, other_zone))
+        seen["networks"].append((name, network))
+    return sources
+
+
+def _platform(raw, errors):
+    """``(addresses, ports)`` of the national platform the host may reach outbound."""
     platform = _networks("fep_firewall_platform_addresses", raw.get("fep_firewall_platform_addresses"), errors)
     if not as_list(raw.get("fep_firewall_platform_addresses")):
         # the national platform is given once: the audit's probe targets (host[:port]) serve the
@@ -148,7 +182,10 @@ def validate(raw):
             platform_ports.append(_port(value))
         except (TypeError, ValueError):
             errors.append("fep_firewall_platform_ports[%d]: must be a port 1-65535, got %r" % (index, value))
+    return platform, platform_ports
 
+
+def _timeouts(raw, errors):
     timeouts = {}
     for name in ("fep_firewall_rollback_timeout", "fep_firewall_confirm_timeout"):
         try:
@@ -160,16 +197,6 @@ def validate(raw):
     if len(timeouts) == 2 and timeouts["fep_firewall_rollback_timeout"] < timeouts["fep_firewall_confirm_timeout"] + 30:
         errors.append("fep_firewall_rollback_timeout: must exceed fep_firewall_confirm_timeout by 30 s at least "
                       "(the rollback must not fire while the play is still confirming the connection)")
-
-    desired = {
-        "ports": ports,
-        "ssh_port": ssh_port,
-        "zones": zones,
-        "admin_sources": [str(n) for n in admin],
-        "platform_addresses": [str(n) for n in platform],
-        "platform_ports": sorted(set(platform_ports)),
-    }
-    return desired, errors
 
 
 def platform_addresses(targets):

@@ -21,6 +21,9 @@ _HOSTNAME = re.compile(r"^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,62}[A-Za-z0-9]
 _IPV6 = re.compile(r"^[0-9A-Fa-f:.]+$")
 
 
+PREFIX = "fep_opengauss_prereqs_"
+
+
 def input_problems(params):
     """Sentences naming each bad role input (empty when all are fine).
 
@@ -28,29 +31,8 @@ def input_problems(params):
     absolute paths, user and group names, sysctl keys and values, disk
     patterns, locale and time zone spellings.
     """
-    problems = []
-    prefix = "fep_opengauss_prereqs_"
-    for field in ("user", "group"):
-        value = params.get(prefix + field)
-        if not isinstance(value, str) or not _NAME.match(value):
-            problems.append("%s%s=%r is not a valid user/group name (lower case letters, digits, _ "
-                            "and -, at most 32, not starting with a digit)" % (prefix, field, value))
-    for field in ("data_dirs", "backup_dirs"):
-        for index, entry in enumerate(params.get(prefix + field) or []):
-            path = entry.get("path") if isinstance(entry, dict) else entry
-            if not isinstance(path, str) or not path.startswith("/") or path.rstrip("/") == "" \
-                    or any(c in path for c in "\n\t ") or "/../" in path + "/":
-                problems.append("%s%s[%d]=%r must be an absolute path (not /), without spaces or '..'"
-                                % (prefix, field, index, path))
-    home = params.get(prefix + "home")
-    if not isinstance(home, str) or not home.startswith("/"):
-        problems.append("%shome=%r must be an absolute path" % (prefix, home))
-    for key, value in sorted((params.get(prefix + "sysctl_overrides") or {}).items()):
-        if not _SYSCTL_KEY.match(str(key)):
-            problems.append("%ssysctl_overrides: %r is not a sysctl key (like net.core.somaxconn)"
-                            % (prefix, key))
-        elif value is None or "\n" in str(value) or "=" in str(value) or normalise(value) == "":
-            problems.append("%ssysctl_overrides.%s=%r is not a one-line sysctl value" % (prefix, key, value))
+    prefix = PREFIX
+    problems = _account_problems(params) + _path_problems(params) + _sysctl_problems(params)
     for index, pattern in enumerate(params.get(prefix + "data_disks") or []):
         if not isinstance(pattern, str) or not _DISK_GLOB.match(pattern):
             problems.append("%sdata_disks[%d]=%r is not a kernel device name pattern (like sd* or nvme*n*)"
@@ -61,14 +43,7 @@ def input_problems(params):
     zone = params.get(prefix + "timezone")
     if zone is not None and not (isinstance(zone, str) and _TIMEZONE.match(zone)):
         problems.append("%stimezone=%r is not a time zone name (like Asia/Shanghai)" % (prefix, zone))
-    port = params.get(prefix + "port")
-    try:
-        port_ok = 1 <= int(port) <= 65536 - RESERVED_PORT_SPAN
-    except (TypeError, ValueError):
-        port_ok = False
-    if not port_ok:
-        problems.append("%sport=%s must be a TCP port from 1 to %d (the installer reserves it and the "
-                        "%d after it)" % (prefix, port, 65536 - RESERVED_PORT_SPAN, RESERVED_PORT_SPAN - 1))
+    problems.extend(_port_problems(params))
     percent = params.get(prefix + "min_free_kbytes_percent")
     if percent is not None and not 0 < float(percent) <= 10:
         problems.append("%smin_free_kbytes_percent=%r must be above 0 and at most 10" % (prefix, percent))
@@ -78,6 +53,59 @@ def input_problems(params):
             problems.append("%sntp_servers[%d]=%r is not a host name or an IP address (one per entry, no "
                             "spaces or options: the role writes 'server <it> iburst')" % (prefix, index, server))
     return problems
+
+
+def _account_problems(params):
+    problems = []
+    for field in ("user", "group"):
+        value = params.get(PREFIX + field)
+        if not isinstance(value, str) or not _NAME.match(value):
+            problems.append("%s%s=%r is not a valid user/group name (lower case letters, digits, _ "
+                            "and -, at most 32, not starting with a digit)" % (PREFIX, field, value))
+    return problems
+
+
+def _path_ok(path):
+    """An absolute path other than /, without whitespace or a ``..`` component."""
+    return (isinstance(path, str) and path.startswith("/") and path.rstrip("/") != ""
+            and not any(c in path for c in "\n\t ") and "/../" not in path + "/")
+
+
+def _path_problems(params):
+    problems = []
+    for field in ("data_dirs", "backup_dirs"):
+        for index, entry in enumerate(params.get(PREFIX + field) or []):
+            path = entry.get("path") if isinstance(entry, dict) else entry
+            if not _path_ok(path):
+                problems.append("%s%s[%d]=%r must be an absolute path (not /), without spaces or '..'"
+                                % (PREFIX, field, index, path))
+    home = params.get(PREFIX + "home")
+    if not isinstance(home, str) or not home.startswith("/"):
+        problems.append("%shome=%r must be an absolute path" % (PREFIX, home))
+    return problems
+
+
+def _sysctl_problems(params):
+    problems = []
+    for key, value in sorted((params.get(PREFIX + "sysctl_overrides") or {}).items()):
+        if not _SYSCTL_KEY.match(str(key)):
+            problems.append("%ssysctl_overrides: %r is not a sysctl key (like net.core.somaxconn)"
+                            % (PREFIX, key))
+        elif value is None or "\n" in str(value) or "=" in str(value) or normalise(value) == "":
+            problems.append("%ssysctl_overrides.%s=%r is not a one-line sysctl value" % (PREFIX, key, value))
+    return problems
+
+
+def _port_problems(params):
+    port = params.get(PREFIX + "port")
+    try:
+        port_ok = 1 <= int(port) <= 65536 - RESERVED_PORT_SPAN
+    except (TypeError, ValueError):
+        port_ok = False
+    if port_ok:
+        return []
+    return ["%sport=%s must be a TCP port from 1 to %d (the installer reserves it and the %d after it)"
+            % (PREFIX, port, 65536 - RESERVED_PORT_SPAN, RESERVED_PORT_SPAN - 1)]
 
 
 def _limit_value_ok(item, value):

@@ -17,9 +17,10 @@ def platform_of(fields):
     """The role's view of an OS described by os-release ``fields``.
 
     ``vars_files`` lists the role's vars files from the most to the least
-    specific (``first_found`` picks the first that exists):
-    ``<id>-<major><edition>.yml`` (UOS a/e editions), ``<id>-<major>.yml``,
-    ``<id>.yml``, then the package family (``rpm.yml`` / ``deb.yml``).
+    specific: ``<id>-<major><edition>.yml`` (UOS a/e editions),
+    ``<id>-<major>.yml``, ``<id>.yml``, then the package family (``rpm.yml`` /
+    ``deb.yml``).  The role loads every one that exists in layers, the family
+    first and each more specific file over it (roles/README.md).
     ``problem`` is a sentence when the role cannot prepare this OS.
     """
     info = classify_os(fields or {})

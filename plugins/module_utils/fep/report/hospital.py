@@ -44,7 +44,7 @@ def blank_hospital():
     ))
 
 
-def validate_hospital(meta, level):
+def validate_hospital(meta, level):  # noqa: C901 - one flat block per fep_hospital field, in the form's order
     """``(normalised, errors)``; errors name the variable, never a personal value."""
     errors = []
     hospital = blank_hospital()

@@ -72,20 +72,22 @@ def short_title(check_id, lang):
     return meta.short(lang) if meta is not None else check_id
 
 
-class _ShortTitles(Mapping):
-    """``SHORT_TITLES[lang]`` = ``{check id: short title}``, read from the registry when asked
-    (so checks registered later, e.g. by a test, are included)."""
+class _ShortTitlesOf(Mapping):
+    """``{check id: short title}`` in one language: a live view of the registry (checks
+    registered later, e.g. by a test, are included), one dictionary lookup per title."""
 
-    def __getitem__(self, lang):
-        if lang not in LANGS:
-            raise KeyError(lang)
-        return {check_id: meta.short(lang) for check_id, meta in CHECKS.items()}
+    def __init__(self, lang):
+        self.lang = lang
+
+    def __getitem__(self, check_id):
+        return CHECKS[check_id].short(self.lang)
 
     def __iter__(self):
-        return iter(LANGS)
+        return iter(CHECKS)
 
     def __len__(self):
-        return len(LANGS)
+        return len(CHECKS)
 
 
-SHORT_TITLES = _ShortTitles()
+# SHORT_TITLES[lang][check id], as report/html_parts.py and report/rollup.py read them
+SHORT_TITLES = {lang: _ShortTitlesOf(lang) for lang in LANGS}

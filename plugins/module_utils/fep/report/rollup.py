@@ -237,12 +237,15 @@ class Writer(object):
         self.sheet = sheet
         self.font_name = FONT_NAME[lang]
 
+    def style(self, bold=False, colours=None, header=False, size=10, colour="000000", border=True, wrap=False,
+              align=None):
+        fill = colours["fill"] if colours else (HEADER_FILL if header else None)
+        return cell_style(self.font_name, size, bold or header, colours["font"] if colours else colour, fill,
+                          border, align or ("center" if header else None), wrap or header)
+
     def cell(self, row, column, value, bold=False, colours=None, header=False, size=10, colour="000000",
              border=True, wrap=False, align=None, note=None):
-        fill = colours["fill"] if colours else (HEADER_FILL if header else None)
-        style = cell_style(self.font_name, size, bold or header, colours["font"] if colours else colour, fill,
-                           border, align or ("center" if header else None), wrap or header)
-        self.sheet.put(row, column, value, style)
+        self.sheet.put(row, column, value, self.style(bold, colours, header, size, colour, border, wrap, align))
         if note:
             self.sheet.comments[(row, column)] = note
 
@@ -270,6 +273,10 @@ def write_details(sheet, results, ids, lang, ordered=None, summaries=None):
     out.cell(2, remark_column, text["remark"], header=True)
 
     statuses, levels, ownerships = HOST_STATUS_LABELS[lang], LEVEL_LABELS[lang], OWNERSHIP_LABELS[lang]
+    # a check's cell: one (label, style) per verdict, made once (a national roll-up has 690,000 of them)
+    status_cells = {status: (STATUS_LABELS[lang][status], out.style(colours=STATUS_COLOURS[status], align="center"))
+                    for status in STATUS_COLOURS}
+    blank_styles = {True: out.style(), False: out.style(colours=NOT_AUDITED_COLOUR)}
     row = 2
     summaries = summaries or {}
     for row, (host, entry) in enumerate(ordered if ordered is not None else ordered_hosts(results), start=3):
@@ -292,11 +299,9 @@ def write_details(sheet, results, ids, lang, ordered=None, summaries=None):
         for offset, check_id in enumerate(ids):
             outcome = checks.get(check_id)
             if outcome is None:
-                out.cell(row, fixed + 1 + offset, None, colours=None if audited else NOT_AUDITED_COLOUR)
+                sheet.put(row, fixed + 1 + offset, None, blank_styles[audited])
                 continue
-            status = outcome["status"]
-            out.cell(row, fixed + 1 + offset, STATUS_LABELS[lang][status], colours=STATUS_COLOURS[status],
-                     align="center")
+            sheet.put(row, fixed + 1 + offset, *status_cells[outcome["status"]])
         # not wrapped: the last column may run on to the right, and rows stay one line high
         out.cell(row, remark_column, remark(entry, lang))
 
