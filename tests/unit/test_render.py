@@ -511,6 +511,19 @@ def test_the_results_are_kept_from_the_cyclic_gc_while_rendering(results, tmp_pa
     assert gc.get_freeze_count() == 0  # and the caller's GC is as it was
 
 
+def test_loading_leaves_the_gc_as_it_was(tmp_path):
+    import gc
+    path = tmp_path / "results.json"
+    path.write_text(json.dumps(load_region_results(), ensure_ascii=False), encoding="utf-8")
+    assert gc.isenabled()
+    assert load_results(str(path))["summary"]["hosts"] == 6
+    assert gc.isenabled()
+    path.write_text("{", encoding="utf-8")
+    with pytest.raises(ResultsError):
+        load_results(str(path))
+    assert gc.isenabled()
+
+
 def test_work_is_shared_out_evenly():
     jobs = [("report.html", 6, None, ()), ("junit.xml", 4, None, ())] + [
         ("survey/form%d.xlsx" % i, 2 if i < 3 else 1, None, ()) for i in range(17)]
@@ -528,7 +541,7 @@ def test_processes_follow_the_work_and_the_cpus(results):
     assert render.report_processes(render.report_jobs(results), cpus=16) == 1  # 6 hosts: not worth a fork
     one = next(iter(results["hosts"].values()))
     region = dict(results, hosts={"h%04d" % i: one for i in range(40)})
-    assert render.report_processes(render.report_jobs(region), cpus=16) == 2  # 40 servers of one hospital
+    assert render.report_processes(render.report_jobs(region), cpus=16) == 3  # 40 servers of one hospital
     province = dict(results, hosts={"h%04d" % i: one for i in range(1000)})
     assert render.report_processes(render.report_jobs(province), cpus=2) == 2
     assert render.report_processes(render.report_jobs(province), cpus=64) == render.MAX_REPORT_PROCESSES
