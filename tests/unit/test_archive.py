@@ -8,7 +8,7 @@ import tarfile
 
 import pytest
 
-from fep.archive import ArchiveError, extract
+from fep.archive import ArchiveError, collect, extract
 
 MANIFEST = "fepkit/manifest.json"
 
@@ -175,3 +175,18 @@ def test_not_an_archive(tmp_path, box):
     path.write_bytes(b"\x1f\x8bnot gzip at all")
     with pytest.raises(ArchiveError, match=r"not a readable \.tar\.gz"):
         extract(str(path), str(box))
+
+
+@pytest.mark.parametrize("url,says", [
+    ("ftp://mirror.example.cn/10M.bin", "fep_bandwidth_probe_url: must be an http(s) URL, got 'ftp://"),
+    (["http://a.example/"], "fep_bandwidth_probe_url: must be an http(s) URL"),
+])
+def test_unusable_recorded_probe_options_are_said_not_dropped(tmp_path, url, says):
+    """The inventory has no probes: the archive's would be judged, but a forged one is refused and said."""
+    live = json.dumps({"format": 1, "probes": {"config": {"bandwidth_url": url}, "results": {}}}).encode("utf-8")
+    members = [member("fepkit/live.json", data=live)]
+    manifest = manifest_for(members, options={"probes": {"bandwidth_url": url}}, host={"hostname": "srv01"})
+    path = write_archive(tmp_path / "forged.tar.gz", members, manifest)
+    facts, _manifest, probes = collect(str(path), {"probes": {}})
+    assert probes == {}
+    assert says in facts["unknown"]["probes"] and "fepkit/manifest.json options.probes" in facts["unknown"]["probes"]

@@ -179,3 +179,11 @@ def test_the_archive_s_bandwidth_url_is_the_audit_s_without_one_in_the_inventory
     manifest = {"options": {"probes": dict(BANDWIDTH["config"], egress=["203.0.113.10:8888"])}}
     assert recorded_probe_args(manifest) == {"bandwidth_probe_url": URL, "national_platform": ["203.0.113.10:8888"],
                                              "probe_timeout": 3.0}
+
+
+@pytest.mark.parametrize("probes", [{"config": "x", "results": ["y"]}, {"config": {"egress": "203.0.113.10:8888"}}])
+def test_a_malformed_probe_record_is_unknown_not_a_collector_error(uos_root, probes):
+    record(uos_root, probes=probes)
+    facts = collector.collect(str(uos_root), {"probes": {"egress": ["203.0.113.10:8888"], "bandwidth_url": URL}})
+    assert facts["probes"] == {}
+    assert "collector error" not in facts["unknown"]["probes"] and "need the live host" in facts["unknown"]["probes"]

@@ -200,7 +200,7 @@ def test_the_tool_measures_bandwidth_as_the_live_audit_does():
         record = results["bandwidth"]
         assert sorted(record) == ["bytes", "error", "mbps", "seconds", "url"], who
         assert (record["url"], record["bytes"], record["error"]) == (url, BODY_BYTES, None), who
-        assert record["mbps"] > 0 and record["seconds"] > 0, who
+        assert record["mbps"] > 0 and record["seconds"] >= 0, who  # 2 MiB on loopback: may round to 0.0 s
     # the rate itself is a timing: equal within what rounding and two runs allow, never asserted exact
     assert measured["tool"]["bandwidth"]["bytes"] == measured["audit"]["bandwidth"]["bytes"]
 

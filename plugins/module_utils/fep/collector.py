@@ -93,7 +93,8 @@ def recorded_probes(reader, wanted):
     """The probes tools/fep_snapshot.py ran on the server, for the kinds whose targets are the
     ones asked for; any other kind stays unknown (a snapshot cannot probe)."""
     record = reader.recorded("probes") or {}
-    config, results = record.get("config") or {}, record.get("results") or {}
+    # an archive is untrusted: a section that is not a mapping is no record
+    config, results = ({} if not isinstance(record.get(name), dict) else record[name] for name in ("config", "results"))
     probes, missing, reasons = {}, [], []
     for kind, _port in PROBE_KINDS:
         if not wanted.get(kind):

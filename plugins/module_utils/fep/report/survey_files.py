@@ -13,7 +13,15 @@ written as ``%XX`` (UTF-8 bytes), so two different hospitals can never map
 to one name (``a/b`` is ``a%2Fb``, ``a_b`` is ``a%5Fb``).  A name too long
 for a file system is cut and ends in ``~`` and 16 hex digits of the SHA-256
 of the full name (``~`` is escaped elsewhere, so a cut name cannot equal an
-uncut one).  Names depend on the hospital alone: stable across runs and
+uncut one).
+
+Windows and macOS, where hospitals open these files (and unzip the mailed
+folder), do not tell ``ABC医院.xlsx`` from ``abc医院.xlsx`` (nor, on macOS,
+composed from decomposed accents): there one form would overwrite the other.
+Names that are equal once case and Unicode composition are folded all end in
+``~`` and 8 hex digits of the SHA-256 of their exact name (which differ, as the
+exact names do; a cut name's hash has 16 digits, so the two marks never meet).
+A name without such a twin is the hospital's alone: stable across runs and
 whatever else the region holds.
 """
 import hashlib
@@ -28,6 +36,7 @@ SEPARATOR = "_"
 ESCAPED = frozenset('/\\:*?"<>|%~' + SEPARATOR)
 MAX_STEM_BYTES = 200  # NAME_MAX is 255 bytes on Linux; leave room for ".xlsx" and a copy's suffix
 HASH_DIGITS = 16
+TWIN_HASH_DIGITS = 8  # a case-insensitive twin's mark: distinct from a cut name's HASH_DIGITS
 EXTENSION = ".xlsx"
 
 
@@ -85,10 +94,34 @@ def workbook_name(key):
     return file_stem(key[1:]) + EXTENSION
 
 
+def folded(name):
+    """``name`` as a case-insensitive file system compares it: case folded, accents decomposed
+    (NTFS folds case, APFS and HFS+ fold case and Unicode composition); a superset of both."""
+    return unicodedata.normalize("NFD", unicodedata.normalize("NFD", name).casefold())
+
+
+def without_twins(names):
+    """``{name: file name}``: ``names`` unchanged, except those equal to another once folded, which
+    end in ``~`` and a short hash of their exact name (no two files differ only in case)."""
+    groups = {}
+    for name in names:
+        groups.setdefault(folded(name), set()).add(name)
+    unique = {}
+    for name in names:
+        if len(groups[folded(name)]) == 1:
+            unique[name] = name
+            continue
+        stem = name[:-len(EXTENSION)] if name.endswith(EXTENSION) else name
+        digest = hashlib.sha256(name.encode("utf-8")).hexdigest()[:TWIN_HASH_DIGITS]
+        unique[name] = "%s~%s%s" % (stem, digest, EXTENSION if name.endswith(EXTENSION) else "")
+    return unique
+
+
 def survey_workbooks(results):
     """``{file name: [host, …]}``: the hosts of each hospital, in host-name order, by file name."""
     books = OrderedDict()
     for host in sorted(results["hosts"]):
         key = hospital_key(results["hosts"][host], host)
         books.setdefault(workbook_name(key), []).append(host)
-    return OrderedDict(sorted(books.items()))
+    names = without_twins(list(books))
+    return OrderedDict(sorted((names[name], hosts) for name, hosts in books.items()))
