@@ -42,6 +42,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, REPO)
 
+from tests.bench.bench import descendants  # noqa: E402
 from tests.bench.national import PROVINCES, write_national  # noqa: E402
 
 MIB = 1024.0 * 1024.0
@@ -50,21 +51,8 @@ RUN_LINES = []  # one line per measured pair, for the record
 LOAD = "import json, sys\nwith open(sys.argv[1], encoding='utf-8') as handle:\n    json.load(handle)\n"
 
 
-def children_of(pid):
-    try:
-        with open("/proc/%d/task/%d/children" % (pid, pid)) as handle:
-            return [int(p) for p in handle.read().split()]
-    except OSError:
-        return []
-
-
 def tree(pid):
-    pids, todo = [], [pid]
-    while todo:
-        current = todo.pop()
-        pids.append(current)
-        todo.extend(children_of(current))
-    return pids
+    return [pid] + descendants(pid)
 
 
 def memory(pid):
@@ -119,6 +107,8 @@ def measure(argv):
     # ru_maxrss of the children: the largest one so far (KiB); only meaningful when it grew
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     maxrss = usage.ru_maxrss
+    if not sampler.pss and maxrss > before:  # over before the first sample (a tiny input): its exact peak RSS
+        sampler.pss = sampler.rss = maxrss * 1024
     return {"wall": wall, "pss": sampler.pss, "rss": sampler.rss, "processes": sampler.processes,
             "maxrss": maxrss * 1024 if maxrss > before else None,
             "cpu": usage.ru_utime + usage.ru_stime - cpu_before}  # the whole tree: forked report processes too
