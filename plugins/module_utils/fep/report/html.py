@@ -33,7 +33,7 @@ from .html_words import CSS, SCRIPT
 from .private import private_dir, write_private
 from .summary import SEVERITY, VERDICTS, host_summary, ordered_hosts, worst
 from .survey_files import file_stem
-from .text import known_mobiles, mobile_masker, redact  # noqa: F401 - the masking rules' old home
+from .text import known_mobiles
 
 OVERVIEW = "report.html"
 PAGES_DIR = "report"
