@@ -74,6 +74,12 @@ def column_letter(index):
     return letters
 
 
+@functools.lru_cache(maxsize=1 << 16)
+def cell_ref(row, column):
+    """(3, 2) -> "B3"; remembered: every form names the same cells."""
+    return "%s%d" % (column_letter(column), row)
+
+
 INVALID_TITLE = re.compile(r"[\[\]:*?/\\]")
 CELL_NAME = re.compile(r"^([A-Z]+)(\d+)$")
 
@@ -166,7 +172,7 @@ class Sheet(object):
                 index = styles.get(id(style))
                 if index is None:
                     index = styles[id(style)] = style_index(style)
-                parts.append(cell_xml("%s%d" % (column_letter(column), row), value, index))
+                parts.append(cell_xml(cell_ref(row, column), value, index))
             parts.append("</row>")
         parts.append("</sheetData>")
         if self.auto_filter:
