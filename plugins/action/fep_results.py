@@ -25,7 +25,6 @@ from ansible_collections.fepkit.fep.plugins.module_utils.fep.report.results impo
     results_text,
 )
 from ansible_collections.fepkit.fep.plugins.module_utils.fep.report.spool import read_record, read_run, remove_spool
-from ansible_collections.fepkit.fep.plugins.module_utils.fep.report.summary import failing_hosts
 from ansible_collections.fepkit.fep.plugins.module_utils.fep.report.table import render_verdict
 
 
@@ -83,7 +82,6 @@ class ActionModule(ActionBase):
             "report_dir": report_dir,
             "summary": summary,
             "verdict": render_verdict(results, lang),
-            "failing_hosts": failing_hosts(results),
             "host_status": dict(results["summary"]["host_status"]),
             # AWX: the job's artifacts, and extra variables of the workflow's next nodes
             "ansible_stats": {"data": {STATS_KEY: summary}, "per_host": False, "aggregate": True},

@@ -39,7 +39,13 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
-verdict: {description: The verdict table as text., returned: always, type: str}
+verdict:
+  description: >-
+    The verdict table as text: a table per check for up to 3 hosts, one line per host up to 500 hosts;
+    beyond that only the hosts needing action (at most 200) and how many are not listed, so a national
+    run does not flood the terminal or an AWX job's output.
+  returned: always
+  type: str
 results_path: {description: Path of results.json., returned: always, type: str}
 report_dir: {description: Folder of results.json and the reports., returned: always, type: str}
 summary:
@@ -49,5 +55,4 @@ summary:
     failing_checks (check id to number of hosts), report_dir, results, reports, folders, survey_forms.
   returned: always
   type: dict
-failing_hosts: {description: Hosts not audited or failing a requirement., returned: always, type: list, elements: str}
 """

@@ -96,3 +96,18 @@ def test_mobiles_in_declarations_and_waivers_are_masked_on_the_console():
         text = render_verdict(results, lang)
         assert "13800138000" not in text and "138****8000" in text
         assert "13912345678" not in text and "139****5678" in text
+
+
+def test_a_large_run_lists_only_hosts_needing_action_and_says_how_many_are_not_listed(monkeypatch):
+    # a national run prints this into the terminal and AWX's job output: bounded, totals exact
+    import fep.report.table as table
+    monkeypatch.setattr(table, "ROWS_MAX_HOSTS", 3)
+    monkeypatch.setattr(table, "ROWS_LISTED_MAX", 2)
+    results = load()  # 6 hosts: 1 compliant, 5 needing action
+    lines = render_verdict(results, "zh").splitlines()
+    listed = [host for host in results["hosts"] if any(line.startswith(host + " ") for line in lines)]
+    assert len(listed) == 2 and "kunpeng-kylin-l3" not in listed  # the compliant host is not listed
+    assert "另有 1 台合格、3 台需处理的主机未逐台列出（共 6 台" in "\n".join(lines)
+    assert lines[-1] == "共 6 台：已审计 5，不可达 1，失败 0；合格 1，需确认 0，不合格 4，未审计 1"
+    english = render_verdict(results, "en")
+    assert "1 compliant and 3 more host(s) needing action are not listed (6 in all" in english

@@ -22,6 +22,16 @@ HOST_HEADERS = {
     "en": ("host", "level", "status", "verdict", "pass", "fail", "warn", "unknown", "failing checks"),
 }
 DETAIL_MAX_HOSTS = 3
+# Beyond a region's size the console (a terminal, an AWX job's output and its one event) lists
+# only the hosts that need action, at most this many: a national run's 15,000 rows would flood
+# both; every host is in report.html, rollup.xlsx and results.json.
+ROWS_MAX_HOSTS = 500
+ROWS_LISTED_MAX = 200
+NOT_LISTED = {
+    "zh": "另有 %d 台合格、%d 台需处理的主机未逐台列出（共 %d 台；全部见 report.html、rollup.xlsx 与 results.json）",
+    "en": "%d compliant and %d more host(s) needing action are not listed (%d in all; every host is in "
+          "report.html, rollup.xlsx and results.json)",
+}
 
 
 def width(text):
@@ -131,15 +141,21 @@ def render_verdict(results, lang="zh"):
             lines.extend(host_detail(name, entry, lang))
             lines.append("")
     rows, verdicts = [], dict.fromkeys(VERDICTS, 0)
+    every_row = len(hosts) <= ROWS_MAX_HOSTS
     for name, entry in hosts.items():
         summary = host_summary(entry)
         verdicts[summary.verdict] += 1
+        if not every_row and (summary.verdict == "pass" or len(rows) >= ROWS_LISTED_MAX):
+            continue
         counts = summary.counts
         failing = failing_checks(entry["checks"])
         rows.append((name, entry.get("level") or "-", labels[entry["status"]], verdict_label(summary.verdict, lang),
                      counts["pass"], counts["fail"] + counts["error"], counts["warn"], counts["unknown"],
                      ", ".join(failing) or ("-" if entry["status"] == "ok" else not_audited_reason(entry, lang))))
     lines.extend(render_rows(HOST_HEADERS[lang], rows, (30, 5, 12, 8, 5, 6, 5, 5, 100)))
+    if not every_row:
+        needing_action = len(hosts) - verdicts["pass"]
+        lines.append(NOT_LISTED[lang] % (verdicts["pass"], needing_action - len(rows), len(hosts)))
     counts = results["summary"]["host_status"]
     by_verdict = [(verdict_label(v, lang), verdicts[v]) for v in VERDICTS]
     if lang == "zh":
