@@ -163,6 +163,7 @@ class Sheet(object):
         for (row, column), content in self.cells.items():
             rows.setdefault(row, []).append((column, content))
         styles = {}  # id(style) -> index: the few styles of a sheet, each hashed once
+        append = parts.append
         for row in sorted(set(rows) | set(self.heights)):
             height = self.heights.get(row)
             parts.append('<row r="%d"%s>' % (row, ' ht="%s" customHeight="1"' % height if height else ""))
@@ -172,7 +173,11 @@ class Sheet(object):
                 index = styles.get(id(style))
                 if index is None:
                     index = styles[id(style)] = style_index(style)
-                parts.append(cell_xml(cell_ref(row, column), value, index))
+                try:
+                    text = placed_cell_xml(row, column, value, index)
+                except TypeError:  # a value that cannot be a cache key (unhashable)
+                    text = cell_xml(cell_ref(row, column), value, index)
+                append(text)
             parts.append("</row>")
         parts.append("</sheetData>")
         if self.auto_filter:
@@ -241,6 +246,13 @@ def comment_shapes_vml(comments):
             '<o:idmap v:ext="edit" data="1"/></o:shapelayout><v:shapetype id="_x0000_t202" coordsize="21600,21600" '
             'o:spt="202" path="m,l,21600r21600,l21600,xe"><v:stroke joinstyle="miter"/>'
             '<v:path gradientshapeok="t" o:connecttype="rect"/></v:shapetype>%s</xml>' % shapes)
+
+
+@functools.lru_cache(maxsize=1 << 15, typed=True)  # typed: True, 1 and 1.0 are written differently
+def placed_cell_xml(row, column, value, style):
+    """cell_xml() of the cell at (row, column); remembered: most cells of a form are the same on every form
+    (labels, empty cells of merged ranges, the same verdicts)."""
+    return cell_xml(cell_ref(row, column), value, style)
 
 
 def cell_xml(ref, value, style):
