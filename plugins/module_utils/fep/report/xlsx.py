@@ -252,7 +252,7 @@ def comment_shapes_vml(comments):
             '<v:path gradientshapeok="t" o:connecttype="rect"/></v:shapetype>%s</xml>' % shapes)
 
 
-@functools.lru_cache(maxsize=1 << 15, typed=True)  # typed: True, 1 and 1.0 are written differently
+@functools.lru_cache(maxsize=4096, typed=True)  # typed: True, 1 and 1.0 are written differently
 def placed_cell_xml(row, column, value, style):
     """cell_xml() of the cell at (row, column); remembered: most cells of a form are the same on every form
     (labels, empty cells of merged ranges, the same verdicts)."""
