@@ -155,3 +155,27 @@ def test_border_colours_are_kept_apart():
     cells = read_back([sheet]).active
     assert cells["A1"].border.left.style == "thin" and cells["A1"].border.left.color.auto
     assert cells["B1"].border.left.color.rgb.endswith("A6A6A6")
+
+
+def test_zip_container_is_what_zipfile_writes():
+    """zip_bytes() frames the members itself (reusing the shared parts); the archive must be the one
+    zipfile writes for the same members, stored and deflated alike, and read back intact."""
+    from fep.report.xlsx import DEFLATE_LEVEL, STORED_BELOW, ZIP_DATE, zip_bytes
+    members = [("[Content_Types].xml", "<Types/>"), ("xl/worksheets/sheet1.xml", "<c>医院</c>" * 1000),
+               ("xl/styles.xml", "<styleSheet>%s</styleSheet>" % ("<xf/>" * 600))]
+    expected = io.BytesIO()
+    with zipfile.ZipFile(expected, "w") as archive:
+        for name, text in members:
+            data = text.encode("utf-8")
+            info = zipfile.ZipInfo(name, ZIP_DATE)
+            info.compress_type = zipfile.ZIP_DEFLATED if len(data) > STORED_BELOW else zipfile.ZIP_STORED
+            archive.writestr(info, data, compresslevel=DEFLATE_LEVEL)
+    for _ in range(2):  # the second time the shared parts come from the cache
+        written = zip_bytes(members)
+        assert written == expected.getvalue()
+    with zipfile.ZipFile(io.BytesIO(written)) as archive:
+        assert archive.testzip() is None
+        assert [(info.filename, info.compress_type) for info in archive.infolist()] == [
+            ("[Content_Types].xml", zipfile.ZIP_STORED), ("xl/worksheets/sheet1.xml", zipfile.ZIP_DEFLATED),
+            ("xl/styles.xml", zipfile.ZIP_DEFLATED)]
+        assert archive.read("xl/worksheets/sheet1.xml").decode("utf-8") == members[1][1]

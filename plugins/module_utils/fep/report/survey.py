@@ -65,6 +65,20 @@ def form_style(font, size, bold, colour, to_fill, border, align, number_format):
                  border=border, horizontal=align, vertical="center", wrap=True, number_format=number_format)
 
 
+@functools.lru_cache(maxsize=4096)  # every form puts values into the same few hundred ranges
+def cell_range(first, last):
+    """``(top-left (row, column), the range's other cells, width)`` of ``first:last``; ``width``, the
+    printed columns' total width, is None unless the range is one row of the printed form."""
+    top, left = cell_position(first)
+    bottom, right = cell_position(last)
+    others = tuple((row, column) for row in range(top, bottom + 1) for column in range(left, right + 1)
+                   if (row, column) != (top, left))
+    width = None
+    if top == bottom and right <= PRINTED_COLUMNS:
+        width = sum(COLUMN_WIDTHS[column_letter(c)] for c in range(left, right + 1))
+    return (top, left), others, width
+
+
 class FormSheet(object):
     """Writes cells the way the form needs them: merged, bordered, wrapped."""
 
@@ -76,22 +90,25 @@ class FormSheet(object):
     def put(self, first, last, value, bold=False, align="left", to_fill=False, border=True, size=BASE_FONT_SIZE,
             colour="000000", number_format="General"):
         """Write ``value`` into the range ``first:last`` (cell names), merging it when it spans cells."""
-        top, left = cell_position(first)
-        bottom, right = cell_position(last)
-        if first != last:
+        top_left, others, width = cell_range(first, last)
+        if others:
             self.sheet.merge(first, last)
         # every cell of a merged range carries the border and fill, or the printed grid has gaps
         style = form_style(self.font, size, bold, colour, to_fill, border, align, number_format)
-        for row in range(top, bottom + 1):
-            for column in range(left, right + 1):
-                self.sheet.put(row, column, value if (row, column) == (top, left) else None, style)
-        if top == bottom and right <= PRINTED_COLUMNS:
+        cells = self.sheet.cells
+        cells[top_left] = (value, style)
+        if others:
+            blank = (None, style)
+            for position in others:
+                cells[position] = blank
+        if width is not None:
             # a spreadsheet measures text only when it opens the file: estimate the wrapped
             # height so the printed form is not clipped
             scale = size / BASE_FONT_SIZE
-            width = sum(COLUMN_WIDTHS[column_letter(c)] for c in range(left, right + 1))
             height = line_count(value, width / scale) * LINE_HEIGHT * scale
-            self.heights[top] = max(self.heights.get(top, 0), height)
+            top = top_left[0]
+            if height > self.heights.get(top, 0):
+                self.heights[top] = height
 
     def finish_heights(self):
         for row, height in self.heights.items():

@@ -55,7 +55,7 @@ JARGON = {
 
 def plain(text, lang="zh"):
     """``text`` without the audit's jargon (GiB, sysfs)."""
-    if not text:
+    if not text or ("iB" not in text and "sysfs" not in text):  # what every pattern needs: most texts skip them
         return text
     for pattern, replacement in JARGON[lang]:
         text = pattern.sub(replacement, text)
