@@ -1,5 +1,6 @@
 # -*- coding: utf-8 -*-
 """Shared test helpers: run playbooks the way AWX does (ansible-runner's Python API)."""
+import glob
 import json
 import os
 import re
@@ -93,3 +94,19 @@ def find_python(version):
                         if name.startswith(version + "."))
     candidates += ["/usr/bin/python" + version, "/usr/local/bin/python" + version]
     return next((path for path in candidates if os.access(path, os.X_OK)), None)
+
+
+def processed_job(artifacts):
+    """The job events ``ansible-runner process`` wrote under ``artifacts`` (a job's artifact folder)
+    and the job's output as AWX shows it, colours removed."""
+    events = [json.load(open(path, encoding="utf-8"))
+              for path in sorted(glob.glob(os.path.join(str(artifacts), "job_events", "*.json")))]
+    stdout = ANSI.sub("", "\n".join(event.get("stdout", "")
+                                    for event in sorted(events, key=lambda e: e["counter"])))
+    return events, stdout
+
+
+def audit_events(events):
+    """The per-host job events (``runner_on_*``) of the fep_audit task: what AWX stores per host."""
+    return [e for e in events if e["event"].startswith("runner_on_")
+            and (e["event_data"].get("task_action") or "").endswith("fep_audit")]

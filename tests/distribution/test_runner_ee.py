@@ -34,7 +34,7 @@ import yaml
 from tests.builders.profiles import snapshot_host
 from tests.distribution.test_execution_environment import ENV, build_ee, images  # noqa: F401 (autouse fixture)
 from tests.e2e.test_snapshot_archives import HOSPITAL, take_snapshot
-from tests.support import ANSI
+from tests.support import ANSI, audit_events, processed_job
 
 EVENT_LIMIT = 4096  # bytes of one job event as AWX stores it (docs/awx.md, lean job events)
 IDENT = "fep-ee-job"
@@ -85,11 +85,8 @@ def run_job(tmp, profile, mounts=(), extravars=None):
                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, universal_newlines=True,
                           timeout=900)
     artifacts = received / "artifacts" / IDENT
-    events = [json.load(open(path, encoding="utf-8"))
-              for path in sorted(glob.glob(str(artifacts / "job_events" / "*.json")))]
+    events, stdout = processed_job(artifacts)
     assert done.returncode == 0 and events, done.stdout[-3000:]
-    stdout = ANSI.sub("", "\n".join(event.get("stdout", "")
-                                    for event in sorted(events, key=lambda e: e["counter"])))
     return {"artifacts": artifacts, "events": events, "stdout": stdout, "hosts": hosts,
             "status": (artifacts / "status").read_text(),
             "command": json.loads((artifacts / "command").read_text())}
@@ -145,8 +142,7 @@ def test_the_summary_is_in_the_stats_event(streamed):
 
 
 def test_every_audit_event_stays_within_4_kib(streamed):
-    audit = [e for e in streamed["events"] if e["event"].startswith("runner_on_")
-             and (e["event_data"].get("task_action") or "").endswith("fep_audit")]
+    audit = audit_events(streamed["events"])
     assert {e["event_data"]["host"] for e in audit} == set(streamed["hosts"])
     sizes = {(e["event_data"]["host"], e["event"]): len(json.dumps(e)) for e in audit}
     assert max(sizes.values()) <= EVENT_LIMIT, sizes

@@ -22,7 +22,7 @@ import yaml
 
 from tests.builders.profiles import snapshot_host
 from tests.e2e.test_snapshot_archives import HOSPITAL, take_snapshot
-from tests.support import ANSI, REPO, ansible_env, profile_bin_dir
+from tests.support import REPO, ansible_env, audit_events, processed_job, profile_bin_dir
 
 EVENT_LIMIT = 4096
 IDENT = "fep-job-1"
@@ -65,9 +65,7 @@ def streamed(request, tmp_path_factory):
                           cwd=str(tmp), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, universal_newlines=True,
                           timeout=900)
     artifacts = received / "artifacts" / IDENT
-    events = [json.load(open(path, encoding="utf-8"))
-              for path in sorted(glob.glob(str(artifacts / "job_events" / "*.json")))]
-    stdout = ANSI.sub("", "\n".join(event.get("stdout", "") for event in sorted(events, key=lambda e: e["counter"])))
+    events, stdout = processed_job(artifacts)
     assert events, done.stdout[-3000:]
     return {"done": done, "artifacts": artifacts, "events": events, "stdout": stdout, "hosts": hosts,
             "status": (artifacts / "status").read_text() if (artifacts / "status").exists() else None}
@@ -120,8 +118,7 @@ def test_the_summary_is_in_the_stats_for_workflows(streamed):
 
 
 def test_every_audit_event_stays_within_4_kib(streamed):
-    audit = [e for e in streamed["events"] if e["event"].startswith("runner_on_")
-             and (e["event_data"].get("task_action") or "").endswith("fep_audit")]
+    audit = audit_events(streamed["events"])
     # each host has one (the failed and hung ones a second: the rescue recording why)
     assert {e["event_data"]["host"] for e in audit} == set(streamed["hosts"])
     sizes = {(e["event_data"]["host"], e["event"]): len(json.dumps(e)) for e in audit}
