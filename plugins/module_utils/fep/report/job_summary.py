@@ -10,7 +10,7 @@ listed.
 import os
 from collections import Counter, OrderedDict
 
-from .summary import VERDICTS, host_summary, ordered_hosts
+from .summary import FAILING_VERDICTS, VERDICTS, host_summary, ordered_hosts
 
 STATS_KEY = "fep_summary"
 FAILING_HOSTS_LIMIT = 100
@@ -27,7 +27,7 @@ def job_summary(results, report_dir, reports, limit=FAILING_HOSTS_LIMIT):
         summary = host_summary(entry)
         verdicts[summary.verdict] += 1
         failing_checks.update(summary.failing)
-        if summary.verdict in ("fail", "not_audited"):
+        if summary.verdict in FAILING_VERDICTS:
             failing_hosts.append(host)
     names = sorted(os.path.relpath(path, report_dir) for path in reports)
     folders = Counter(name.split(os.sep, 1)[0] for name in names if os.sep in name)

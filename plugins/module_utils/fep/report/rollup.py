@@ -16,10 +16,10 @@ from .labels import (
     LEVEL_LABELS,
     NOT_AUDITED_COLOUR,
     OWNERSHIP_LABELS,
-    SHORT_TITLES,
     STATUS_COLOURS,
     STATUS_LABELS,
     STATUS_ORDER,
+    short_title,
 )
 from .private import write_private
 from .summary import VERDICT_LABELS, VERDICTS, host_summary, not_audited_reason, ordered_hosts, worst
@@ -177,10 +177,6 @@ def total_of(groups, ids):
     total = OrderedDict((key, sum(g[key] for g in groups.values())) for key in GROUP_KEYS)
     total["fails"] = OrderedDict((check_id, sum(g["fails"][check_id] for g in groups.values())) for check_id in ids)
     return total
-
-
-def short_title(check_id, lang):
-    return SHORT_TITLES[lang].get(check_id, check_id)
 
 
 def full_title(check_id, lang):

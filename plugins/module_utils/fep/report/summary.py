@@ -32,6 +32,10 @@ VERDICT_LABELS = {
 }
 
 
+# the verdicts that make a run a failure (the playbook fails, fep_summary.failing_hosts)
+FAILING_VERDICTS = ("fail", "not_audited")
+
+
 class HostSummary(NamedTuple):
     """What every report says about one host."""
     verdict: str  # one of VERDICTS
@@ -78,7 +82,7 @@ def ordered_hosts(results):
 def failing_hosts(results):
     """Hosts that make the run a failure: not audited, or a requirement fails."""
     return [name for name, entry in results["hosts"].items()
-            if host_summary(entry).verdict in ("fail", "not_audited")]
+            if host_summary(entry).verdict in FAILING_VERDICTS]
 
 
 # Why a host was not audited, in Chinese: ssh and Ansible speak English, the reports to a
